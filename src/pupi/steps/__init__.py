@@ -1,0 +1,62 @@
+"""Steps: the declarative format, its validation, templating and Recorder import.
+
+Pure data: nothing here starts a browser or imports Playwright.
+"""
+
+from pupi.steps.models import (
+    AssertStep,
+    BackStep,
+    BaseStep,
+    CheckStep,
+    ClickStep,
+    EvaluateStep,
+    ExtractStep,
+    ForwardStep,
+    GoStep,
+    HoverStep,
+    Position,
+    PressStep,
+    ReloadStep,
+    ScreenshotStep,
+    ScrollStep,
+    SelectStep,
+    Selector,
+    SetViewportStep,
+    Step,
+    TypeStep,
+    UncheckStep,
+    UploadStep,
+    WaitStep,
+)
+from pupi.steps.parse import ACTIONS, StepsLike, load_steps_file, parse_steps, steps_json_schema
+
+__all__ = [
+    "ACTIONS",
+    "AssertStep",
+    "BackStep",
+    "BaseStep",
+    "CheckStep",
+    "ClickStep",
+    "EvaluateStep",
+    "ExtractStep",
+    "ForwardStep",
+    "GoStep",
+    "HoverStep",
+    "Position",
+    "PressStep",
+    "ReloadStep",
+    "ScreenshotStep",
+    "ScrollStep",
+    "SelectStep",
+    "Selector",
+    "SetViewportStep",
+    "Step",
+    "StepsLike",
+    "TypeStep",
+    "UncheckStep",
+    "UploadStep",
+    "WaitStep",
+    "load_steps_file",
+    "parse_steps",
+    "steps_json_schema",
+]

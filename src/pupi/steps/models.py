@@ -1,0 +1,358 @@
+"""The step models: one pydantic model per action, discriminated by ``action``.
+
+Steps are pure data. They know nothing of browsers; the engine gives them meaning.
+Every model forbids unknown fields so that a typo (``selecter``) is reported
+instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "AssertStep",
+    "BackStep",
+    "BaseStep",
+    "CheckStep",
+    "ClickStep",
+    "EvaluateStep",
+    "ExtractStep",
+    "ForwardStep",
+    "GoStep",
+    "HoverStep",
+    "LoadState",
+    "Position",
+    "PressStep",
+    "ReloadStep",
+    "ScreenshotStep",
+    "ScrollStep",
+    "SelectStep",
+    "Selector",
+    "SetViewportStep",
+    "Step",
+    "TypeStep",
+    "UncheckStep",
+    "UploadStep",
+    "WaitStep",
+]
+
+LoadState: TypeAlias = Literal["load", "domcontentloaded", "networkidle"]
+WaitUntil: TypeAlias = Literal["load", "domcontentloaded", "networkidle", "commit"]
+ElementState: TypeAlias = Literal["attached", "detached", "visible", "hidden"]
+
+OutputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+"""A name under which a step saves its output (``"as"``); a valid ``{{placeholder}}``."""
+
+
+def _check_selector(value: str | list[str]) -> str | list[str]:
+    alternatives = [value] if isinstance(value, str) else value
+    if not alternatives:
+        raise ValueError("a list of selectors needs at least one alternative")
+    for alternative in alternatives:
+        if not alternative.strip():
+            raise ValueError("a selector may not be empty")
+    return value
+
+
+Selector = Annotated[str | list[str], Field(description="A Playwright selector, or a list of alternatives tried in order.")]
+
+
+class BaseStep(BaseModel):
+    """Fields every step has."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+    action: str
+    name: str | None = Field(None, description="A label shown in results and logs.")
+    timeout_ms: int | None = Field(
+        None, gt=0, description="Time limit for this step; defaults to the run's timeout_ms."
+    )
+    optional: bool = Field(
+        False, description="When true a failure is recorded and the run goes on."
+    )
+
+    def describe(self) -> str:
+        """The step's name, or a short description made from its main field."""
+        if self.name:
+            return self.name
+        for field in ("url", "selector", "key", "script", "path"):
+            value = getattr(self, field, None)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if value:
+                return f"{self.action} {_shorten(str(value))}"
+        return self.action
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _SelectorStep(BaseStep):
+    selector: Selector
+
+    @field_validator("selector")
+    @classmethod
+    def _selector_not_empty(cls, value: str | list[str]) -> str | list[str]:
+        return _check_selector(value)
+
+
+class _OptionalSelectorStep(BaseStep):
+    selector: Selector | None = None
+
+    @field_validator("selector")
+    @classmethod
+    def _selector_not_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
+        return None if value is None else _check_selector(value)
+
+
+def _exactly_one(step: BaseModel, fields: tuple[str, ...]) -> None:
+    given = [field for field in fields if getattr(step, field) is not None]
+    if len(given) != 1:
+        names = ", ".join(fields)
+        if given:
+            raise ValueError(f"give only one of {names} (got {', '.join(given)})")
+        raise ValueError(f"give one of {names}")
+
+
+class Position(BaseModel):
+    """A point relative to the top-left corner of an element, in CSS pixels."""
+
+    model_config = ConfigDict(extra="forbid")
+    x: float
+    y: float
+
+
+class GoStep(BaseStep):
+    """Navigate to ``url`` and wait for ``wait_until``."""
+
+    action: Literal["go"] = "go"
+    url: str = Field(min_length=1)
+    wait_until: WaitUntil = "load"
+
+
+class ClickStep(_SelectorStep):
+    """Click an element (waits until it is visible, enabled, stable and receives events)."""
+
+    action: Literal["click"] = "click"
+    button: Literal["left", "right", "middle"] = "left"
+    click_count: int = Field(1, ge=1, le=3)
+    position: Position | None = None
+
+
+class TypeStep(_SelectorStep):
+    """Type ``text`` into a field; ``clear`` (default) replaces what was there."""
+
+    action: Literal["type"] = "type"
+    text: str
+    clear: bool = True
+    delay_ms: int | None = Field(None, ge=0, description="Pause between key presses.")
+
+
+class PressStep(_OptionalSelectorStep):
+    """Press a key or chord (``Enter``, ``Control+A``) on ``selector`` or the focused element."""
+
+    action: Literal["press"] = "press"
+    key: str = Field(min_length=1)
+
+
+class SelectStep(_SelectorStep):
+    """Choose options of a ``<select>`` by ``value``, ``label``, or several ``values``."""
+
+    action: Literal["select"] = "select"
+    value: str | None = None
+    label: str | None = None
+    values: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> SelectStep:
+        _exactly_one(self, ("value", "label", "values"))
+        return self
+
+
+class CheckStep(_SelectorStep):
+    """Tick a checkbox or choose a radio button."""
+
+    action: Literal["check"] = "check"
+
+
+class UncheckStep(_SelectorStep):
+    """Untick a checkbox."""
+
+    action: Literal["uncheck"] = "uncheck"
+
+
+class HoverStep(_SelectorStep):
+    """Move the mouse over an element."""
+
+    action: Literal["hover"] = "hover"
+
+
+class ScrollStep(_OptionalSelectorStep):
+    """Scroll an element into view, the page ``to`` its top or bottom, or to ``x``/``y``.
+
+    ``x`` and ``y`` are absolute scroll offsets of the page (or of ``selector``'s
+    element when both are given), like ``window.scrollTo``.
+    """
+
+    action: Literal["scroll"] = "scroll"
+    to: Literal["top", "bottom"] | None = None
+    x: int | None = None
+    y: int | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ScrollStep:
+        has_offset = self.x is not None or self.y is not None
+        if self.to is not None and (self.selector is not None or has_offset):
+            raise ValueError("'to' cannot be combined with selector, x or y")
+        if self.to is None and self.selector is None and not has_offset:
+            raise ValueError("give one of selector, to, x / y")
+        return self
+
+
+class WaitStep(_OptionalSelectorStep):
+    """Wait for one thing: an element's ``state``, some ``text``, a ``url``, a pause,
+    a ``load_state``, or a JavaScript ``expression`` to become truthy."""
+
+    action: Literal["wait"] = "wait"
+    state: ElementState = "visible"
+    text: str | None = None
+    url: str | None = None
+    ms: int | None = Field(None, ge=0)
+    load_state: LoadState | None = None
+    expression: str | None = None
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> WaitStep:
+        _exactly_one(self, ("selector", "text", "url", "ms", "load_state", "expression"))
+        return self
+
+
+class ExtractStep(_SelectorStep):
+    """Read an element's text (default), an ``attribute`` or a DOM ``property``.
+
+    With ``all`` the value of every matching element comes back as a list.
+    """
+
+    action: Literal["extract"] = "extract"
+    attribute: str | None = None
+    property: str | None = None
+    all: bool = False
+    as_: OutputName | None = Field(None, alias="as")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ExtractStep:
+        if self.attribute is not None and self.property is not None:
+            raise ValueError("give attribute or property, not both")
+        return self
+
+
+class ScreenshotStep(_OptionalSelectorStep):
+    """Save a PNG of the viewport, the ``full_page`` or one element; outputs its path."""
+
+    action: Literal["screenshot"] = "screenshot"
+    path: str | None = None
+    full_page: bool = False
+    as_: OutputName | None = Field(None, alias="as")
+
+
+class EvaluateStep(BaseStep):
+    """Run JavaScript in the page; its (JSON-serialisable) result is the output.
+
+    ``script`` is an expression or a function; a function receives ``arg``.
+    """
+
+    action: Literal["evaluate"] = "evaluate"
+    script: str = Field(min_length=1)
+    arg: Any = None
+    as_: OutputName | None = Field(None, alias="as")
+
+
+class AssertStep(_OptionalSelectorStep):
+    """Fail the run unless the page matches, retrying until the step's timeout.
+
+    With ``selector``: the element has ``state`` (default visible when neither
+    ``text`` nor ``count`` is given), contains ``text``, or matches ``count``
+    times. Otherwise ``url`` or ``title`` must match.
+    """
+
+    action: Literal["assert"] = "assert"
+    state: ElementState | None = None
+    text: str | None = None
+    count: int | None = Field(None, ge=0)
+    url: str | None = None
+    title: str | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> AssertStep:
+        _exactly_one(self, ("selector", "url", "title"))
+        if self.selector is None and (
+            self.state is not None or self.text is not None or self.count is not None
+        ):
+            raise ValueError("state, text and count need a selector")
+        return self
+
+
+class BackStep(BaseStep):
+    """Go back in the page's history."""
+
+    action: Literal["back"] = "back"
+
+
+class ForwardStep(BaseStep):
+    """Go forward in the page's history."""
+
+    action: Literal["forward"] = "forward"
+
+
+class ReloadStep(BaseStep):
+    """Reload the page."""
+
+    action: Literal["reload"] = "reload"
+
+
+class SetViewportStep(BaseStep):
+    """Resize the page's viewport."""
+
+    action: Literal["set_viewport"] = "set_viewport"
+    width: int = Field(gt=0, le=10_000)
+    height: int = Field(gt=0, le=10_000)
+
+
+class UploadStep(_SelectorStep):
+    """Set the files of an ``<input type=file>``."""
+
+    action: Literal["upload"] = "upload"
+    files: list[str] = Field(min_length=1)
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _one_file_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+Step = Annotated[
+    GoStep
+    | ClickStep
+    | TypeStep
+    | PressStep
+    | SelectStep
+    | CheckStep
+    | UncheckStep
+    | HoverStep
+    | ScrollStep
+    | WaitStep
+    | ExtractStep
+    | ScreenshotStep
+    | EvaluateStep
+    | AssertStep
+    | BackStep
+    | ForwardStep
+    | ReloadStep
+    | SetViewportStep
+    | UploadStep,
+    Field(discriminator="action"),
+]
+"""Any one step; pydantic picks the model from ``action``."""
