@@ -1,0 +1,298 @@
+"""Open browser instances: one isolated BrowserContext each, on a shared browser.
+
+Why contexts and not a process per instance: a context has its own cookies,
+storage and cache like a fresh browser, but costs a few milliseconds and a few
+megabytes instead of a launch (hundreds of milliseconds, 100+ MB); see
+docs/benchmarks.md for the figures. A spare context with its page is kept warm
+so that the next instance is ready at once. The price is that a crash of the
+browser process takes every instance with it; each is then marked dead with a
+clear reason, and the next ``open`` launches a new browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import psutil
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Error,
+    Page,
+    Playwright,
+    Route,
+    async_playwright,
+)
+from pydantic import BaseModel
+
+from pupi.browser import reaper
+from pupi.browser.launch import connect_browser, launch_browser
+from pupi.errors import InstanceNotFound
+
+__all__ = ["Instance", "InstanceInfo", "InstanceManager", "RequestFilter", "get_manager"]
+
+logger = logging.getLogger("pupi.browser")
+
+RequestFilter = Callable[[str], str | None]
+"""Given a request URL, a reason to refuse it, or None to let it through."""
+
+VIEWPORT = {"width": 1280, "height": 720}
+
+_BrowserKey = tuple[str, str]
+
+
+class InstanceInfo(BaseModel):
+    """What ``list_instances`` tells about one open instance."""
+
+    id: str
+    created_at: datetime
+    pid: int | None
+    """The browser process (shared by the instances of one browser); None when remote."""
+    url: str
+    alive: bool
+
+    def __repr__(self) -> str:
+        state = "alive" if self.alive else "dead"
+        return f"<InstanceInfo {self.id[:8]} {state} {self.url!r}>"
+
+
+class Instance:
+    """One open, isolated browser instance: a context and its pages.
+
+    ``page`` is the page steps act on: the most recently opened page that is
+    still open, so a link that opens a new tab is followed there.
+    """
+
+    def __init__(self, instance_id: str, context: BrowserContext, page: Page, key: _BrowserKey):
+        self.id = instance_id
+        self.context = context
+        self.created_at = datetime.now(UTC)
+        self.dead_reason: str | None = None
+        self.blocked: list[tuple[str, str]] = []
+        """Requests refused by the request filter: (url, reason)."""
+        self._key = key
+        self._pages = [page]
+        page.on("crash", self._on_crash)
+        context.on("page", self._on_page)
+
+    @property
+    def page(self) -> Page:
+        """The page steps act on."""
+        open_pages = [page for page in self._pages if not page.is_closed()]
+        self._pages = open_pages or self._pages[-1:]
+        return self._pages[-1]
+
+    @property
+    def alive(self) -> bool:
+        """False once the page crashed, the browser died or the instance was closed."""
+        return self.dead_reason is None
+
+    def _on_page(self, page: Page) -> None:
+        page.on("crash", self._on_crash)
+        self._pages.append(page)
+
+    def _on_crash(self, _page: Page) -> None:
+        self.dead_reason = "the page crashed (out of memory or a renderer bug)"
+
+    def __repr__(self) -> str:
+        return f"<Instance {self.id[:8]} {'alive' if self.alive else 'dead'}>"
+
+
+class InstanceManager:
+    """Opens, finds and closes the instances of one event loop.
+
+    Use :func:`get_manager` rather than creating one: every SDK object and
+    ``Puppeteer`` on a loop shares its manager, so ``close_all`` reaches them all.
+    """
+
+    def __init__(self, *, keep_spare: bool = True) -> None:
+        self.keep_spare = keep_spare
+        self._playwright: Playwright | None = None
+        self._browsers: dict[_BrowserKey, Browser] = {}
+        self._pids: dict[_BrowserKey, int] = {}
+        self._instances: dict[str, Instance] = {}
+        self._spares: dict[_BrowserKey, asyncio.Task[tuple[BrowserContext, Page]]] = {}
+        self._lock = asyncio.Lock()
+
+    async def open(
+        self,
+        *,
+        headless: bool = True,
+        cdp_url: str | None = None,
+        request_filter: RequestFilter | None = None,
+    ) -> Instance:
+        """Open a new isolated instance and return it."""
+        cdp_url = cdp_url or os.environ.get("PUPI_CDP_URL") or None
+        key: _BrowserKey = ("cdp", cdp_url) if cdp_url else ("local", str(headless))
+        context, page = await self._take_spare(key)
+        if context is None or page is None:
+            browser = await self._browser(key)
+            context, page = await self._new_context(browser)
+        instance = Instance(uuid.uuid4().hex, context, page, key)
+        if request_filter is not None:
+            await context.route("**/*", _filtering_handler(instance, request_filter))
+        self._instances[instance.id] = instance
+        if self.keep_spare and key[0] == "local":
+            self._spares[key] = asyncio.ensure_future(self._make_spare(key))
+        return instance
+
+    def get(self, instance_id: str) -> Instance:
+        """The open instance with this id, or ``InstanceNotFound``."""
+        try:
+            return self._instances[instance_id]
+        except KeyError:
+            raise InstanceNotFound(instance_id) from None
+
+    def list(self) -> list[InstanceInfo]:
+        """Every open instance, oldest first."""
+        return [
+            InstanceInfo(
+                id=instance.id,
+                created_at=instance.created_at,
+                pid=self._pid(instance._key),
+                url=_url(instance),
+                alive=instance.alive,
+            )
+            for instance in self._instances.values()
+        ]
+
+    async def close(self, instance_id: str) -> None:
+        """Close one instance; ``InstanceNotFound`` if it is not open."""
+        instance = self._instances.pop(instance_id, None)
+        if instance is None:
+            raise InstanceNotFound(instance_id)
+        await _close_context(instance.context)
+        instance.dead_reason = instance.dead_reason or "the instance was closed"
+
+    async def close_all(self) -> int:
+        """Close every open instance; return how many were closed."""
+        ids = list(self._instances)
+        await asyncio.gather(*(self.close(instance_id) for instance_id in ids))
+        return len(ids)
+
+    async def shutdown(self) -> None:
+        """Close every instance, the spares, the browsers and the Playwright driver."""
+        await self.close_all()
+        spares = list(self._spares.values())
+        self._spares.clear()
+        for spare in spares:
+            spare.cancel()
+            with contextlib.suppress(BaseException):
+                context, _ = await spare
+                await _close_context(context)
+        for browser in list(self._browsers.values()):
+            with contextlib.suppress(Error):
+                await browser.close()
+        self._browsers.clear()
+        if self._playwright is not None:
+            playwright, self._playwright = self._playwright, None
+            with contextlib.suppress(Error):
+                await playwright.stop()
+
+    async def _take_spare(self, key: _BrowserKey) -> tuple[BrowserContext | None, Page | None]:
+        spare = self._spares.pop(key, None)
+        if spare is None:
+            return None, None
+        try:
+            context, page = await spare
+        except (Error, asyncio.CancelledError):
+            return None, None
+        if page.is_closed() or key not in self._browsers:
+            return None, None
+        return context, page
+
+    async def _make_spare(self, key: _BrowserKey) -> tuple[BrowserContext, Page]:
+        return await self._new_context(await self._browser(key))
+
+    async def _new_context(self, browser: Browser) -> tuple[BrowserContext, Page]:
+        context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+        return context, await context.new_page()
+
+    async def _browser(self, key: _BrowserKey) -> Browser:
+        async with self._lock:
+            browser = self._browsers.get(key)
+            if browser is not None and browser.is_connected():
+                return browser
+            if self._playwright is None:
+                reaper.install()
+                self._playwright = await async_playwright().start()
+            if key[0] == "cdp":
+                browser = await connect_browser(self._playwright, key[1])
+            else:
+                browser = await launch_browser(self._playwright, headless=key[1] == "True")
+            browser.on("disconnected", lambda _: self._on_disconnected(key))
+            self._browsers[key] = browser
+            return browser
+
+    def _on_disconnected(self, key: _BrowserKey) -> None:
+        self._browsers.pop(key, None)
+        self._pids.pop(key, None)
+        self._spares.pop(key, None)
+        for instance in self._instances.values():
+            if instance._key == key and instance.alive:
+                instance.dead_reason = "the browser process exited or crashed"
+
+    def _pid(self, key: _BrowserKey) -> int | None:
+        if key[0] != "local" or key not in self._browsers:
+            return None
+        if key not in self._pids:
+            headless = key[1] == "True"
+            for pid in reaper.browser_pids():
+                with contextlib.suppress(psutil.Error):
+                    if ("--headless" in " ".join(psutil.Process(pid).cmdline())) == headless:
+                        self._pids[key] = pid
+                        break
+        return self._pids.get(key)
+
+
+def _url(instance: Instance) -> str:
+    try:
+        return instance.page.url
+    except Error:
+        return ""
+
+
+async def _close_context(context: BrowserContext) -> None:
+    # Closing a context whose browser already died raises; there is nothing left to free.
+    with contextlib.suppress(Error):
+        await context.close()
+
+
+def _filtering_handler(instance: Instance, request_filter: RequestFilter) -> Any:
+    async def handle(route: Route) -> None:
+        url = route.request.url
+        reason = request_filter(url)
+        if reason is None:
+            await route.continue_()
+            return
+        instance.blocked.append((url, reason))
+        logger.info("refused %s: %s", url, reason)
+        await route.abort("blockedbyclient")
+
+    return handle
+
+
+_managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, InstanceManager] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def get_manager() -> InstanceManager:
+    """The instance manager of the running event loop (created on first use).
+
+    Playwright objects belong to the loop that made them, so each loop has its
+    own manager; the sync API's private loop has one shared by every sync object.
+    """
+    loop = asyncio.get_running_loop()
+    manager = _managers.get(loop)
+    if manager is None:
+        manager = _managers[loop] = InstanceManager()
+    return manager

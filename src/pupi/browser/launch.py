@@ -1,0 +1,77 @@
+"""Starting a local Chromium, or connecting to a remote one over CDP."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from playwright.async_api import Browser, Error, Playwright
+
+from pupi.browser import reaper
+from pupi.browser.discovery import find_browser, install_hint
+from pupi.errors import BrowserLaunchError
+
+__all__ = ["CHROMIUM_ARGS", "connect_browser", "launch_browser"]
+
+logger = logging.getLogger("pupi.browser")
+
+CHROMIUM_ARGS = (
+    # Containers often give /dev/shm 64 MB, which makes renderers crash on big pages.
+    "--disable-dev-shm-usage",
+    # No calls home: these machines (and many CI runners) have no outside network,
+    # and every refused connection costs start-up time.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-breakpad",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--mute-audio",
+    "--disable-gpu",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
+)
+
+
+async def launch_browser(playwright: Playwright, *, headless: bool = True) -> Browser:
+    """Launch a local Chromium found by :func:`~pupi.browser.discovery.find_browser`."""
+    location = find_browser()
+    args = [*CHROMIUM_ARGS, reaper.MARKER]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to sandbox as root.
+    reaper.install()
+    try:
+        browser = await playwright.chromium.launch(
+            executable_path=location.path,
+            headless=headless,
+            args=args,
+            # Our reaper handles signals; Playwright's own handlers would close the
+            # browser on SIGINT before user code's finally blocks could use it.
+            handle_sigint=False,
+            handle_sigterm=False,
+            handle_sighup=False,
+        )
+    except Error as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise BrowserLaunchError(
+            f"Chromium at {location.path} (from {location.source}) would not start: "
+            f"{first_line}\n{install_hint()} Run `pupi doctor` for a full diagnosis."
+        ) from exc
+    logger.debug("launched %s (%s) headless=%s", location.path, location.source, headless)
+    return browser
+
+
+async def connect_browser(playwright: Playwright, cdp_url: str) -> Browser:
+    """Connect to a running Chromium (or a browserless-style service) over CDP."""
+    try:
+        return await playwright.chromium.connect_over_cdp(cdp_url)
+    except Error as exc:
+        raise BrowserLaunchError(
+            f"could not connect to the browser at {cdp_url} over CDP: "
+            f"{str(exc).strip().splitlines()[0]}. Check that it runs with "
+            "--remote-debugging-port and that the URL (PUPI_CDP_URL) is right."
+        ) from exc

@@ -1,0 +1,99 @@
+"""No Chromium outlives the Python process that launched it.
+
+Every browser Pupi launches carries a marker switch naming this process's pid.
+At interpreter exit (normal or after an uncaught exception) and on SIGTERM or
+SIGHUP, every process tree carrying the marker is killed. The Playwright driver
+would usually take its browsers down with it, but not when Python is killed by a
+signal, and not reliably when the driver itself is stuck.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+import psutil
+
+__all__ = ["MARKER", "browser_pids", "install", "kill_owned_browsers"]
+
+logger = logging.getLogger("pupi.browser")
+
+MARKER = f"--pupi-owner={os.getpid()}"
+"""Chromium ignores unknown switches; this one lets us find our own browsers."""
+
+_installed = False
+_install_lock = threading.Lock()
+_signals = (signal.SIGTERM, signal.SIGHUP)
+
+
+def browser_pids(marker: str = MARKER) -> list[int]:
+    """Pids of the main browser processes launched by this Python process."""
+    pids = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            cmdline = process.info["cmdline"] or []
+        except (psutil.Error, KeyError):
+            continue
+        if marker in cmdline and not any(arg.startswith("--type=") for arg in cmdline):
+            pids.append(process.pid)
+    return pids
+
+
+def kill_owned_browsers() -> int:
+    """Kill every browser process tree this Python process launched; return how many."""
+    killed = 0
+    for pid in browser_pids():
+        try:
+            root = psutil.Process(pid)
+            tree = [*root.children(recursive=True), root]
+        except psutil.Error:
+            continue
+        for process in tree:
+            try:
+                process.kill()
+                killed += 1
+            except psutil.Error:
+                pass
+        psutil.wait_procs(tree, timeout=2)
+    return killed
+
+
+def install() -> None:
+    """Arrange for owned browsers to be killed at exit and on SIGTERM/SIGHUP (idempotent).
+
+    Signal handlers can only be installed from the main thread; called from
+    another thread, only the exit hook is set up (a later call from the main
+    thread adds the handlers).
+    """
+    global _installed
+    with _install_lock:
+        if not _installed:
+            atexit.register(kill_owned_browsers)
+            _installed = True
+        if threading.current_thread() is threading.main_thread():
+            for signum in _signals:
+                _chain_signal(signum)
+
+
+def _chain_signal(signum: int) -> None:
+    previous = signal.getsignal(signum)
+    if previous is signal.SIG_IGN or getattr(previous, "_pupi_reaper", False):
+        return
+
+    def handler(received: int, frame: FrameType | None) -> None:
+        kill_owned_browsers()
+        if callable(previous):
+            previous(received, frame)
+            return
+        # Die the way the signal would have killed us, now that the browsers are gone.
+        signal.signal(received, signal.SIG_DFL)
+        os.kill(os.getpid(), received)
+
+    marked: Any = handler
+    marked._pupi_reaper = True
+    signal.signal(signum, marked)

@@ -1,0 +1,6 @@
+"""The engine: runs validated steps on a page, one handler per action."""
+
+from pupi.engine.results import RunResult, StepResult
+from pupi.engine.runner import DEFAULT_TIMEOUT_MS, OnStep, PageSource, run_steps
+
+__all__ = ["DEFAULT_TIMEOUT_MS", "OnStep", "PageSource", "RunResult", "StepResult", "run_steps"]

@@ -1,0 +1,159 @@
+"""Running validated steps on a page, one after the other, and shaping the result."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from pupi.engine.handlers import HANDLERS, StepContext
+from pupi.engine.results import RunResult, StepResult
+from pupi.engine.translate import describe_error
+from pupi.steps import BaseStep, Step
+from pupi.steps.templating import has_placeholders, render
+
+__all__ = ["DEFAULT_TIMEOUT_MS", "OnStep", "PageSource", "run_steps"]
+
+logger = logging.getLogger("pupi.engine")
+
+DEFAULT_TIMEOUT_MS = 30_000
+"""Playwright's own default, so a step waits as long as a Playwright user expects."""
+
+OnStep = Callable[[StepResult, BaseStep], Awaitable[None] | None]
+"""Called after each step with its result and the concrete (rendered) step."""
+
+
+class PageSource(Protocol):
+    """Anything with a current ``page``, such as an :class:`~pupi.browser.Instance`."""
+
+    @property
+    def page(self) -> Page: ...
+
+
+def artifacts_dir(instance_id: str) -> Path:
+    """Where screenshots of an instance go when the step gives no path."""
+    return Path(tempfile.gettempdir()) / "pupi" / instance_id
+
+
+async def run_steps(
+    target: Page | PageSource,
+    steps: Sequence[Step],
+    *,
+    instance_id: str,
+    variables: Mapping[str, Any] | None = None,
+    timeout_ms: float | None = None,
+    stop_on_error: bool = True,
+    on_step: OnStep | None = None,
+) -> RunResult:
+    """Run ``steps`` (already validated) on ``target``'s page and return the result.
+
+    A failing step that is ``optional`` is recorded and the run goes on; any other
+    failure ends the run (or, with ``stop_on_error=False``, is recorded and the
+    run goes on) with ``status="failed"`` and a screenshot of the page.
+    """
+    default_timeout = timeout_ms or DEFAULT_TIMEOUT_MS
+    context: dict[str, Any] = dict(variables or {})
+    outputs: dict[str, Any] = {}
+    results: list[StepResult] = []
+    error: dict[str, Any] | None = None
+    folder = artifacts_dir(instance_id)
+    started = time.perf_counter()
+
+    for index, step in enumerate(steps):
+        if error is not None and stop_on_error:
+            results.append(StepResult(index=index, action=step.action, name=step.name, status="skipped"))
+            continue
+        page = target if isinstance(target, Page) else target.page
+        begun = time.perf_counter()
+        try:
+            concrete = _render(step, context)
+            ctx = StepContext(page, step.timeout_ms or default_timeout, index, folder)
+            output = await HANDLERS[step.action](concrete, ctx)
+        except Exception as exc:
+            kind, message = describe_error(exc)
+            selector = getattr(step, "selector", None)
+            if kind == "timeout" and selector is not None and repr(selector) not in message:
+                message = f"{message} (selector {selector!r})"
+            result = StepResult(
+                index=index,
+                action=step.action,
+                name=step.name,
+                status="failed",
+                duration_ms=_ms_since(begun),
+                error=f"{kind}: {message}",
+            )
+            results.append(result)
+            logger.info("step %d (%s) failed: %s", index, step.action, message)
+            if not step.optional and error is None:
+                error = {
+                    "step_index": index,
+                    "type": kind,
+                    "message": message,
+                    "screenshot": await _failure_screenshot(page, folder, index),
+                }
+            await _notify(on_step, result, step)
+            continue
+        result = StepResult(
+            index=index,
+            action=step.action,
+            name=step.name,
+            status="ok",
+            duration_ms=_ms_since(begun),
+            output=output,
+        )
+        results.append(result)
+        name = getattr(step, "as_", None)
+        if name:
+            outputs[name] = output
+            context[name] = output
+        await _notify(on_step, result, concrete)
+
+    return RunResult(
+        instance_id=instance_id,
+        status="failed" if error else "completed",
+        steps=results,
+        outputs=outputs,
+        error=error,
+        duration_ms=_ms_since(started),
+    )
+
+
+def _render(step: Step, context: Mapping[str, Any]) -> Step:
+    data = step.model_dump(by_alias=True, exclude_defaults=True)
+    if not has_placeholders(data):
+        return step
+    try:
+        rendered = render(data, context)
+    except KeyError as exc:
+        raise ValueError(f"placeholder {exc.args[0]}") from None
+    return type(step).model_validate(rendered | {"action": step.action})
+
+
+async def _failure_screenshot(page: Page, folder: Path, index: int) -> str | None:
+    path = folder / f"failure-step-{index}-{time.time_ns()}.png"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=path, timeout=3_000)
+    except (PlaywrightError, OSError) as exc:
+        logger.debug("no failure screenshot: %s", exc)
+        return None
+    return str(path)
+
+
+async def _notify(on_step: OnStep | None, result: StepResult, step: BaseStep) -> None:
+    if on_step is None:
+        return
+    outcome = on_step(result, step)
+    if inspect.isawaitable(outcome):
+        await outcome
+
+
+def _ms_since(begun: float) -> float:
+    return round((time.perf_counter() - begun) * 1000, 3)

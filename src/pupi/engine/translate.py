@@ -1,0 +1,71 @@
+"""Playwright's exceptions, translated into a step error type and a readable message.
+
+This is the only place that reads Playwright's error texts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+__all__ = ["SelectorNotFound", "StepCheckFailed", "describe_error"]
+
+
+class StepCheckFailed(Exception):
+    """An ``assert`` (or a similar check) found the page not as expected."""
+
+
+class SelectorNotFound(Exception):
+    """None of a step's alternative selectors matched before its timeout."""
+
+
+_NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+_CALL_LOG = re.compile(r"\n\s*(Call log|=+ logs =+)", re.IGNORECASE)
+
+
+def describe_error(exc: BaseException) -> tuple[str, str]:
+    """Return ``(type, message)`` for an exception raised while running a step.
+
+    Types: ``timeout``, ``assertion``, ``ambiguous_selector``, ``invalid_selector``,
+    ``navigation``, ``blocked``, ``target_closed``, ``evaluation``, ``error``.
+    """
+    message = _first_lines(str(exc))
+    if isinstance(exc, StepCheckFailed | AssertionError):
+        return "assertion", message
+    if isinstance(exc, PlaywrightTimeoutError | SelectorNotFound):
+        return "timeout", message
+    if isinstance(exc, PlaywrightError):
+        text = str(exc)
+        if "strict mode violation" in text:
+            count = re.search(r"resolved to (\d+) elements", text)
+            found = f" matched {count.group(1)} elements" if count else " matched several elements"
+            return "ambiguous_selector", (
+                f"the selector{found}; make it specific (e.g. add '>> nth=0' or a "
+                f"parent selector). {message}"
+            )
+        if "ERR_BLOCKED_BY_CLIENT" in text:
+            return "blocked", message
+        net = _NET_ERROR.search(text)
+        if net:
+            return "navigation", message
+        if "Unexpected token" in text or "is not a valid selector" in text or (
+            "Unknown engine" in text
+        ):
+            return "invalid_selector", message
+        if "has been closed" in text or "Target closed" in text:
+            return "target_closed", message
+        if text.startswith(("Error: Evaluation failed", "Evaluation failed")) or (
+            "evaluate" in text.split("\n", 1)[0]
+        ):
+            return "evaluation", message
+        return "error", message
+    return "error", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _first_lines(text: str) -> str:
+    """Drop Playwright's call log, keep what a person needs to read."""
+    text = _CALL_LOG.split(text, maxsplit=1)[0].strip()
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[:6])
