@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -62,10 +62,9 @@ class Bridge:
 
         if self.loop.is_running():
             future = asyncio.run_coroutine_threadsafe(close(), self.loop)
-            try:
+            # Whatever does not close in time, the reaper kills.
+            with contextlib.suppress(Exception):
                 future.result(timeout=_SHUTDOWN_TIMEOUT_S)
-            except (concurrent.futures.TimeoutError, Exception):  # noqa: BLE001
-                pass  # the reaper kills what is left
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=_SHUTDOWN_TIMEOUT_S)
 

@@ -109,7 +109,9 @@ class Puppeteer(StepMethods):
         return instance
 
 
-def _close_later(loop: asyncio.AbstractEventLoop, manager: InstanceManager, instance_id: str) -> None:
+def _close_later(
+    loop: asyncio.AbstractEventLoop, manager: InstanceManager, instance_id: str
+) -> None:
     """Close a garbage-collected Puppeteer's instance on its own loop, if it still runs."""
     if loop.is_closed():
         return

@@ -168,9 +168,13 @@ class PupiPuppeteerSDK:
     def iter_session_events(self, session_id: str) -> Iterator[SessionEvent]:
         """The session's events, earlier ones first, as they happen."""
         events = self._async.iter_session_events(session_id)
+
+        async def next_event() -> SessionEvent:
+            return await anext(events)
+
         while True:
             try:
-                yield self._bridge.call(events.__anext__)
+                yield self._bridge.call(next_event)
             except StopAsyncIteration:
                 return
 

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import psutil
 from playwright.async_api import (
     Browser,
     BrowserContext,
@@ -118,6 +117,7 @@ class InstanceManager:
         self._playwright: Playwright | None = None
         self._browsers: dict[_BrowserKey, Browser] = {}
         self._pids: dict[_BrowserKey, int] = {}
+        self._tags: dict[_BrowserKey, str] = {}
         self._instances: dict[str, Instance] = {}
         self._spares: dict[_BrowserKey, asyncio.Task[tuple[BrowserContext, Page]]] = {}
         self._lock = asyncio.Lock()
@@ -227,7 +227,9 @@ class InstanceManager:
             if key[0] == "cdp":
                 browser = await connect_browser(self._playwright, key[1])
             else:
-                browser = await launch_browser(self._playwright, headless=key[1] == "True")
+                tag = uuid.uuid4().hex
+                browser = await launch_browser(self._playwright, headless=key[1] == "True", tag=tag)
+                self._tags[key] = tag
             browser.on("disconnected", lambda _: self._on_disconnected(key))
             self._browsers[key] = browser
             return browser
@@ -244,12 +246,10 @@ class InstanceManager:
         if key[0] != "local" or key not in self._browsers:
             return None
         if key not in self._pids:
-            headless = key[1] == "True"
-            for pid in reaper.browser_pids():
-                with contextlib.suppress(psutil.Error):
-                    if ("--headless" in " ".join(psutil.Process(pid).cmdline())) == headless:
-                        self._pids[key] = pid
-                        break
+            # Found lazily: a process scan at launch would slow every cold start.
+            pids = reaper.browser_pids(f"--pupi-browser={self._tags.get(key)}")
+            if pids:
+                self._pids[key] = pids[0]
         return self._pids.get(key)
 
 

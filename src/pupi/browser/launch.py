@@ -37,10 +37,18 @@ CHROMIUM_ARGS = (
 )
 
 
-async def launch_browser(playwright: Playwright, *, headless: bool = True) -> Browser:
-    """Launch a local Chromium found by :func:`~pupi.browser.discovery.find_browser`."""
+async def launch_browser(
+    playwright: Playwright, *, headless: bool = True, tag: str | None = None
+) -> Browser:
+    """Launch a local Chromium found by :func:`~pupi.browser.discovery.find_browser`.
+
+    ``tag`` is added as a ``--pupi-browser=TAG`` switch, so that this browser's
+    process can be told apart from the others this process launched.
+    """
     location = find_browser()
     args = [*CHROMIUM_ARGS, reaper.MARKER]
+    if tag:
+        args.append(f"--pupi-browser={tag}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to sandbox as root.
     reaper.install()

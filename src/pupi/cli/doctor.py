@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from importlib import metadata
 import os
 import sys
+from importlib import metadata
 
 import typer
 from rich.console import Console

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from pupi.engine.results import StepResult
 from pupi.steps import BaseStep
@@ -17,9 +18,10 @@ errors = Console(stderr=True, highlight=False)
 def show_step(result: StepResult, step: BaseStep) -> None:
     """Print one line per finished step: mark, index, label, duration."""
     mark = {"ok": "[green]✓[/]", "failed": "[red]✗[/]", "skipped": "[dim]-[/]"}[result.status]
-    line = f"{mark} {result.index:>3}  {step.describe()}  [dim]{result.duration_ms:.0f} ms[/]"
+    label = escape(step.describe())
+    line = f"{mark} {result.index:>3}  {label}  [dim]{result.duration_ms:.0f} ms[/]"
     if result.error:
-        line += f"\n        [red]{result.error}[/]"
+        line += f"\n        [red]{escape(result.error)}[/]"
     console.print(line)
 
 

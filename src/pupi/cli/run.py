@@ -31,8 +31,14 @@ def run(
         raise typer.BadParameter(str(exc)) from None
     try:
         result = asyncio.run(
-            _run(file, variables, headful=headful, keep_open=keep_open, as_json=as_json,
-                 timeout_ms=timeout_ms)
+            _run(
+                file,
+                variables,
+                headful=headful,
+                keep_open=keep_open,
+                as_json=as_json,
+                timeout_ms=timeout_ms,
+            )
         )
     except PupiError as exc:
         errors.print(f"[red]error:[/] {exc}")
@@ -43,8 +49,9 @@ def run(
         for name, value in result.outputs.items():
             console.print(f"[bold]{name}[/] = {value!r}")
         if result.error:
-            errors.print(f"[red]failed at step {result.error['step_index']}:[/] "
-                         f"{result.error['message']}")
+            errors.print(
+                f"[red]failed at step {result.error['step_index']}:[/] {result.error['message']}"
+            )
             if result.error.get("screenshot"):
                 errors.print(f"screenshot: {result.error['screenshot']}")
     raise typer.Exit(0 if result.ok else 1)

@@ -62,6 +62,12 @@ async def _click(step: m.ClickStep, ctx: StepContext) -> None:
     )
 
 
+_CARET_TO_END = """el => {
+  el.focus();
+  try { const n = el.value.length; el.setSelectionRange(n, n); } catch (e) {}
+}"""
+
+
 async def _type(step: m.TypeStep, ctx: StepContext) -> None:
     locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
     if step.clear and not step.delay_ms:
@@ -69,6 +75,9 @@ async def _type(step: m.TypeStep, ctx: StepContext) -> None:
         return
     if step.clear:
         await locator.fill("", timeout=ctx.timeout_ms)
+    else:
+        # Focusing puts the caret at the start; typing should add to what is there.
+        await locator.evaluate(_CARET_TO_END, timeout=ctx.timeout_ms)
     await locator.press_sequentially(step.text, delay=step.delay_ms or 0, timeout=ctx.timeout_ms)
 
 
@@ -163,7 +172,9 @@ async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
     arg = [step.attribute, step.property]
     if step.all:
         await locator.first.wait_for(state="attached", timeout=ctx.timeout_ms)
-        return await locator.evaluate_all(f"(els, arg) => els.map(el => ({_EXTRACT_JS})(el, arg))", arg)
+        return await locator.evaluate_all(
+            f"(els, arg) => els.map(el => ({_EXTRACT_JS})(el, arg))", arg
+        )
     return await locator.first.evaluate(_EXTRACT_JS, arg, timeout=ctx.timeout_ms)
 
 

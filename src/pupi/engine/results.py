@@ -59,7 +59,4 @@ class RunResult(BaseModel):
         return self
 
     def __repr__(self) -> str:
-        return (
-            f"<RunResult {self.status} steps={len(self.steps)} "
-            f"instance={self.instance_id[:8]}>"
-        )
+        return f"<RunResult {self.status} steps={len(self.steps)} instance={self.instance_id[:8]}>"

@@ -68,7 +68,9 @@ async def run_steps(
 
     for index, step in enumerate(steps):
         if error is not None and stop_on_error:
-            results.append(StepResult(index=index, action=step.action, name=step.name, status="skipped"))
+            results.append(
+                StepResult(index=index, action=step.action, name=step.name, status="skipped")
+            )
             continue
         page = target if isinstance(target, Page) else target.page
         begun = time.perf_counter()

@@ -50,8 +50,10 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         net = _NET_ERROR.search(text)
         if net:
             return "navigation", message
-        if "Unexpected token" in text or "is not a valid selector" in text or (
-            "Unknown engine" in text
+        if (
+            "Unexpected token" in text
+            or "is not a valid selector" in text
+            or ("Unknown engine" in text)
         ):
             return "invalid_selector", message
         if "has been closed" in text or "Target closed" in text:

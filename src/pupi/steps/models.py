@@ -56,7 +56,10 @@ def _check_selector(value: str | list[str]) -> str | list[str]:
     return value
 
 
-Selector = Annotated[str | list[str], Field(description="A Playwright selector, or a list of alternatives tried in order.")]
+Selector = Annotated[
+    str | list[str],
+    Field(description="A Playwright selector, or a list of alternatives tried in order."),
+]
 
 
 class BaseStep(BaseModel):

@@ -34,15 +34,12 @@ _STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
 _STEP_LIST_ADAPTER: TypeAdapter[list[Step]] = TypeAdapter(list[Step])
 
 ACTIONS: dict[str, type[BaseStep]] = {
-    model.model_fields["action"].default: model
-    for model in get_args(get_args(Step)[0])
+    model.model_fields["action"].default: model for model in get_args(get_args(Step)[0])
 }
 """Every action name and its model, in the order of the reference."""
 
 
-def parse_steps(
-    source: StepsLike, *, variables: Iterable[str] = ()
-) -> list[Step]:
+def parse_steps(source: StepsLike, *, variables: Iterable[str] = ()) -> list[Step]:
     """Validate ``source`` and return step models, or raise ``InvalidSteps``.
 
     ``variables`` names the placeholders that will have a value at run time; a
@@ -83,7 +80,9 @@ def load_steps_file(path: str | os.PathLike[str]) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidSteps([StepError(-1, None, None, f"cannot read {file}: {exc.strerror}")]) from exc
+        raise InvalidSteps(
+            [StepError(-1, None, None, f"cannot read {file}: {exc.strerror}")]
+        ) from exc
     try:
         if file.suffix.lower() == ".json":
             return json.loads(text)
@@ -127,7 +126,9 @@ def _validate_one(index: int, item: Any, errors: list[StepError]) -> Step | None
     if isinstance(item, BaseStep):
         item = item.model_dump(by_alias=True, exclude_unset=True) | {"action": item.action}
     if not isinstance(item, Mapping):
-        errors.append(StepError(index, None, None, f"a step must be a mapping, got {type(item).__name__}"))
+        errors.append(
+            StepError(index, None, None, f"a step must be a mapping, got {type(item).__name__}")
+        )
         return None
     action = item.get("action")
     if not isinstance(action, str) or action not in ACTIONS:

@@ -17,8 +17,18 @@ __all__ = ["convert_recording", "is_recording", "recorder_selector"]
 
 _RECORDER_TYPES = frozenset(
     {
-        "navigate", "click", "doubleClick", "change", "keyDown", "keyUp", "scroll",
-        "hover", "setViewport", "waitForElement", "waitForExpression", "close",
+        "navigate",
+        "click",
+        "doubleClick",
+        "change",
+        "keyDown",
+        "keyUp",
+        "scroll",
+        "hover",
+        "setViewport",
+        "waitForElement",
+        "waitForExpression",
+        "close",
         "customStep",
     }
 )
@@ -45,7 +55,11 @@ def recorder_selector(selectors: Any) -> str | list[str]:
         chains: list[str] = [""]
         for part in parts:
             options = _part(str(part))
-            chains = [f"{chain} >> {option}" if chain else option for chain in chains for option in options]
+            chains = [
+                f"{chain} >> {option}" if chain else option
+                for chain in chains
+                for option in options
+            ]
         alternatives.extend(chain for chain in chains if chain not in alternatives)
     if not alternatives:
         raise ValueError(f"no usable selector in {json.dumps(selectors)[:80]}")

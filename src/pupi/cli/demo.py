@@ -1,0 +1,77 @@
+"""``pupi demo``: Pupi's main job on its embedded defaults, against the bundled demo site.
+
+It serves the demo site on loopback, runs a browser session of declarative
+steps (shop, login, table), then has the offline planner carry out a prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import typer
+from rich.markup import escape
+
+from pupi.cli import app
+from pupi.cli.output import console, show_step
+
+
+def demo_steps(base_url: str) -> list[dict[str, Any]]:
+    """The demo's step session: read the shop, add to cart, log in, read a table."""
+    return [
+        {"action": "go", "url": f"{base_url}/shop", "name": "open the shop"},
+        {"action": "extract", "selector": ".product-card h2", "all": True, "as": "products"},
+        {"action": "extract", "selector": ".product-card .price", "as": "first_price"},
+        {"action": "click", "selector": "role=button[name='Add to cart'] >> nth=0"},
+        {"action": "go", "url": f"{base_url}/login", "name": "open the login page"},
+        {"action": "type", "selector": "#username", "text": "ada"},
+        {"action": "type", "selector": "#password", "text": "lovelace"},
+        {"action": "click", "selector": "role=button[name='Log in']"},
+        {"action": "assert", "selector": "h1", "text": "Welcome"},
+        {"action": "go", "url": f"{base_url}/table"},
+        {"action": "extract", "selector": "table tbody tr", "all": True, "as": "rows"},
+        {
+            "action": "evaluate",
+            "script": "document.querySelectorAll('tbody tr').length",
+            "as": "employees",
+        },
+    ]
+
+
+@app.command()
+def demo(
+    headful: bool = typer.Option(False, "--headful", help="Show the browser window."),
+    prompt: str | None = typer.Option(
+        None, help="The prompt for the offline planner (default: the seed's shop question)."
+    ),
+) -> None:
+    """Serve the demo site, run a step session and an offline AI prompt on it."""
+    ok = asyncio.run(_demo(headful=headful, prompt=prompt))
+    raise typer.Exit(0 if ok else 1)
+
+
+async def _demo(*, headful: bool, prompt: str | None) -> bool:
+    from pupi import PupiPuppeteerSDK
+    from pupi.demo import DemoServer
+
+    with DemoServer() as site:
+        console.print(f"[bold]Demo site[/] at {site.url}\n")
+        async with PupiPuppeteerSDK(headless=not headful) as sdk:
+            console.print("[bold]1. A browser session of declarative steps[/]")
+            run = await sdk.execute_steps_locally(demo_steps(site.url), on_step=show_step)
+            products = run.outputs.get("products") or []
+            console.print(
+                f"   {len(products)} products, the first costs {run.outputs.get('first_price')}; "
+                f"{run.outputs.get('employees')} employees in the table; "
+                f"cart on the server: {site.state()['cart']}"
+            )
+            task = prompt or f"Find the price of the first product on {site.url}/shop"
+            console.print(f"\n[bold]2. An AI prompt, offline planner[/]: {task}")
+            result = await sdk.run_prompt_locally(task)
+            for step in result.steps:
+                console.print(f"   [green]✓[/] {escape(str(step))}")
+            if result.status == "completed":
+                console.print(f"   [bold]answer:[/] {result.answer}")
+            else:
+                console.print(f"   [red]failed:[/] {result.error}")
+        return run.ok and result.status == "completed"

@@ -1,0 +1,12 @@
+"""Route handlers of the demo site, one module per area."""
+
+from __future__ import annotations
+
+from pupi.demo.app import Route
+from pupi.demo.routes import account, booking, checkout, forms, pages, search, shop, todos
+
+ALL_ROUTES: tuple[Route, ...] = tuple(
+    route
+    for module in (pages, shop, checkout, account, forms, booking, todos, search)
+    for route in module.routes.entries
+)

@@ -1,0 +1,103 @@
+"""No Chromium (nor Playwright driver) outlives the Python process that owns it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.browser
+
+OPEN_INSTANCES = """
+import asyncio, sys
+from pupi import PupiPuppeteerSDK
+
+async def main():
+    sdk = PupiPuppeteerSDK()
+    for _ in range(2):
+        await sdk.execute_steps_locally([{"action": "go", "url": "data:text/html,<p>x</p>"}])
+    print("ready", flush=True)
+    {then}
+
+asyncio.run(main())
+"""
+
+SYNC_OPEN = """
+from pupi.sync import PupiPuppeteerSDK, Puppeteer
+sdk = PupiPuppeteerSDK()
+sdk.execute_steps_locally([{"action": "go", "url": "data:text/html,<p>x</p>"}])
+Puppeteer().go("data:text/html,<p>y</p>").run()
+print("ready", flush=True)
+{then}
+"""
+
+CASES = {
+    "normal-exit": (OPEN_INSTANCES, "pass", None),
+    "uncaught-exception": (OPEN_INSTANCES, "raise RuntimeError('boom')", None),
+    "sigterm": (OPEN_INSTANCES, "await asyncio.sleep(60)", signal.SIGTERM),
+    "sync-normal-exit": (SYNC_OPEN, "pass", None),
+    "sync-sigterm": (SYNC_OPEN, "import time; time.sleep(60)", signal.SIGTERM),
+}
+
+
+def _browsers_of(pid: int) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if f"--pupi-owner={pid}" in (process.info["cmdline"] or []):
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def _still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.Error:
+            continue
+    return alive
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_no_browser_process_survives_its_owner(case: str) -> None:
+    template, then, send = CASES[case]
+    script = textwrap.dedent(template).replace("{then}", then)
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout is not None
+            assert child.stderr is not None
+            line = child.stdout.readline().strip()
+            if line != "ready":
+                child.kill()
+                pytest.fail(f"the script did not start: {child.stderr.read()}")
+            descendants = psutil.Process(child.pid).children(recursive=True)
+            assert _browsers_of(child.pid), "the script should have started a browser"
+            if send is not None:
+                child.send_signal(send)
+            _, stderr = child.communicate(timeout=30)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _still_running(descendants + _browsers_of(child.pid)):
+        time.sleep(0.1)
+    survivors = _still_running(descendants + _browsers_of(child.pid))
+    assert survivors == [], [p.cmdline()[:2] for p in survivors]
+    if case == "uncaught-exception":
+        assert child.returncode == 1
+        assert "boom" in stderr
+    else:
+        assert "Traceback" not in stderr, stderr
+    if send is not None:
+        assert child.returncode == -send
