@@ -151,11 +151,13 @@ class PupiPuppeteerSDK:
         start_url: str | None = None,
         max_steps: int = 30,
         timeout_s: float = 120,
+        on_step: OnStep | None = None,
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
 
         ``planner`` is ``"rules"`` (offline, the default), ``"openai"`` or
         ``"anthropic"``. ``result.steps`` replays with ``execute_steps_locally``.
+        ``on_step(step_result, step)`` is called after each action, for live output.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
@@ -174,6 +176,7 @@ class PupiPuppeteerSDK:
                 start_url=start_url,
                 max_steps=max_steps,
                 timeout_s=timeout_s,
+                on_step=on_step,
             )
         finally:
             closer = getattr(chosen, "aclose", None)

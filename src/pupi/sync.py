@@ -110,6 +110,7 @@ class PupiPuppeteerSDK:
         start_url: str | None = None,
         max_steps: int = 30,
         timeout_s: float = 120,
+        on_step: OnStep | None = None,
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
         return self._bridge.call(
@@ -120,6 +121,7 @@ class PupiPuppeteerSDK:
             start_url=start_url,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            on_step=on_step,
         )
 
     def set_access_token(self, token: str) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from playwright.async_api import (
     Browser,
     BrowserContext,
+    Dialog,
     Error,
     Page,
     Playwright,
@@ -77,10 +78,13 @@ class Instance:
         self.dead_reason: str | None = None
         self.blocked: list[tuple[str, str]] = []
         """Requests refused by the request filter: (url, reason)."""
+        self.dialogs: list[str] = []
+        """Every ``alert``/``confirm``/``prompt`` seen, as ``"type: message"``."""
         self._key = key
         self._pages = [page]
         page.on("crash", self._on_crash)
         context.on("page", self._on_page)
+        context.on("dialog", self._on_dialog)
 
     @property
     def page(self) -> Page:
@@ -97,6 +101,17 @@ class Instance:
     def _on_page(self, page: Page) -> None:
         page.on("crash", self._on_crash)
         self._pages.append(page)
+
+    async def _on_dialog(self, dialog: Dialog) -> None:
+        # Playwright dismisses unhandled dialogs, answering "Cancel" to every
+        # confirm(); steps have no way to answer, and a click on "Delete" means OK.
+        # Accepting them here makes a run and its replay behave the same.
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        with contextlib.suppress(Error):  # the page may have closed meanwhile
+            if dialog.type == "prompt":
+                await dialog.accept(dialog.default_value)
+            else:
+                await dialog.accept()
 
     def _on_crash(self, _page: Page) -> None:
         self.dead_reason = "the page crashed (out of memory or a renderer bug)"

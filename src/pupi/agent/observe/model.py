@@ -34,7 +34,9 @@ class Element(BaseModel):
     """One interactive element, numbered so planners can point at it."""
 
     index: int
-    role: str = Field(description="button, link, textbox, checkbox, radio, combobox, option, tab, ...")
+    role: str = Field(
+        description="button, link, textbox, checkbox, radio, combobox, option, tab, ..."
+    )
     name: str = Field("", description="Accessible name.")
     tag: str = ""
     type: str | None = Field(None, description="The input type, for inputs.")
@@ -51,7 +53,9 @@ class Element(BaseModel):
     box: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height.")
     context: str | None = Field(None, description="Heading or item the element belongs to.")
     selector: str = Field(description="A robust Playwright selector for this element.")
-    expanded: bool | None = Field(None, description="aria-expanded, or whether a <details> is open.")
+    expanded: bool | None = Field(
+        None, description="aria-expanded, or whether a <details> is open."
+    )
     region: str | None = Field(
         None, description="Landmark it sits in: nav, header, footer, main, aside, dialog."
     )

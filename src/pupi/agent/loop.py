@@ -1,0 +1,421 @@
+"""The agent loop: observe the page, ask the planner, act through the step engine, repeat.
+
+Every action a planner chooses names an element by its number in the current
+observation; the loop turns it into a concrete step with that element's robust
+selector (never a number), runs it with :func:`pupi.engine.run_steps`, and keeps
+it. The steps that succeeded are the result's ``steps``: they replay with
+``execute_steps_locally`` and no planner at all.
+
+The loop stops when the planner is done (or gives up), or when one of its
+budgets runs out: ``max_steps`` actions, ``timeout_s`` seconds, ``max_failures``
+failed actions, or the loop detector (the same action on the same page state
+for a third time).
+
+Page content only ever reaches the planner inside the observation, as data;
+the loop itself never reads page text for instructions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections import Counter
+from typing import Any, Protocol
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from pupi.agent.observe import Observation, observe
+from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
+from pupi.agent.result import PromptResult
+from pupi.engine import OnStep, StepResult, run_steps
+from pupi.errors import AgentError, InvalidSteps
+from pupi.steps import parse_steps
+
+__all__ = ["AgentInstance", "OnAgentStep", "action_to_step", "run_agent"]
+
+logger = logging.getLogger("pupi.agent")
+
+OnAgentStep = OnStep
+"""Called after each step the agent runs, with its result and the step."""
+
+STEP_TIMEOUT_S = 10.0
+"""Default time limit of one agent step; a planner should not wait 30 s on a wrong guess."""
+
+MAX_FAILURES = 3
+"""Failed actions (or empty decisions) allowed before the run gives up."""
+
+MAX_REPEATS = 2
+"""How often the same action may run on the same page state; the next try stops the run."""
+
+_SETTLE_JS = """([quietMs, maxMs]) => new Promise((resolve) => {
+  // Resolves once the DOM has been quiet for quietMs, or after maxMs at most,
+  // so the next observation sees the page after a click's effects, not during.
+  let timer = setTimeout(done, quietMs);
+  const limit = setTimeout(done, maxMs);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, quietMs);
+  });
+  const what = {subtree: true, childList: true, attributes: true, characterData: true};
+  observer.observe(document, what);
+  function done() {
+    observer.disconnect();
+    clearTimeout(timer);
+    clearTimeout(limit);
+    resolve(true);
+  }
+})"""
+
+
+class AgentInstance(Protocol):
+    """What the loop needs of a browser instance (``pupi.browser.instances.Instance``)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def page(self) -> Page: ...
+
+    @property
+    def dialogs(self) -> list[str]:
+        """Dialogs the instance has accepted, oldest first."""
+        ...
+
+
+class _Stop(Exception):
+    """Ends the loop with a failed result of the given type."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+async def run_agent(
+    instance: AgentInstance,
+    task: str,
+    *,
+    planner: Planner,
+    start_url: str | None = None,
+    max_steps: int = 30,
+    timeout_s: float = 120,
+    max_failures: int = MAX_FAILURES,
+    step_timeout_s: float = STEP_TIMEOUT_S,
+    on_step: OnAgentStep | None = None,
+) -> PromptResult:
+    """Carry out ``task`` on ``instance`` with ``planner`` and return a :class:`PromptResult`.
+
+    ``start_url``, when given, is opened first (and recorded as the first step).
+    ``max_failures`` failed actions end the run, and each step may take at most
+    ``step_timeout_s`` seconds.
+    A task that names a URL without ``start_url`` leaves the navigation to the
+    planner. The instance stays open on the page where the run ended.
+
+    A task that cannot be carried out is not an exception: the result has
+    ``status="failed"`` and ``error={"type", "message"}``. During the run the
+    page's ``alert``/``confirm``/``prompt`` dialogs (accepted by the instance) are
+    shown to the planner as the observation's ``dialog``.
+
+    >>> result = await run_agent(instance, "Log in as ada", planner=get_planner("rules"),
+    ...                          start_url="http://127.0.0.1:8000/login")
+    >>> result.steps[1]
+    {'action': 'type', 'selector': '#username', 'text': 'ada'}
+    """
+    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s)
+    started = time.monotonic()
+    deadline = started + timeout_s
+    status: str = "failed"
+    answer: Any = None
+    error: dict[str, Any] | None = None
+    try:
+        if start_url:
+            await run.execute({"action": "go", "url": start_url}, deadline, action=None)
+            if run.step_results and run.step_results[-1].status == "failed":
+                raise _Stop(
+                    "page_error", f"could not open {start_url}: {run.step_results[-1].error}"
+                )
+        actions_taken = 0
+        while True:
+            observation = await run.observe(deadline)
+            decision = await run.decide(observation, deadline)
+            if decision.done:
+                status, answer = "completed", decision.answer
+                break
+            if decision.failed:
+                raise _Stop("planner_gave_up", decision.reason or "the planner gave up")
+            if not decision.actions:
+                run.fail("the planner chose no action")
+                continue
+            for action in decision.actions:
+                if actions_taken >= max_steps:
+                    raise _Stop("max_steps", f"stopped after {max_steps} actions (max_steps)")
+                actions_taken += 1
+                url_before = run.page.url
+                keep_going = await run.act(action, observation, deadline)
+                # Later actions of the same decision point at elements of the old
+                # observation; after a failure or a navigation, look again first.
+                if not keep_going or run.page.url != url_before:
+                    break
+    except _Stop as stop:
+        error = {"type": stop.kind, "message": stop.message}
+    except AgentError as exc:
+        # The planner's provider failed mid-run: keep what was done so far.
+        error = {"type": "planner_error", "message": str(exc)}
+    return PromptResult(
+        status="completed" if status == "completed" else "failed",
+        answer=answer,
+        steps=run.steps,
+        instance_id=instance.id,
+        error=error,
+        usage=planner.usage.model_dump(),
+        duration_ms=round((time.monotonic() - started) * 1000, 3),
+        step_results=run.step_results,
+    )
+
+
+class _AgentRun:
+    """The mutable state of one run: history, steps, budgets, dialogs."""
+
+    def __init__(
+        self,
+        instance: AgentInstance,
+        task: str,
+        planner: Planner,
+        on_step: OnAgentStep | None,
+        max_failures: int,
+        step_timeout_s: float,
+    ) -> None:
+        self.instance = instance
+        self.step_timeout_ms = step_timeout_s * 1000
+        self.task = task
+        self.planner = planner
+        self.on_step = on_step
+        self.max_failures = max_failures
+        self.failures = 0
+        self.history: list[HistoryEntry] = []
+        self.steps: list[dict[str, Any]] = []
+        self.step_results: list[StepResult] = []
+        self.seen: Counter[tuple[str, str]] = Counter()
+        # The instance accepts dialogs; the run shows the planner the new ones.
+        self.dialogs_seen = len(instance.dialogs)
+
+    @property
+    def page(self) -> Page:
+        return self.instance.page
+
+    # -- turns --------------------------------------------------------------
+
+    async def observe(self, deadline: float) -> Observation:
+        try:
+            observation = await asyncio.wait_for(observe(self.page), _left(deadline))
+        except TimeoutError:
+            raise _Stop("timeout", "ran out of time (timeout_s) while reading the page") from None
+        except AgentError as exc:
+            raise _Stop("page_error", str(exc)) from exc
+        dialogs = self.instance.dialogs
+        fresh, self.dialogs_seen = dialogs[self.dialogs_seen :], len(dialogs)
+        if fresh and not observation.dialog:
+            observation = observation.model_copy(update={"dialog": " | ".join(fresh)})
+        return observation
+
+    async def decide(self, observation: Observation, deadline: float) -> Decision:
+        try:
+            return await asyncio.wait_for(
+                self.planner.decide(self.task, observation, list(self.history)), _left(deadline)
+            )
+        except TimeoutError:
+            raise _Stop("timeout", "ran out of time (timeout_s) waiting for the planner") from None
+
+    def fail(self, message: str) -> None:
+        self.failures += 1
+        logger.info("agent failure %d/%d: %s", self.failures, self.max_failures, message)
+        if self.failures >= self.max_failures:
+            raise _Stop("too_many_failures", f"{self.failures} actions failed; the last: {message}")
+
+    async def act(self, action: Action, observation: Observation, deadline: float) -> bool:
+        """Run one action; False when it failed (the caller re-observes)."""
+        url_before = self.page.url
+        try:
+            step = action_to_step(action, observation)
+        except AgentError as exc:
+            self.history.append(
+                HistoryEntry(
+                    action=action,
+                    step={},
+                    ok=False,
+                    error=str(exc),
+                    url_before=url_before,
+                    url_after=url_before,
+                )
+            )
+            self.fail(str(exc))
+            return False
+        if action.element is not None and "selector" in step:
+            step["selector"] = await self._checked_selector(
+                observation, action.element, step["selector"]
+            )
+        key = (observation.fingerprint(), _step_key(step))
+        self.seen[key] += 1
+        if self.seen[key] > MAX_REPEATS:
+            raise _Stop(
+                "loop_detected",
+                f"the same action ({_step_key(step)}) was chosen again on an unchanged page",
+            )
+        ok, message = await self.execute(step, deadline, action=action)
+        if not ok:
+            self.fail(message or "the step failed")
+        return ok
+
+    async def execute(
+        self, step: dict[str, Any], deadline: float, *, action: Action | None
+    ) -> tuple[bool, str | None]:
+        """Run one concrete step through the engine, record it, let the page settle."""
+        try:
+            parsed = parse_steps([step])
+        except InvalidSteps as exc:
+            raise AgentError(f"the agent built an invalid step {step!r}: {exc}") from exc
+        left_ms = _left(deadline) * 1000
+        if left_ms <= 0:
+            raise _Stop("timeout", "ran out of time (timeout_s)")
+        url_before = self.page.url
+        run = await run_steps(
+            self.instance,
+            parsed,
+            instance_id=self.instance.id,
+            timeout_ms=max(1.0, min(self.step_timeout_ms, left_ms)),
+        )
+        result = run.steps[0].model_copy(update={"index": len(self.step_results)})
+        self.step_results.append(result)
+        ok = result.status == "ok"
+        if ok:
+            self.steps.append(step)
+            await self._settle(deadline)
+        if action is not None:
+            self.history.append(
+                HistoryEntry(
+                    action=action,
+                    step=step,
+                    ok=ok,
+                    error=result.error,
+                    url_before=url_before,
+                    url_after=self.page.url,
+                )
+            )
+        if self.on_step is not None:
+            outcome = self.on_step(result, parsed[0])
+            if inspect.isawaitable(outcome):
+                await outcome
+        if not ok and _left(deadline) <= 0:
+            raise _Stop("timeout", f"ran out of time (timeout_s) during {step['action']}")
+        return ok, result.error
+
+    async def _checked_selector(self, observation: Observation, index: int, selector: str) -> str:
+        # The snapshot judged uniqueness with its own reading of roles and labels;
+        # Playwright's may differ on unusual markup. Confirm with Playwright, and
+        # fall back to the structural path when the robust selector is ambiguous.
+        element = observation.element(index)
+        fallback = element.fingerprint.css_path
+        if not fallback or fallback == selector:
+            return selector
+        try:
+            if await self.page.locator(selector).count() == 1:
+                return selector
+            if await self.page.locator(fallback).count() == 1:
+                logger.debug("selector %r is not unique; using %r", selector, fallback)
+                return fallback
+        except PlaywrightError as exc:
+            logger.debug("could not check selector %r: %s", selector, exc)
+        return selector
+
+    async def _settle(self, deadline: float) -> None:
+        # A click may start a navigation or a fetch that re-renders the page; wait
+        # for the document to load and the DOM to go quiet before observing again.
+        for _ in range(3):
+            budget_ms = min(5_000.0, _left(deadline) * 1000)
+            if budget_ms <= 0:
+                return
+            try:
+                await self.page.wait_for_load_state("load", timeout=budget_ms)
+                await self.page.evaluate(_SETTLE_JS, [150, min(1_500, int(budget_ms))])
+                return
+            except PlaywrightError as exc:
+                # "Execution context was destroyed": a navigation began; wait again.
+                logger.debug("page still settling: %s", exc)
+
+
+def action_to_step(action: Action, observation: Observation) -> dict[str, Any]:
+    """The concrete step (as a dict) for a planner's ``action`` on ``observation``.
+
+    Elements become their robust selectors; a ``select`` names the option by its
+    label when the element lists it. Raises :class:`~pupi.AgentError` when the
+    action lacks what it needs or names an element that is not on the page.
+    """
+    kind = action.kind
+    if kind == "go":
+        if not action.url:
+            raise AgentError("a 'go' action needs a url")
+        return {"action": "go", "url": action.url}
+    if kind in {"back", "forward", "reload"}:
+        return {"action": kind}
+    if kind == "wait":
+        return {"action": "wait", "ms": min(max(action.ms or 500, 0), 10_000)}
+    if kind == "press":
+        if not action.key:
+            raise AgentError("a 'press' action needs a key")
+        step: dict[str, Any] = {"action": "press", "key": action.key}
+        if action.element is not None:
+            step["selector"] = _selector(observation, action.element)
+        return step
+    if kind == "scroll":
+        if action.element is not None:
+            return {"action": "scroll", "selector": _selector(observation, action.element)}
+        return {"action": "evaluate", "script": "window.scrollBy(0, window.innerHeight)"}
+    if action.element is None:
+        raise AgentError(f"a '{kind}' action needs an element")
+    selector = _selector(observation, action.element)
+    if kind == "type":
+        return {"action": "type", "selector": selector, "text": action.text or ""}
+    if kind == "select":
+        return {"action": "select", "selector": selector, **_choice(action, observation)}
+    return {"action": kind, "selector": selector}
+
+
+def _selector(observation: Observation, index: int) -> str:
+    try:
+        return observation.element(index).selector
+    except IndexError:
+        raise AgentError(f"there is no element [{index}] on the page") from None
+
+
+def _choice(action: Action, observation: Observation) -> dict[str, Any]:
+    value = action.value if action.value is not None else action.text
+    if value is None:
+        raise AgentError("a 'select' action needs a value")
+    options = observation.element(action.element or 0).options or []
+    if isinstance(value, list):
+        return {"values": [_label_for(item, options) or item for item in value]}
+    label = _label_for(value, options)
+    # Unknown to the element's option labels: it may be an option's value, which
+    # "values" accepts as well as labels.
+    return {"label": label} if label is not None else {"values": [value]}
+
+
+def _label_for(value: str, options: list[str]) -> str | None:
+    if value in options:
+        return value
+    folded = value.strip().casefold()
+    for option in options:
+        if option.strip().casefold() == folded:
+            return option
+    return None
+
+
+def _step_key(step: dict[str, Any]) -> str:
+    return " ".join(f"{key}={step[key]!r}" for key in sorted(step))
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.monotonic())

@@ -1,0 +1,263 @@
+"""The planner for any OpenAI-compatible chat endpoint: OpenAI, vLLM, Ollama, llama.cpp.
+
+It posts to ``{base_url}/chat/completions`` and forces a call to one ``decide``
+tool whose parameters are the :class:`~pupi.agent.planners.base.Decision` schema
+(or, with ``output="json_schema"``, asks for that schema as the response
+format). Many local servers ignore both and answer in plain text; the JSON
+object is then read from the message content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import httpx
+
+from pupi.agent.planners.llm_common import (
+    HTTPPlanner,
+    Reply,
+    as_object,
+    extract_json,
+    token_count,
+)
+from pupi.agent.planners.llm_prompt import (
+    DECIDE_TOOL_DESCRIPTION,
+    DECIDE_TOOL_NAME,
+    DEFAULT_PROMPT_BUDGET,
+    SYSTEM_PROMPT,
+    decision_schema,
+)
+from pupi.errors import AgentError
+
+__all__ = ["DEFAULT_OPENAI_BASE_URL", "OpenAIPlanner"]
+
+DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
+"""Where the planner goes when only ``PUPI_LLM_API_KEY`` is set."""
+
+_SETUP_HINT = (
+    "PUPI_LLM_MODEL is the model name (gpt-4o-mini, llama3.1, ...); PUPI_LLM_BASE_URL "
+    "is the OpenAI-compatible endpoint (http://127.0.0.1:11434/v1 for Ollama, "
+    f"{DEFAULT_OPENAI_BASE_URL} by default when PUPI_LLM_API_KEY is set); "
+    "PUPI_LLM_API_KEY is its key, if it needs one"
+)
+
+
+class OpenAIPlanner(HTTPPlanner):
+    """A planner backed by an OpenAI-compatible chat completions endpoint.
+
+    ```python
+    planner = OpenAIPlanner(base_url="http://127.0.0.1:11434/v1", model="llama3.1")
+    async with planner:
+        decision = await planner.decide(task, observation, history)
+    planner.usage.input_tokens
+    ```
+
+    Or from the environment: ``OpenAIPlanner.from_env()`` reads
+    ``PUPI_LLM_BASE_URL``, ``PUPI_LLM_MODEL`` and ``PUPI_LLM_API_KEY``.
+
+    ``output`` picks how structure is asked for: ``"tools"`` (a forced tool call,
+    the default) or ``"json_schema"`` (``response_format``, for servers that
+    constrain decoding to a schema but lack tool calling). ``temperature`` and
+    ``max_tokens`` are sent only when given, because some models reject them.
+    """
+
+    name = "openai"
+    provider = "OpenAI-compatible endpoint"
+    key_variable = "PUPI_LLM_API_KEY"
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        base_url: str = DEFAULT_OPENAI_BASE_URL,
+        api_key: str | None = None,
+        output: Literal["tools", "json_schema"] = "tools",
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        timeout: float = 60.0,
+        http_client: httpx.AsyncClient | None = None,
+        prompt_budget: int = DEFAULT_PROMPT_BUDGET,
+        retry_backoff: float = 1.0,
+    ) -> None:
+        """Create a planner; nothing is sent until the first :meth:`decide`.
+
+        ``timeout`` is per request, in seconds. ``http_client`` is used as is and
+        left open by :meth:`aclose`. ``prompt_budget`` caps the turn prompt, in
+        characters. ``retry_backoff`` is the pause before the one retry after
+        HTTP 429 or 5xx (a ``Retry-After`` header wins).
+        """
+        super().__init__(
+            base_url=base_url,
+            model=model,
+            api_key=api_key,
+            timeout=timeout,
+            http_client=http_client,
+            prompt_budget=prompt_budget,
+            retry_backoff=retry_backoff,
+        )
+        if output not in ("tools", "json_schema"):
+            raise ValueError(f"output must be 'tools' or 'json_schema', not {output!r}")
+        self.output = output
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> OpenAIPlanner:
+        """Build a planner from ``PUPI_LLM_MODEL``, ``PUPI_LLM_BASE_URL`` and ``PUPI_LLM_API_KEY``.
+
+        ``env`` defaults to ``os.environ``; ``options`` go to the constructor.
+        Raises :class:`~pupi.errors.AgentError` naming what to set when the model,
+        or both the base URL and the key, are missing.
+        """
+        source = os.environ if env is None else env
+        model = source.get("PUPI_LLM_MODEL", "").strip()
+        base_url = source.get("PUPI_LLM_BASE_URL", "").strip()
+        api_key = source.get("PUPI_LLM_API_KEY", "").strip()
+        missing = []
+        if not model:
+            missing.append("PUPI_LLM_MODEL")
+        if not base_url and not api_key:
+            missing.append("PUPI_LLM_BASE_URL (or PUPI_LLM_API_KEY for api.openai.com)")
+        if missing:
+            raise AgentError(
+                f"planner 'openai' is not configured: set {' and '.join(missing)}. {_SETUP_HINT}."
+            )
+        return cls(
+            model=model,
+            base_url=base_url or DEFAULT_OPENAI_BASE_URL,
+            api_key=api_key or None,
+            **options,
+        )
+
+    def _request(
+        self, messages: list[dict[str, Any]]
+    ) -> tuple[str, dict[str, str], dict[str, Any]]:
+        headers = {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "system", "content": SYSTEM_PROMPT}, *messages],
+        }
+        if self.output == "tools":
+            body["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": DECIDE_TOOL_NAME,
+                        "description": DECIDE_TOOL_DESCRIPTION,
+                        "parameters": decision_schema(),
+                    },
+                }
+            ]
+            body["tool_choice"] = {"type": "function", "function": {"name": DECIDE_TOOL_NAME}}
+        else:
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "decision", "schema": decision_schema()},
+            }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
+        if self.max_tokens is not None:
+            body["max_tokens"] = self.max_tokens
+        return f"{self.base_url}/chat/completions", headers, body
+
+    def _read_reply(self, body: dict[str, Any]) -> Reply:
+        usage = as_object(body.get("usage"))
+        reply = Reply(
+            payload=None,
+            input_tokens=token_count(usage.get("prompt_tokens")),
+            output_tokens=token_count(usage.get("completion_tokens")),
+            raw=body,
+        )
+        message = _message(body)
+        if message is None:
+            raise AgentError(
+                f"{self.provider} answered without choices[0].message; is "
+                f"{self._safe_base_url} an OpenAI-compatible /chat/completions endpoint?"
+            )
+        call = _decide_call(message)
+        if call is not None:
+            arguments = as_object(call.get("function")).get("arguments")
+            if isinstance(arguments, dict):
+                reply.payload = arguments
+            else:
+                try:
+                    reply.payload = json.loads(arguments or "")
+                except (TypeError, json.JSONDecodeError) as exc:
+                    reply.problem = f"the `decide` arguments are not valid JSON ({exc})"
+        elif content := _text(message.get("content")).strip():
+            try:
+                reply.payload = extract_json(content)
+            except ValueError as exc:
+                reply.problem = str(exc)
+        else:
+            reply.problem = "the reply has neither a `decide` tool call nor JSON content"
+        choice = body["choices"][0]
+        if choice.get("finish_reason") == "length" and reply.problem:
+            reply.problem += " (it was cut off at the token limit)"
+        return reply
+
+    def _correction(self, reply: Reply, text: str) -> list[dict[str, Any]]:
+        message = _message(reply.raw) or {}
+        content = _text(message.get("content"))
+        calls = [
+            call
+            for call in message.get("tool_calls") or []
+            if isinstance(call, dict) and call.get("id")
+        ]
+        if not calls:
+            return [{"role": "assistant", "content": content}, {"role": "user", "content": text}]
+        # The API requires a tool message answering each call the assistant made;
+        # the correction goes there, as the calls' result.
+        assistant = {
+            "role": "assistant",
+            "content": content or None,
+            "tool_calls": [_echo_call(call) for call in calls],
+        }
+        answers = [{"role": "tool", "tool_call_id": call["id"], "content": text} for call in calls]
+        return [assistant, *answers]
+
+
+def _message(body: dict[str, Any]) -> dict[str, Any] | None:
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        return None
+    message = choices[0].get("message")
+    return message if isinstance(message, dict) else None
+
+
+def _echo_call(call: dict[str, Any]) -> dict[str, Any]:
+    function = as_object(call.get("function"))
+    arguments = function.get("arguments")
+    if not isinstance(arguments, str):
+        # Some servers hand back parsed arguments; the API expects them as a string.
+        arguments = json.dumps(arguments)
+    name = function.get("name") or DECIDE_TOOL_NAME
+    return {
+        "id": call["id"],
+        "type": "function",
+        "function": {"name": name, "arguments": arguments},
+    }
+
+
+def _decide_call(message: dict[str, Any]) -> dict[str, Any] | None:
+    calls = [call for call in message.get("tool_calls") or [] if isinstance(call, dict)]
+    # Older servers still answer with the pre-tools ``function_call`` field.
+    legacy = message.get("function_call")
+    if not calls and isinstance(legacy, dict):
+        calls = [{"id": None, "type": "function", "function": legacy}]
+    for call in calls:
+        if as_object(call.get("function")).get("name") == DECIDE_TOOL_NAME:
+            return call
+    return calls[0] if calls else None
+
+
+def _text(content: Any) -> str:
+    # Content is a string, or a list of parts for servers that use the newer shape.
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return ""

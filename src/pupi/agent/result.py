@@ -1,0 +1,69 @@
+"""What an agent run returns: :class:`PromptResult`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from pupi.engine.results import StepResult
+from pupi.errors import AgentError
+
+__all__ = ["PromptResult"]
+
+
+class PromptResult(BaseModel):
+    """The outcome of a prompt carried out by the agent.
+
+    ``steps`` are the concrete steps that succeeded, in order, with robust
+    selectors; they replay with ``execute_steps_locally`` and no planner.
+    ``step_results`` has the outcome of every step tried, failed ones included.
+    ``error`` is ``{"type", "message"}`` when the run failed; ``type`` is one of
+    ``planner_gave_up``, ``max_steps``, ``timeout``, ``loop_detected``,
+    ``too_many_failures``, ``planner_error``, ``page_error``.
+
+    >>> result = await sdk.run_prompt_locally("Find the price of the first product on ...")
+    >>> result.raise_for_status().answer
+    '$24.00'
+    """
+
+    status: Literal["completed", "failed"]
+    answer: Any = None
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    instance_id: str
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] = Field(default_factory=dict)
+    duration_ms: float = 0.0
+    step_results: list[StepResult] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run completed."""
+        return self.status == "completed"
+
+    def raise_for_status(self) -> PromptResult:
+        """Raise :class:`~pupi.AgentError` when the run failed; return ``self`` otherwise.
+
+        The exception's ``result`` attribute holds this result.
+        """
+        if self.status == "failed":
+            error = self.error or {}
+            exc = AgentError(f"prompt failed ({error.get('type')}): {error.get('message')}")
+            exc.result = self  # type: ignore[attr-defined]
+            raise exc
+        return self
+
+    def __repr__(self) -> str:
+        answer = "" if self.answer is None else f" answer={_short(self.answer)}"
+        problem = f" error={self.error.get('type')}" if self.error else ""
+        return (
+            f"<PromptResult {self.status} steps={len(self.steps)}{answer}{problem} "
+            f"instance={self.instance_id[:8]}>"
+        )
+
+    __str__ = __repr__
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
