@@ -124,8 +124,8 @@ async def test_a_killed_browser_marks_instances_dead_and_the_next_open_relaunche
 async def test_a_spare_makes_the_next_instance_ready_without_waiting(sdk: PupiPuppeteerSDK) -> None:
     manager = get_manager()
     first = await manager.open()
-    spare = manager._spares.get(("local", "True"))
-    assert spare is not None
+    assert await eventually(lambda: ("local", "True") in manager._spares)
+    spare = manager._spares[("local", "True")]
     await spare
     second = await manager.open()
     assert second.context is spare.result()[0]

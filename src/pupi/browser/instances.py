@@ -45,6 +45,7 @@ RequestFilter = Callable[[str], str | None]
 """Given a request URL, a reason to refuse it, or None to let it through."""
 
 VIEWPORT = {"width": 1280, "height": 720}
+SPARE_DELAY_S = 0.25
 
 _BrowserKey = tuple[str, str]
 
@@ -135,6 +136,7 @@ class InstanceManager:
         self._tags: dict[_BrowserKey, str] = {}
         self._instances: dict[str, Instance] = {}
         self._spares: dict[_BrowserKey, asyncio.Task[tuple[BrowserContext, Page]]] = {}
+        self._spare_timers: dict[_BrowserKey, asyncio.TimerHandle] = {}
         self._lock = asyncio.Lock()
 
     async def open(
@@ -156,7 +158,7 @@ class InstanceManager:
             await context.route("**/*", _filtering_handler(instance, request_filter))
         self._instances[instance.id] = instance
         if self.keep_spare and key[0] == "local":
-            self._spares[key] = asyncio.ensure_future(self._make_spare(key))
+            self._schedule_spare(key)
         return instance
 
     def get(self, instance_id: str) -> Instance:
@@ -196,6 +198,9 @@ class InstanceManager:
     async def shutdown(self) -> None:
         """Close every instance, the spares, the browsers and the Playwright driver."""
         await self.close_all()
+        for timer in self._spare_timers.values():
+            timer.cancel()
+        self._spare_timers.clear()
         spares = list(self._spares.values())
         self._spares.clear()
         for spare in spares:
@@ -211,6 +216,22 @@ class InstanceManager:
             playwright, self._playwright = self._playwright, None
             with contextlib.suppress(Error):
                 await playwright.stop()
+
+    def _schedule_spare(self, key: _BrowserKey) -> None:
+        # Making the spare right away would compete with the new instance's first
+        # steps for the browser's CPU (a page is a renderer process to start), so
+        # wait a moment; an open() before then cancels the timer and builds its own.
+        timer = self._spare_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self._spare_timers[key] = asyncio.get_running_loop().call_later(
+            SPARE_DELAY_S, self._start_spare, key
+        )
+
+    def _start_spare(self, key: _BrowserKey) -> None:
+        self._spare_timers.pop(key, None)
+        if key not in self._spares and key in self._browsers:
+            self._spares[key] = asyncio.ensure_future(self._make_spare(key))
 
     async def _take_spare(self, key: _BrowserKey) -> tuple[BrowserContext | None, Page | None]:
         spare = self._spares.pop(key, None)
@@ -251,6 +272,9 @@ class InstanceManager:
 
     def _on_disconnected(self, key: _BrowserKey) -> None:
         self._browsers.pop(key, None)
+        timer = self._spare_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
         self._pids.pop(key, None)
         self._spares.pop(key, None)
         for instance in self._instances.values():

@@ -128,6 +128,8 @@ async def run_steps(
 
 
 def _render(step: Step, context: Mapping[str, Any]) -> Step:
+    if not step._templated:
+        return step
     data = step.model_dump(by_alias=True, exclude_defaults=True)
     if not has_placeholders(data):
         return step

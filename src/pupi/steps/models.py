@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 __all__ = [
     "AssertStep",
@@ -75,6 +75,9 @@ class BaseStep(BaseModel):
     optional: bool = Field(
         False, description="When true a failure is recorded and the run goes on."
     )
+    # Whether any string field may hold a {{placeholder}}. True unless validation
+    # found none, so the engine can skip templating without re-reading the step.
+    _templated: bool = PrivateAttr(default=True)
 
     def describe(self) -> str:
         """The step's name, or a short description made from its main field."""

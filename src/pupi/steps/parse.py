@@ -54,7 +54,9 @@ def parse_steps(source: StepsLike, *, variables: Iterable[str] = ()) -> list[Ste
         step = _validate_one(index, item, errors)
         if step is None:
             continue
-        for field, name in find_placeholders(step.model_dump(by_alias=True, exclude={"action"})):
+        placeholders = list(find_placeholders(step.model_dump(by_alias=True, exclude={"action"})))
+        step._templated = bool(placeholders)
+        for field, name in placeholders:
             if name not in known:
                 errors.append(
                     StepError(
