@@ -1,4 +1,4 @@
-"""``pupi run``, ``pupi doctor``, ``pupi steps schema`` and ``python -m pupi``, as a user runs them."""
+"""``pupi run``, ``doctor``, ``steps schema`` and ``python -m pupi``, as a user runs them."""
 
 from __future__ import annotations
 
