@@ -20,7 +20,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from pupi.cli import demo, doctor, prompt, run, steps  # noqa: F401
+    from pupi.cli import demo, doctor, prompt, run, server, sessions, steps, tokens  # noqa: F401
 
 
 def main() -> None:

@@ -1,0 +1,330 @@
+"""The HTTP client of the Pupi AI API.
+
+>>> async with AsyncApiClient("http://127.0.0.1:8400", access_token="pupi_...") as api:
+...     started = await api.send_prompt_to_ai("Find the price of the first product on ...")
+...     result = await api.wait_for_session(started.session_id, timeout_s=120)
+...     print(result.status, result.answer)
+...     await api.close_session(started.session_id)
+
+Error answers become Pupi's exceptions: 401 :class:`~pupi.AuthenticationError`,
+403 :class:`~pupi.PermissionDenied`, 404 :class:`~pupi.SessionNotFound`, 429
+:class:`~pupi.RateLimited` (with ``retry_after``), anything else
+:class:`~pupi.ApiError`; a server that cannot be reached is an ``ApiError``
+with ``status_code == 0``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from pupi.errors import (
+    ApiError,
+    AuthenticationError,
+    PermissionDenied,
+    RateLimited,
+    SessionNotFound,
+)
+
+__all__ = [
+    "ActiveSessions",
+    "AsyncApiClient",
+    "SessionEvent",
+    "SessionInfo",
+    "SessionResult",
+    "SessionStarted",
+    "StepRecord",
+]
+
+SessionStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+TERMINAL = frozenset({"completed", "failed", "cancelled"})
+
+
+class _Model(BaseModel):
+    # A newer server may add fields; an older client must still read its answers.
+    model_config = ConfigDict(extra="ignore")
+
+
+class SessionStarted(_Model):
+    """What ``send_prompt_to_ai`` returns: the new session's id and status."""
+
+    session_id: str
+    status: SessionStatus
+
+    def __repr__(self) -> str:
+        return f"<SessionStarted {self.session_id[:8]} {self.status}>"
+
+
+class SessionInfo(_Model):
+    """A session as listed by ``get_active_sessions``."""
+
+    session_id: str
+    status: SessionStatus
+    prompt: str
+    active: bool
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the session has ended (completed, failed or cancelled)."""
+        return self.status in TERMINAL
+
+    def __repr__(self) -> str:
+        state = "active" if self.active else "closed"
+        return f"<SessionInfo {self.session_id[:8]} {self.status} {state}>"
+
+
+class StepRecord(_Model):
+    """One step the session ran: the step, its outcome, and where its screenshot is."""
+
+    n: int
+    step: dict[str, Any]
+    result: dict[str, Any]
+    screenshot_url: str | None = None
+    created_at: datetime
+
+    def __repr__(self) -> str:
+        return f"<StepRecord {self.n} {self.step.get('action')} {self.result.get('status')}>"
+
+
+class SessionResult(SessionInfo):
+    """Everything about one session: ``status``, ``answer``, ``steps``, ``error``, timestamps.
+
+    ``steps`` are concrete step dicts, replayable with ``execute_steps_locally``;
+    ``step_results`` says how each went.
+    """
+
+    start_url: str | None = None
+    planner: str
+    max_steps: int
+    timeout_s: float
+    answer: Any = None
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    step_results: list[StepRecord] = Field(default_factory=list)
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        answer = "" if self.answer is None else f" answer={str(self.answer)[:40]!r}"
+        return (
+            f"<SessionResult {self.session_id[:8]} {self.status} steps={len(self.steps)}{answer}>"
+        )
+
+
+class ActiveSessions(_Model):
+    """What ``get_active_sessions`` returns."""
+
+    sessions: list[SessionInfo]
+
+    def __repr__(self) -> str:
+        return f"<ActiveSessions {len(self.sessions)}>"
+
+
+class SessionEvent(_Model):
+    """One server-sent event: ``status``, ``step`` (``data["n"]`` its number) or ``end``."""
+
+    event: str
+    data: dict[str, Any]
+    id: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<SessionEvent {self.event} {self.data.get('n', self.data.get('status'))}>"
+
+
+def _error_for(response: httpx.Response) -> ApiError:
+    code: str | None = None
+    message = response.reason_phrase or f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+        code = body["error"]["code"]
+        message = body["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    status = response.status_code
+    if status == 401:
+        return AuthenticationError(message, status_code=status, code=code)
+    if status == 403:
+        return PermissionDenied(message, status_code=status, code=code)
+    if status == 404:
+        return SessionNotFound(message, status_code=status, code=code)
+    if status == 429:
+        retry = response.headers.get("Retry-After")
+        try:
+            retry_after = float(retry) if retry is not None else None
+        except ValueError:
+            retry_after = None
+        return RateLimited(message, status_code=status, code=code, retry_after=retry_after)
+    return ApiError(message, status_code=status, code=code)
+
+
+class AsyncApiClient:
+    """An async client of the Pupi AI API, one ``httpx.AsyncClient`` underneath.
+
+    Close it with :meth:`aclose` or use it as ``async with``.
+    """
+
+    def __init__(
+        self, base_url: str, *, access_token: str | None = None, timeout: float = 30.0
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = access_token
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+
+    def set_access_token(self, access_token: str | None) -> None:
+        """Use this bearer token from now on."""
+        self._token = access_token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._http.request(method, path, headers=self._headers(), **kwargs)
+        except httpx.TransportError as exc:
+            raise ApiError(
+                f"cannot reach the Pupi API at {self.base_url}: {exc or type(exc).__name__}",
+                status_code=0,
+                code="connection_error",
+            ) from exc
+        if response.status_code >= 400:
+            raise _error_for(response)
+        return response
+
+    async def send_prompt_to_ai(
+        self,
+        prompt: str,
+        *,
+        start_url: str | None = None,
+        planner: str | None = None,
+        max_steps: int | None = None,
+        timeout_s: float | None = None,
+    ) -> SessionStarted:
+        """Start a session that carries out ``prompt``; returns at once with its id."""
+        body: dict[str, Any] = {"prompt": prompt}
+        options = {
+            "start_url": start_url,
+            "planner": planner,
+            "max_steps": max_steps,
+            "timeout_s": timeout_s,
+        }
+        body.update({key: value for key, value in options.items() if value is not None})
+        response = await self._request("POST", "/v1/sessions", json=body)
+        return SessionStarted.model_validate(response.json())
+
+    async def get_session_result(self, session_id: str) -> SessionResult:
+        """The session as it is now, whether running, finished or closed."""
+        response = await self._request("GET", f"/v1/sessions/{session_id}")
+        return SessionResult.model_validate(response.json())
+
+    async def wait_for_session(
+        self, session_id: str, *, timeout_s: float = 120, poll_interval_s: float = 0.25
+    ) -> SessionResult:
+        """Poll until the session ends; raises ``TimeoutError`` after ``timeout_s``.
+
+        The interval grows by half each poll, up to 2 seconds, so a long session
+        is not polled hard and a short one is seen finishing quickly.
+        """
+        deadline = time.monotonic() + timeout_s
+        interval = poll_interval_s
+        while True:
+            result = await self.get_session_result(session_id)
+            if result.status in TERMINAL:
+                return result
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(
+                    f"session {session_id} is still {result.status} after {timeout_s:g} s"
+                )
+            await asyncio.sleep(min(interval, left))
+            interval = min(interval * 1.5, max(2.0, poll_interval_s))
+
+    async def close_session(self, session_id: str) -> SessionResult:
+        """Close the session (cancelling it if queued or running); returns its final record."""
+        response = await self._request("DELETE", f"/v1/sessions/{session_id}")
+        return SessionResult.model_validate(response.json())
+
+    async def get_active_sessions(self, *, include_closed: bool = False) -> ActiveSessions:
+        """The caller's sessions not yet closed (all of them with ``include_closed``)."""
+        params = {"include_closed": "true"} if include_closed else None
+        response = await self._request("GET", "/v1/sessions", params=params)
+        return ActiveSessions.model_validate(response.json())
+
+    async def close_all_sessions(self) -> int:
+        """Close every active session of the caller; returns how many were closed."""
+        response = await self._request("DELETE", "/v1/sessions")
+        return int(response.json()["closed"])
+
+    async def get_screenshot(self, session_id: str, n: int) -> bytes:
+        """The screenshot taken after step ``n`` (image bytes)."""
+        response = await self._request("GET", f"/v1/sessions/{session_id}/screenshots/{n}")
+        return response.content
+
+    async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
+        """The session's events: earlier steps replayed, then new ones live, until ``end``."""
+        path = f"/v1/sessions/{session_id}/events"
+        try:
+            async with self._http.stream(
+                "GET", path, headers=self._headers(), timeout=httpx.Timeout(30.0, read=None)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_for(response)
+                async for event in _parse_sse(response.aiter_lines()):
+                    yield event
+                    if event.event == "end":
+                        return
+        except httpx.TransportError as exc:
+            raise ApiError(
+                f"lost the event stream of session {session_id}: {exc}",
+                status_code=0,
+                code="connection_error",
+            ) from exc
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncApiClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<AsyncApiClient {self.base_url}>"
+
+
+async def _parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[SessionEvent]:
+    kind, event_id, data = "message", None, list[str]()
+    async for line in lines:
+        if not line:
+            if data:
+                yield SessionEvent(event=kind, data=json.loads("\n".join(data)), id=event_id)
+            kind, event_id, data = "message", None, list[str]()
+        elif line.startswith(":"):
+            continue  # a keep-alive comment
+        else:
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "event":
+                kind = value
+            elif name == "data":
+                data.append(value)
+            elif name == "id":
+                event_id = value

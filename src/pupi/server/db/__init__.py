@@ -1,0 +1,1 @@
+"""Persistence: the engine, the tables, the migrations and the queries."""

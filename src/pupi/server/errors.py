@@ -1,0 +1,110 @@
+"""Turning exceptions into the API's JSON errors: ``{"error": {"code", "message"}}``.
+
+The status follows the exception's class, so routes just raise Pupi's own
+errors and the client maps the status back to the same class.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from pupi.errors import (
+    ApiError,
+    AuthenticationError,
+    InvalidSteps,
+    PermissionDenied,
+    PupiError,
+    RateLimited,
+    SessionNotFound,
+)
+
+__all__ = ["error_response", "install_error_handlers", "status_for"]
+
+logger = logging.getLogger("pupi.server")
+
+_STATUS: list[tuple[type[PupiError], int]] = [
+    (AuthenticationError, 401),
+    (PermissionDenied, 403),
+    (SessionNotFound, 404),
+    (RateLimited, 429),
+    (InvalidSteps, 422),
+]
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def status_for(exc: PupiError) -> int:
+    """The HTTP status for one of Pupi's errors."""
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return status
+    if isinstance(exc, ApiError) and 400 <= exc.status_code < 600:
+        return exc.status_code
+    return 400
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A JSON error answer."""
+    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+async def _pupi_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PupiError)
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        headers["Retry-After"] = str(max(1, round(exc.retry_after)))
+    if isinstance(exc, AuthenticationError):
+        headers["WWW-Authenticate"] = "Bearer"
+    message = getattr(exc, "message", None) or str(exc)
+    return error_response(status_for(exc), exc.code, message, headers)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return error_response(400, "invalid_json", "the request body is not valid JSON")
+    message = "; ".join(_describe(error) for error in errors[:10]) or "invalid request"
+    return error_response(422, "validation_error", message)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return error_response(500, "internal_error", "internal server error; see the server log")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error answer of ``app`` the same JSON shape."""
+    app.add_exception_handler(PupiError, _pupi_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,189 @@
+"""Which URLs the agent may fetch when it runs on the server.
+
+A server that browses wherever a prompt says is a ready-made request forger: a
+prompt could read the cloud metadata endpoint, the admin page on localhost or
+a file on disk. So in server mode every navigation, and every request a page
+makes, goes through :func:`make_request_filter`'s callable, which refuses
+
+- schemes other than http(s) and ws(s) (``file:``, ``chrome:``, ``view-source:``...),
+  except ``about:blank``, ``data:`` and ``blob:``, which reach no host;
+- hosts that are, or resolve to, loopback, private, link-local, unspecified,
+  multicast or otherwise non-global addresses, IPv4 and IPv6 (IPv4-mapped included),
+
+unless the host is in the allow list (exact name or address, ``host:port``, or
+``*.suffix``). Names are resolved here, with a short cache, because a public
+name can point at a private address. This module is pure apart from that DNS
+look-up, which callers can replace.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+__all__ = [
+    "RequestFilter",
+    "Resolver",
+    "address_problem",
+    "check_url",
+    "make_request_filter",
+    "system_resolver",
+]
+
+RequestFilter = Callable[[str], str | None]
+Resolver = Callable[[str], list[str]]
+"""Given a host name, the IP addresses it resolves to; raises OSError when it cannot."""
+
+_WEB_SCHEMES = {"http", "https", "ws", "wss"}
+_HOSTLESS_OK = {"data", "blob"}
+# WHATWG URL parsing drops these anywhere in the input, so "127.0.\t0.1" is 127.0.0.1.
+_STRIPPED = str.maketrans("", "", "\t\n\r")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def system_resolver(host: str) -> list[str]:
+    """Resolve ``host`` with the operating system, as Chromium would."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def address_problem(address: str) -> str | None:
+    """Why the agent may not reach this IP address, or None when it is public."""
+    try:
+        ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return "an unparseable address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        # ::ffff:127.0.0.1, 2002:7f00:1:: (6to4) and 64:ff9b::7f00:1 (NAT64) all
+        # reach an IPv4 host; judge that host instead.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return address_problem(str(embedded))
+    if ip.is_unspecified:
+        return "an unspecified address"
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip.is_private:
+        return "a private address"
+    if ip.is_reserved or not ip.is_global:
+        return "a reserved address"
+    return None
+
+
+def _normalise_host(host: str) -> str:
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def _host_allowed(host: str, port: int | None, allow_hosts: Iterable[str]) -> bool:
+    for entry in allow_hosts:
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry.startswith("*."):
+            suffix = _normalise_host(entry[1:])
+            if host.endswith(suffix):
+                return True
+            continue
+        # "host:port" restricts the port; a bare IPv6 address has colons of its own.
+        entry_host, entry_port = entry, None
+        if entry.startswith("["):
+            entry_host, _, rest = entry[1:].partition("]")
+            entry_port = rest[1:] if rest.startswith(":") else None
+        elif entry.count(":") == 1:
+            entry_host, entry_port = entry.split(":")
+        if _normalise_host(entry_host) != host:
+            continue
+        if entry_port is None or (port is not None and str(port) == entry_port):
+            return True
+    return False
+
+
+def check_url(url: str, *, allow_hosts: Iterable[str] = (), resolve: Resolver) -> str | None:
+    """Why the agent may not fetch ``url``, or None when it may."""
+    cleaned = url.strip().translate(_STRIPPED)
+    if cleaned.lower() in {"about:blank", "about:srcdoc"}:
+        return None
+    try:
+        parts = urlsplit(cleaned.replace("\\", "/"))
+        port = parts.port
+    except ValueError:
+        return f"refused {url!r}: not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme in _HOSTLESS_OK:
+        return None
+    if scheme not in _WEB_SCHEMES:
+        shown = f"{scheme}:" if scheme else "a URL without a scheme"
+        return f"refused {url!r}: the server's fetch policy allows only http(s) URLs, not {shown}"
+    host = _normalise_host(parts.hostname or "")
+    if not host:
+        return f"refused {url!r}: no host"
+    if _host_allowed(host, port, allow_hosts):
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return _refusal(url, host, "a loopback address")
+    try:
+        addresses = [str(ipaddress.ip_address(host.split("%", 1)[0]))]
+    except ValueError:
+        try:
+            addresses = resolve(host)
+        except (OSError, UnicodeError):
+            # Fail closed: a name we cannot resolve might resolve differently for Chromium.
+            return f"refused {url!r}: cannot resolve {host!r}"
+    if not addresses:
+        return f"refused {url!r}: {host!r} has no address"
+    for address in addresses:
+        problem = address_problem(address)
+        if problem is not None:
+            via = "" if address == host else f" ({address})"
+            return _refusal(url, host + via, problem)
+    return None
+
+
+def _refusal(url: str, host: str, problem: str) -> str:
+    return (
+        f"refused {url!r}: {host} is {problem}, which the server's fetch policy forbids "
+        "(allow it with --allow-host or PUPI_ALLOW_HOSTS)"
+    )
+
+
+def make_request_filter(
+    allow_hosts: Iterable[str] = (),
+    *,
+    resolve: Resolver = system_resolver,
+    cache_s: float = 30.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> RequestFilter:
+    """The ``request_filter`` for a server-side browser instance.
+
+    The callable is called for every request a page makes, so host resolutions
+    are cached for ``cache_s`` seconds.
+    """
+    allowed = tuple(allow_hosts)
+    cache: dict[str, tuple[float, list[str]]] = {}
+
+    def cached_resolve(host: str) -> list[str]:
+        now = clock()
+        hit = cache.get(host)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        addresses = resolve(host)
+        if len(cache) > 1024:
+            cache.clear()
+        cache[host] = (now + cache_s, addresses)
+        return addresses
+
+    def request_filter(url: str) -> str | None:
+        return check_url(url, allow_hosts=allowed, resolve=cached_resolve)
+
+    return request_filter

@@ -1,0 +1,134 @@
+"""A session's steps as server-sent events, and its screenshots."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response, StreamingResponse
+
+from pupi.errors import SessionNotFound
+from pupi.server.db.sessions import TERMINAL_STATUSES
+from pupi.server.deps import CallerToken, State
+from pupi.server.routes.sessions import not_found
+from pupi.server.schemas import ErrorBody
+from pupi.server.state import ServerState
+
+__all__ = ["router"]
+
+KEEPALIVE_S = 15.0
+
+router = APIRouter(
+    prefix="/v1/sessions",
+    tags=["sessions"],
+    responses={
+        401: {"model": ErrorBody, "description": "No token, or an unknown or revoked one."},
+        404: {"model": ErrorBody, "description": "No such session (or screenshot) for this token."},
+    },
+)
+
+
+def _sse(kind: str, data: dict[str, Any], event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def _step_data(session_id: str, n: int, step: Any, result: Any, screenshot: bool) -> dict[str, Any]:
+    url = f"/v1/sessions/{session_id}/screenshots/{n}" if screenshot else None
+    return {"n": n, "step": step, "result": result, "screenshot_url": url}
+
+
+async def _stream(state: ServerState, session_id: str) -> AsyncIterator[str]:
+    # Subscribe first, then read what is stored: a step recorded in between comes
+    # both ways and is dropped the second time by its number.
+    with state.hub.subscribe(session_id) as queue:
+        row = await state.store.get(session_id)
+        if row is None:
+            return
+        yield _sse("status", {"status": row.status})
+        last = -1
+        for step in await state.store.steps(session_id):
+            yield _sse(
+                "step",
+                _step_data(session_id, step.n, step.step, step.result, step.has_screenshot),
+                step.n,
+            )
+            last = step.n
+        if row.status in TERMINAL_STATUSES:
+            yield _sse("end", {"status": row.status})
+            return
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if event.kind == "step":
+                if event.n <= last:
+                    continue
+                last = event.n
+                data = event.data
+                yield _sse(
+                    "step",
+                    _step_data(
+                        session_id, event.n, data["step"], data["result"], bool(data["screenshot"])
+                    ),
+                    event.n,
+                )
+            elif event.kind == "status":
+                yield _sse("status", event.data)
+            else:
+                yield _sse("end", event.data)
+                return
+
+
+@router.get(
+    "/{session_id}/events",
+    summary="Server-sent events, one per step as it happens",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "status, step (replayed, then live) and end events.",
+        }
+    },
+)
+async def session_events(session_id: str, state: State, token_id: CallerToken) -> StreamingResponse:
+    """Replays the steps so far, then streams new ones; ends with an ``end`` event."""
+    if await state.store.get(session_id, token_id) is None:
+        raise not_found(session_id)
+    return StreamingResponse(
+        _stream(state, session_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/{session_id}/screenshots/{n}",
+    summary="The page after step n",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+)
+async def session_screenshot(
+    session_id: str,
+    state: State,
+    token_id: CallerToken,
+    n: int = Path(ge=0, le=1_000_000),
+) -> Response:
+    """The screenshot taken after step ``n`` (from 0)."""
+    if await state.store.get(session_id, token_id) is None:
+        raise not_found(session_id)
+    shot = await state.store.screenshot(session_id, n)
+    if shot is None:
+        raise SessionNotFound(
+            f"no screenshot {n} for session {session_id!r}",
+            status_code=404,
+            code="screenshot_not_found",
+        )
+    return Response(
+        shot.data, media_type=shot.content_type, headers={"Cache-Control": "private, max-age=86400"}
+    )

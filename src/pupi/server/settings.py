@@ -1,0 +1,125 @@
+"""The server's settings: defaults, then the environment, then the command line.
+
+Every value can be given as ``PUPI_<NAME>`` in the environment; ``pupi serve``
+passes its options on top. ``runner`` is not a user setting: tests and embedders
+put their own "run one session" coroutine there instead of the real agent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pupi.server.workers.runner import SessionRunner
+
+__all__ = ["ServerSettings", "default_concurrency", "default_database_url"]
+
+
+def default_database_url() -> str:
+    """SQLite in the current working directory."""
+    return f"sqlite:///{Path.cwd() / 'pupi.db'}"
+
+
+def default_concurrency() -> int:
+    """How many sessions run at once when nobody says: one Chromium per core, at least 2.
+
+    Each session drives one headless Chromium, which wants about a core while it
+    renders, so more than a few per core only makes every session slower.
+    """
+    return max(2, min(16, os.cpu_count() or 2))
+
+
+def _split_hosts(value: str) -> tuple[str, ...]:
+    return tuple(host.strip() for host in value.replace(";", ",").split(",") if host.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Everything the server needs to know; immutable once the app is built.
+
+    >>> settings = ServerSettings.from_env(port=8401, allow_hosts=("127.0.0.1",))
+    >>> app = create_app(settings)
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8400
+    database_url: str = field(default_factory=default_database_url)
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts the agent may reach even though they are loopback or private."""
+    concurrency: int = field(default_factory=default_concurrency)
+    """Sessions running at once, server-wide."""
+    max_queued_per_token: int = 32
+    """Sessions one token may have waiting; past it, 429 with Retry-After."""
+    run_timeout_s: float = 300.0
+    """Default and upper bound of a session's run time."""
+    max_steps: int = 30
+    """Default number of agent steps; a request may ask for up to ``max_steps_limit``."""
+    max_steps_limit: int = 200
+    idle_expiry_s: float = 3600.0
+    """A finished session nobody closed is closed this long after it finished."""
+    retention_s: float = 7 * 24 * 3600.0
+    """A closed session's record is deleted this long after it was closed."""
+    sweep_interval_s: float = 30.0
+    max_body_bytes: int = 64 * 1024
+    max_prompt_chars: int = 8000
+    default_planner: str = "rules"
+    screenshots: bool = True
+    """Keep a screenshot after each step."""
+    token_cache_s: float = 2.0
+    """How long a checked token is trusted before the database is asked again;
+    this bounds how late a revocation takes effect."""
+    runner: SessionRunner | None = None
+    """The coroutine that runs one session; None means the real browser agent."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ServerSettings:
+        """Defaults, overridden by ``PUPI_*`` variables, overridden by ``overrides``.
+
+        Overrides that are None are ignored, so a CLI can pass every option through.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name == "runner":
+                continue
+            raw = env.get(f"PUPI_{spec.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[spec.name] = _parse(spec.name, raw)
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        if "allow_hosts" in values and isinstance(values["allow_hosts"], str):
+            values["allow_hosts"] = _split_hosts(values["allow_hosts"])
+        if "allow_hosts" in values:
+            values["allow_hosts"] = tuple(values["allow_hosts"])
+        return replace(cls(), **values)
+
+
+_INTS = {
+    "port",
+    "concurrency",
+    "max_queued_per_token",
+    "max_steps",
+    "max_steps_limit",
+    "max_body_bytes",
+    "max_prompt_chars",
+}
+_FLOATS = {"run_timeout_s", "idle_expiry_s", "retention_s", "sweep_interval_s", "token_cache_s"}
+
+
+def _parse(name: str, raw: str) -> Any:
+    try:
+        if name in _INTS:
+            return int(raw)
+        if name in _FLOATS:
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"PUPI_{name.upper()} must be a number, not {raw!r}") from exc
+    if name == "allow_hosts":
+        return _split_hosts(raw)
+    if name == "screenshots":
+        return raw.strip().lower() not in {"0", "false", "no", "off"}
+    return raw

@@ -1,0 +1,1 @@
+"""Running sessions: the worker pool and the code that runs one session."""

@@ -1,0 +1,58 @@
+"""`pupi sessions list|show|close|close-all` against a real server."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+from tests.server.pupi_service_harness import ApiServer
+from typer.testing import CliRunner
+
+import pupi.cli.sessions  # noqa: F401  (registers `sessions`)
+from pupi.cli import app
+
+pytestmark = pytest.mark.service
+runner = CliRunner()
+
+
+def test_sessions_commands_list_show_and_close(shared_server: ApiServer) -> None:
+    token = (
+        runner.invoke(
+            app, ["token", "create", "--name", "cli", "--database-url", shared_server.database_url]
+        )
+        .output.strip()
+        .splitlines()[-1]
+    )
+    env = {"PUPI_API_URL": shared_server.url, "PUPI_TOKEN": token}
+    headers = {"Authorization": f"Bearer {token}"}
+    ids = [
+        httpx.post(f"{shared_server.url}/v1/sessions", json={"prompt": p}, headers=headers).json()[
+            "session_id"
+        ]
+        for p in ("steps=1 answer=cli", "steps=100 delay=0.2", "steps=100 delay=0.2")
+    ]
+    time.sleep(0.3)
+    listing = runner.invoke(app, ["sessions", "list"], env=env)
+    assert listing.exit_code == 0, listing.output
+    for session_id in ids:
+        assert session_id in listing.output
+    shown = runner.invoke(app, ["sessions", "show", ids[0]], env=env)
+    assert json.loads(shown.output)["answer"] == "cli"
+    closed = runner.invoke(app, ["sessions", "close", ids[1]], env=env)
+    assert "cancelled" in closed.output
+    assert runner.invoke(app, ["sessions", "close-all"], env=env).output.strip() == (
+        "Closed 2 sessions."
+    )
+    assert "No sessions." in runner.invoke(app, ["sessions", "list"], env=env).output
+    assert ids[0] in runner.invoke(app, ["sessions", "list", "--all"], env=env).output
+    missing = runner.invoke(app, ["sessions", "show", "nope"], env=env)
+    assert missing.exit_code == 1
+    assert "404" in missing.output
+
+
+def test_sessions_commands_need_a_token() -> None:
+    result = runner.invoke(app, ["sessions", "list"], env={"PUPI_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "PUPI_TOKEN" in result.output

@@ -1,0 +1,80 @@
+"""`pupi token create|list|revoke` on a real database, and the token at work on a server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.server.pupi_service_harness import ApiServer
+from typer.testing import CliRunner
+
+import pupi.cli.server
+import pupi.cli.tokens  # noqa: F401  (registers `token`)
+from pupi.cli import app
+from pupi.server.db.tokens import hash_token
+
+pytestmark = pytest.mark.service
+runner = CliRunner()
+
+
+def token_cli(*args: str) -> str:
+    result = runner.invoke(app, ["token", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_create_prints_the_token_alone_on_the_last_line_and_stores_only_its_hash(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "tokens.db"
+    url = f"sqlite:///{database}"
+    output = token_cli("create", "--name", "ci", "--database-url", url)
+    token = output.strip().splitlines()[-1]
+    assert token.startswith("pupi_")
+    assert len(token) > 40
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("tokens.db*"))
+    assert token.encode() not in stored
+    assert hash_token(token).encode() in stored
+
+
+def test_list_shows_tokens_without_their_secret_and_revoke_marks_them(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tokens.db'}"
+    token = token_cli("create", "--name", "alice", "--database-url", url).strip().splitlines()[-1]
+    listing = token_cli("list", "--database-url", url)
+    assert "alice" in listing
+    assert token not in listing
+    token_id = listing.split("alice")[0].split("│")[-2].strip()
+    assert token_cli("revoke", token_id, "--database-url", url).startswith("Revoked")
+    assert runner.invoke(app, ["token", "revoke", token_id, "--database-url", url]).exit_code == 1
+
+
+def test_the_database_url_comes_from_the_environment_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUPI_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    token_cli("create", "--name", "from-env")
+    assert (tmp_path / "env.db").exists()
+
+
+def test_a_revoked_token_is_refused_by_the_server(shared_server: ApiServer) -> None:
+    url = shared_server.database_url
+    token = token_cli("create", "--name", "short-lived", "--database-url", url)
+    token = token.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{shared_server.url}/v1/sessions", headers=headers).status_code == 200
+    token_cli("revoke", "short-lived", "--database-url", url)
+    # The server trusts a checked token for up to 2 s (token_cache_s).
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if httpx.get(f"{shared_server.url}/v1/sessions", headers=headers).status_code == 401:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the revoked token was still accepted")
+
+
+def test_worker_explains_that_serve_runs_the_workers() -> None:
+    result = runner.invoke(app, ["worker"])
+    assert result.exit_code == 2
+    assert "in-process" in result.output

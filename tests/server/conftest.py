@@ -1,0 +1,5 @@
+"""Service fixtures (real server processes on SQLite and PostgreSQL): see the harness."""
+
+from tests.server.pupi_service_harness import api, database_url, server_factory, shared_server
+
+__all__ = ["api", "database_url", "server_factory", "shared_server"]

@@ -1,0 +1,101 @@
+"""Pure parts of the server: settings, database URLs, the view cache, metrics text."""
+
+from __future__ import annotations
+
+import pytest
+
+from pupi.server.db.engine import async_url
+from pupi.server.metrics import Metrics, render
+from pupi.server.settings import ServerSettings
+from pupi.server.views import ViewCache
+
+
+@pytest.mark.parametrize(
+    ("plain", "driver"),
+    [
+        ("sqlite:///tmp/pupi.db", "sqlite+aiosqlite:///tmp/pupi.db"),
+        ("postgresql://u:p@db:5432/pupi", "postgresql+asyncpg://u:p@db:5432/pupi"),
+        ("postgres://u@db/pupi", "postgresql+asyncpg://u@db/pupi"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_plain_database_urls_get_an_async_driver(plain: str, driver: str) -> None:
+    assert async_url(plain) == driver
+
+
+def test_unsupported_database_urls_are_refused_with_the_supported_forms() -> None:
+    with pytest.raises(ValueError, match="postgresql://"):
+        async_url("mysql://db/pupi")
+
+
+def test_settings_come_from_the_environment_then_overrides() -> None:
+    env = {
+        "PUPI_PORT": "9000",
+        "PUPI_ALLOW_HOSTS": "127.0.0.1, intranet.test",
+        "PUPI_RUN_TIMEOUT_S": "60",
+        "PUPI_SCREENSHOTS": "off",
+    }
+    settings = ServerSettings.from_env(env, port=9100, host=None)
+    assert settings.port == 9100
+    assert settings.host == "127.0.0.1"
+    assert settings.allow_hosts == ("127.0.0.1", "intranet.test")
+    assert settings.run_timeout_s == 60.0
+    assert settings.screenshots is False
+    assert settings.concurrency >= 2
+    with pytest.raises(ValueError, match="PUPI_PORT"):
+        ServerSettings.from_env({"PUPI_PORT": "many"})
+
+
+async def test_the_view_cache_serves_a_view_until_its_generation_changes() -> None:
+    cache = ViewCache(size=2)
+    generation = [0]
+    renders = 0
+
+    async def render() -> tuple[str, bytes]:
+        nonlocal renders
+        renders += 1
+        return "owner", f"v{generation[0]}".encode()
+
+    def current() -> tuple[int, int]:
+        return 0, generation[0]
+
+    assert await cache.get("s", "owner", current, render) == b"v0"
+    assert await cache.get("s", "owner", current, render) == b"v0"
+    assert renders == 1
+    assert await cache.get("s", "intruder", current, render) is None
+    generation[0] += 1
+    assert await cache.get("s", "owner", current, render) == b"v1"
+    assert renders == 2
+
+
+async def test_a_view_rendered_during_a_write_is_not_cached() -> None:
+    cache = ViewCache()
+    generation = [0]
+
+    async def render_while_writing() -> tuple[str, bytes]:
+        generation[0] += 1
+        return "owner", b"maybe stale"
+
+    await cache.get("s", "owner", lambda: (0, generation[0]), render_while_writing)
+    calls = []
+
+    async def render() -> tuple[str, bytes]:
+        calls.append(1)
+        return "owner", b"fresh"
+
+    assert await cache.get("s", "owner", lambda: (0, generation[0]), render) == b"fresh"
+    assert calls == [1]
+
+
+def test_metrics_render_histograms_cumulatively() -> None:
+    metrics = Metrics()
+    for seconds in (0.07, 0.3, 40.0):
+        metrics.step_seconds.observe(seconds)
+    text = render(
+        metrics, sessions_by_status={"completed": 2}, queue_depth=1, running=0, concurrency=2
+    )
+    assert 'pupi_step_duration_seconds_bucket{le="0.1"} 1' in text
+    assert 'pupi_step_duration_seconds_bucket{le="0.5"} 2' in text
+    assert 'pupi_step_duration_seconds_bucket{le="+Inf"} 3' in text
+    assert 'pupi_sessions{status="completed"} 2' in text
+    assert 'pupi_sessions{status="failed"} 0' in text
