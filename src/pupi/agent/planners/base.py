@@ -20,8 +20,19 @@ if TYPE_CHECKING:
 __all__ = ["Action", "Decision", "HistoryEntry", "Planner", "Usage"]
 
 ActionKind = Literal[
-    "go", "click", "type", "press", "select", "check", "uncheck", "hover",
-    "scroll", "wait", "back", "forward", "reload",
+    "go",
+    "click",
+    "type",
+    "press",
+    "select",
+    "check",
+    "uncheck",
+    "hover",
+    "scroll",
+    "wait",
+    "back",
+    "forward",
+    "reload",
 ]
 
 

@@ -1,0 +1,517 @@
+"""Answering questions from what the page shows.
+
+A question is read in four parts: its kind (a value, a count, yes/no, or a
+list), the attributes asked for (matched against the page's own column and
+field names, with a few synonyms: "cost" is the price), the subject (an
+ordinal, a superlative, or names and values that appear in the page's rows),
+and numeric conditions ("under $20"). The data comes from the page's tables
+and item lists, and, on a detail page, from "Label: value" texts and the
+main heading. The answer is text; a list or several fields are JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from pupi.agent.observe.model import Observation
+from pupi.agent.planners.rules.ground import GroundingError, overlap
+from pupi.agent.planners.rules.parse import parse_target
+from pupi.agent.planners.rules.records import (
+    SYNONYMS,
+    Dataset,
+    Record,
+    datasets,
+    field_value,
+    key_values,
+    match_key,
+    numeric,
+    superlative_spec,
+)
+from pupi.agent.planners.rules.text import (
+    ORDINALS,
+    STOPWORDS,
+    normalize,
+    phrase_in,
+    similarity,
+    stem,
+)
+
+__all__ = ["answer_question"]
+
+_LEAD = re.compile(
+    r"^(?:(?:please|can you|could you|would you|now|then|and|also|finally)\s+)*"
+    r"(?:find out|find|tell me|tell us|tell|give me|get me|get|extract|read|show me|list|return|"
+    r"report|look up|determine|print|say|what is|what's|whats|what are|what was|what were|"
+    r"which is|which are|who is|who are|who|which|what)\s+",
+    re.I,
+)
+_YESNO = re.compile(
+    r"^(?:is|are|was|were|does|do|did|can|has|have|will)\b|\b(?:whether|check if|see if|make sure|"
+    r"verify that|verify|ensure|confirm that|check that)\b",
+    re.I,
+)
+_COUNT = re.compile(
+    r"\bhow many\b|\bnumber of\b|^count\b|\bcount (?:the|of)\b"
+    r"|\bhow much\b(?= .*\b(?:items?|products?)\b)",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"\b(under|below|less than|cheaper than|at most|no more than|over|above|more than|"
+    r"at least|greater than|pricier than|more expensive than)\s+\$?\s*(\d[\d,]*(?:\.\d+)?)",
+    re.I,
+)
+_GENERIC = frozenset(
+    stem(w)
+    for w in [
+        "product",
+        "products",
+        "item",
+        "items",
+        "employee",
+        "employees",
+        "person",
+        "people",
+        "row",
+        "rows",
+        "result",
+        "results",
+        "entry",
+        "entries",
+        "record",
+        "records",
+        "one",
+        "ones",
+        "there",
+        "total",
+        "list",
+        "name",
+        "names",
+        "value",
+        "values",
+        "all",
+        "every",
+        "each",
+        "both",
+        "many",
+        "much",
+        "number",
+        "count",
+        "exist",
+        "exists",
+        "available",
+        "listed",
+        "shown",
+        "displayed",
+        "page",
+        "site",
+        "table",
+        "show",
+        "work",
+        "works",
+        "working",
+        "called",
+        "named",
+        "titled",
+        "currently",
+        "cost",
+        "costs",
+        "have",
+        "has",
+        "of",
+        "named",
+        "price",
+        "whose",
+        "their",
+        "his",
+        "her",
+        "they",
+        "them",
+        "same",
+        "also",
+        "only",
+        "just",
+        "which",
+        "with",
+    ]
+)
+_STATUS_WORDS = re.compile(
+    r"\b(success|successful|successfully|thank|thanks|welcome|saved|submitted|sent|added|removed|"
+    r"error|invalid|failed|confirmed|confirmation|logged|booked|booking|order|placed|updated|"
+    r"deleted|created|received|complete|completed)\b",
+    re.I,
+)
+# Fullwidth colon too, as in CJK-formatted "key: value" text.
+_KEY_VALUE = re.compile(r"^\s*([A-Za-z][\w '()-]{0,40}?)\s*[:：]\s*(.+?)\s*$")  # noqa: RUF001
+
+
+@dataclass
+class _Question:
+    text: str
+    kind: str
+    attributes: list[str]
+    ordinal: int | None
+    superlative: str | None
+    plural: bool
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _page_record(observation: Observation) -> Record:
+    """The page itself as one record: "Label: value" texts, and the main heading as name."""
+    fields: dict[str, str] = dict(key_values(observation))
+    if observation.headings:
+        fields["name"] = observation.headings[0]
+    for text in observation.texts:
+        for line in text.splitlines():
+            if found := _KEY_VALUE.match(line):
+                fields.setdefault(found[1].strip(), found[2])
+    text = "\n".join([*observation.headings[:1], *observation.texts])
+    return Record(fields, text, 0)
+
+
+def _attributes(text: str, keys: list[str]) -> list[str]:
+    """Attribute words of the question, in the order they are written."""
+    words = normalize(text).split()
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            span = range(start, start + size)
+            if taken & set(span):
+                continue
+            phrase = " ".join(words[start : start + size])
+            if phrase in STOPWORDS:
+                continue
+            key = match_key(phrase, keys) if keys else None
+            canonical = next(
+                (c for c, syn in SYNONYMS.items() if phrase == c or (phrase in syn and size > 1)),
+                None,
+            )
+            if canonical is None and phrase in SYNONYMS:
+                canonical = phrase
+            if canonical is None and size == 1:
+                canonical = next((c for c, syn in SYNONYMS.items() if phrase in syn), None)
+            name = key or canonical
+            if name and name not in (n for _, n in found):
+                found.append((start, name))
+                taken |= set(span)
+    return [name for _, name in sorted(found)]
+
+
+def _read(text: str, keys: list[str]) -> _Question:
+    low = text.lower().strip(" ?.!")
+    if _COUNT.search(low):
+        kind = "count"
+    elif _YESNO.search(low):
+        kind = "yesno"
+    else:
+        kind = "value"
+    target = parse_target(_LEAD.sub("", low))
+    attributes = _attributes(re.sub(r"\b(?:how many|number of)\b", " ", low), keys)
+    superlative = target.superlative
+    if superlative and (spec := superlative_spec(superlative)):
+        # "Who earns the highest salary?": the salary is how to choose, the name is the answer.
+        compared = {spec[0], match_key(spec[0], keys)}
+        if low.startswith(("who", "which")) or len(attributes) > 1:
+            attributes = [a for a in attributes if a not in compared] or (
+                [] if low.startswith(("who", "which")) else attributes
+            )
+    plural = bool(
+        re.search(
+            r"^(?:list|name)\b|\ball\b|\bevery\b|\beach\b|\bwhat are\b|\bwhich \w+s\b"
+            r"|\bnames\b|\bprices\b",
+            low,
+        )
+    )
+    return _Question(low, kind, attributes, target.ordinal, superlative, plural)
+
+
+def _filters(question: _Question, dataset: Dataset) -> list[list[Record]]:
+    """Rows selected by names and values of the question, one group per phrase found."""
+    words = [
+        w
+        for w in normalize(re.sub(r"\b(?:how many|number of)\b", " ", question.text)).split()
+        if w not in STOPWORDS and stem(w) not in _GENERIC and w not in ORDINALS
+    ]
+    blocked: set[str] = set()
+    for attribute in question.attributes:
+        blocked |= set(normalize(attribute).split())
+        for canonical, synonyms in SYNONYMS.items():
+            if attribute == canonical or normalize(attribute) in synonyms:
+                blocked |= {w for s in synonyms for w in s.split()}
+    if question.superlative:
+        blocked |= set(question.superlative.split())
+    for key in dataset.keys:
+        blocked |= set(normalize(key).split())
+    words = [w for w in words if w not in blocked and not re.fullmatch(r"\$?\d[\d,.]*", w)]
+    groups: list[list[Record]] = []
+    start = 0
+    while start < len(words):
+        matched = False
+        for size in range(min(4, len(words) - start), 0, -1):
+            phrase = " ".join(words[start : start + size])
+            exact = [
+                r for r in dataset.records if any(normalize(v) == phrase for v in r.fields.values())
+            ]
+            partial = exact or [r for r in dataset.records if phrase_in(phrase, r.text)]
+            if partial and (len(partial) < len(dataset.records) or size > 1):
+                groups.append(partial)
+                start += size
+                matched = True
+                break
+        if not matched:
+            start += 1
+    return groups
+
+
+def _compare(question: _Question, dataset: Dataset, records: list[Record]) -> list[Record]:
+    for found in _COMPARE.finditer(question.text):
+        word, limit = found[1].lower(), float(found[2].replace(",", ""))
+        attribute = question.attributes[0] if question.attributes else "price"
+        if "$" in question.text or "cheap" in word or "expensive" in word or "pric" in word:
+            attribute = "price"
+        below = word in ("under", "below", "less than", "cheaper than", "at most", "no more than")
+        inclusive = word in ("at most", "no more than", "at least")
+        kept = []
+        for record in records:
+            value = numeric(field_value(record, attribute))
+            if value is None:
+                continue
+            if (below and (value < limit or (inclusive and value == limit))) or (
+                not below and (value > limit or (inclusive and value == limit))
+            ):
+                kept.append(record)
+        records = kept
+    return records
+
+
+def _choose(question: _Question, records: list[Record]) -> list[Record]:
+    if question.superlative:
+        spec = superlative_spec(question.superlative)
+        if spec is not None:
+            attribute, largest = spec
+            valued = [(numeric(field_value(r, attribute)), r) for r in records]
+            numbers = [(v, r) for v, r in valued if v is not None]
+            if numbers:
+                best = max(v for v, _ in numbers) if largest else min(v for v, _ in numbers)
+                return [next(r for v, r in numbers if v == best)]
+    if question.ordinal is not None:
+        position = question.ordinal - 1 if question.ordinal > 0 else len(records) + question.ordinal
+        return [records[position]] if 0 <= position < len(records) else []
+    return records
+
+
+def _shape(question: _Question, records: list[Record], *, many: bool) -> str:
+    attributes = question.attributes or ["name"]
+    # "Which product costs $5?": the price is the condition, the name is the answer.
+    if (
+        question.text.startswith(("who", "which"))
+        and question.attributes
+        and not many
+        and len(records) == 1
+        and all(phrase_in(field_value(records[0], a) or "\0", question.text) for a in attributes)
+    ):
+        attributes = ["name"]
+
+    def one(record: Record) -> str | dict[str, str | None]:
+        if len(attributes) == 1:
+            return field_value(record, attributes[0]) or ""
+        return {a: field_value(record, a) for a in attributes}
+
+    if not many and len(records) == 1:
+        value = one(records[0])
+        return value if isinstance(value, str) else _json(value)
+    return _json([one(r) for r in records])
+
+
+def _special(question: _Question, observation: Observation) -> str | None:
+    low = question.text
+    if re.search(r"\b(?:dialog|alert|popup|pop-up|modal|prompt)\b", low) and observation.dialog:
+        return _dialog_text(observation.dialog)
+    if re.search(r"\bpage(?:'s)? title\b|\btitle of (?:the|this) page\b|\btab title\b", low):
+        return observation.title
+    if re.search(r"\b(?:current )?url\b|\baddress of\b", low):
+        return observation.url
+    if re.search(r"\b(?:main |page )?heading\b|\bheadline\b", low) and observation.headings:
+        return observation.headings[0]
+    if re.search(
+        r"\b(?:message|notification|confirmation|status|error|banner|notice|greeting)\b", low
+    ):
+        status = [t for t in observation.texts if _STATUS_WORDS.search(t)]
+        if observation.dialog:
+            return _dialog_text(observation.dialog)
+        if status:
+            return (
+                status[-1]
+                if "error" not in low
+                else next(
+                    (t for t in status if re.search(r"error|invalid|failed|wrong", t, re.I)),
+                    status[-1],
+                )
+            )
+    return None
+
+
+def _dialog_text(dialog: str) -> str:
+    """The dialog's message without the "alert: " the agent puts before it."""
+    return re.sub(r"(?:^|(?<=\| ))(?:alert|confirm|prompt|beforeunload): ", "", dialog)
+
+
+_SAYS = re.compile(r"\b(?:answer|says?|said|text|content|reads?|describe|details|shown|shows)\b")
+
+
+def _focused_text(observation: Observation, focus: str) -> str | None:
+    """The text block that best belongs to ``focus`` (a section just opened)."""
+    scored = [
+        (overlap(focus, text), text)
+        for text in observation.texts
+        if normalize(text) != normalize(focus)
+    ]
+    good = [pair for pair in scored if pair[0] > 0.0]
+    return max(good, key=lambda p: p[0])[1] if good else None
+
+
+def _count(question: _Question, observation: Observation, sets: list[Dataset]) -> str | None:
+    low = question.text
+    checkboxes = [e for e in observation.elements if e.role in ("checkbox", "switch")]
+    if checkboxes and re.search(r"\b(?:done|completed?|checked|ticked|finished|selected)\b", low):
+        return str(sum(1 for e in checkboxes if e.checked))
+    if checkboxes and re.search(
+        r"\b(?:open|pending|incomplete|unchecked|not done|remaining|left|unfinished|to do)\b", low
+    ):
+        return str(sum(1 for e in checkboxes if not e.checked))
+    for role, pattern in (
+        ("link", r"links?"),
+        ("button", r"buttons?"),
+        ("checkbox", r"checkbox(?:es)?"),
+        ("tab", r"tabs?"),
+    ):
+        if re.search(rf"\bhow many {pattern}\b|\bnumber of {pattern}\b", low):
+            return str(sum(1 for e in observation.elements if e.role == role and e.visible))
+    if re.search(r"\b(?:total|in all|altogether|overall|found|match)\b", low) or not sets:
+        for text in observation.texts:
+            if found := re.search(
+                r"\bof\s+(\d[\d,]*)\s+(\w+)|(\d[\d,]*)\s+(results?|matches|items|products|records|entries|rows)\b",
+                text,
+                re.I,
+            ):
+                return (found[1] or found[3]).replace(",", "")
+    return None
+
+
+def answer_question(
+    question_text: str, observation: Observation, *, focus: str | None = None
+) -> str:
+    """Answer ``question_text`` from ``observation``; :class:`GroundingError` when it cannot.
+
+    ``focus`` is the name of the control the previous action used ("How long does
+    shipping take?"): "tell me the answer" then means the text that goes with it.
+    """
+    sets = datasets(observation)
+    keys = [k for d in sets for k in d.keys] + list(_page_record(observation).fields)
+    text = question_text.replace(" || ", " ")
+    question = _read(text, keys)
+    if re.search(r"\bpage(?:'s)? title\b|\btitle of (?:the|this) page\b", question.text):
+        return observation.title
+    dialog_asked = re.search(r"\b(?:dialog|alert|popup|pop-up|modal|prompt)\b", question.text)
+    if dialog_asked and observation.dialog:
+        return _dialog_text(observation.dialog)
+    if (
+        question.kind == "value"
+        and focus
+        and _SAYS.search(question.text)
+        and not question.attributes
+    ) and (focused := _focused_text(observation, focus)) is not None:
+        return focused
+    if question.kind == "value" and not question.attributes:
+        special = _special(question, observation)
+        if special is not None:
+            return special
+    if question.kind == "count" and (counted := _count(question, observation, sets)) is not None:
+        return counted
+
+    best: tuple[float, Dataset, list[Record]] | None = None  # score, dataset, rows
+    for dataset in sets:
+        groups = _filters(question, dataset)
+        records = dataset.records
+        for group in groups:
+            records = [r for r in records if r in group]
+        records = _compare(question, dataset, records)
+        score: float = len(groups) * 2 + sum(
+            1 for a in question.attributes if match_key(a, dataset.keys)
+        )
+        score += 0.5 if len(dataset.records) > 1 else 0
+        if best is None or score > best[0]:
+            best = (score, dataset, records)
+    subject = bool(question.ordinal or question.superlative)
+
+    if question.kind == "count":
+        if best is None:
+            raise GroundingError("nothing on the page to count")
+        return str(len(best[2]))
+
+    if question.kind == "yesno":
+        return _yes_no(question, observation, best)
+
+    if best is not None:
+        score, dataset, records = best
+        filtered = len(records) < len(dataset.records) or subject or _COMPARE.search(question.text)
+        if filtered or question.plural:
+            chosen = _choose(question, records)
+            if not chosen:
+                raise GroundingError(f"no item on the page fits '{question_text}'")
+            many = question.plural and not subject
+            return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
+    special = _special(question, observation)
+    page = _page_record(observation)
+    attributes = question.attributes or ["name"]
+    values = {a: field_value(page, a) for a in attributes}
+    if all(v for v in values.values()):
+        if len(values) == 1:
+            return next(iter(values.values())) or ""
+        return _json(values)
+    if special is not None:
+        return special
+    missing = ", ".join(a for a, v in values.items() if not v)
+    raise GroundingError(f"could not find the {missing} on the page to answer '{question_text}'")
+
+
+def _yes_no(
+    question: _Question, observation: Observation, best: tuple[float, Dataset, list[Record]] | None
+) -> str:
+    quoted = re.findall(r"[\"“']([^\"”']+)[\"”']", question.text)
+    haystack = [*observation.texts, *observation.headings, *(e.name for e in observation.elements)]
+    if quoted:
+        return "yes" if any(phrase_in(q, h) for q in quoted for h in haystack) else "no"
+    body = re.sub(_YESNO, " ", question.text)
+    body = re.sub(r"^\s*(?:there|a|an|any|the)\b", " ", body).strip()
+    if best is not None:
+        _, dataset, records = best
+        if len(records) < len(dataset.records):
+            records = _compare(question, dataset, records)
+            leftover = [
+                w
+                for w in normalize(body).split()
+                if w not in STOPWORDS
+                and stem(w) not in _GENERIC
+                and not any(phrase_in(w, r.title()) for r in records)
+            ]
+            if not records:
+                return "no"
+            if not leftover:
+                return "yes"
+            phrase = " ".join(leftover)
+            hits = [r for r in records if phrase_in(phrase, r.text)]
+            if hits:
+                return "yes"
+            return "no" if similarity(phrase, records[0].text) < 0.5 else "yes"
+    words = " ".join(
+        w for w in normalize(body).split() if w not in STOPWORDS and stem(w) not in _GENERIC
+    )
+    if not words:
+        raise GroundingError(f"cannot tell what to look for in '{question.text}'")
+    return "yes" if any(phrase_in(words, h) for h in haystack) else "no"

@@ -1,0 +1,117 @@
+"""The built-in offline planner: plain English in, grounded actions out.
+
+:func:`decide` is a pure function of ``(task, observation, history)``: it
+parses the task into clauses (:mod:`.parse`), reads from the history which
+clause comes next (:mod:`.progress`), grounds that clause on the page
+(:mod:`.act`, :mod:`.ground`) or answers it (:mod:`.answer`). No network, no
+model, no state between calls.
+
+>>> from pupi.agent.observe.model import Observation
+>>> decide("Go to http://127.0.0.1:8000/shop", Observation(url="about:blank"), []).actions[0].url
+'http://127.0.0.1:8000/shop'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from pupi.agent.observe.model import Observation
+from pupi.agent.planners.base import Action, Decision, HistoryEntry, Usage
+from pupi.agent.planners.rules.act import Context, actions_for
+from pupi.agent.planners.rules.answer import answer_question
+from pupi.agent.planners.rules.ground import GroundingError
+from pupi.agent.planners.rules.parse import Intent, parse_task
+from pupi.agent.planners.rules.progress import read_progress, tag
+
+__all__ = ["MAX_WAITS", "RulesPlanner", "decide"]
+
+MAX_WAITS = 2
+"""How many one-second waits a clause gets for a slow page before it fails."""
+
+_WAIT_MS = 1000
+
+
+def _same_page(a: str, b: str) -> bool:
+    first, second = urlsplit(a), urlsplit(b)
+    return (first.netloc, first.path.rstrip("/"), first.query) == (
+        second.netloc,
+        second.path.rstrip("/"),
+        second.query,
+    )
+
+
+def _final(answers: dict[int, str]) -> str | None:
+    if not answers:
+        return None
+    if len(answers) == 1:
+        return next(iter(answers.values()))
+    return json.dumps([answers[k] for k in sorted(answers)], ensure_ascii=False)
+
+
+def decide(task: str, observation: Observation, history: Sequence[HistoryEntry]) -> Decision:
+    """Choose the next actions for ``task`` on ``observation`` given ``history``."""
+    intents = parse_task(task)
+    if not intents:
+        return Decision(failed=True, reason="the task is empty")
+    progress = read_progress(history)
+    if progress.failure is not None:
+        return Decision(failed=True, reason=f"an action failed: {progress.failure}")
+    answers = dict(progress.answers)
+    ctx = Context(observation, progress.last_element_selector)
+    clause = progress.next_clause
+    while clause < len(intents):
+        intent: Intent = intents[clause]
+        if intent.kind == "go" and history and _same_page(intent.url or "", observation.url):
+            # Already there (an earlier clause or the agent's start URL led here); with an
+            # empty history the go is kept, so that the recorded steps replay from scratch.
+            clause += 1
+            continue
+        try:
+            if intent.kind == "ask":
+                last = ctx.last_element()
+                answers[clause] = answer_question(
+                    intent.value or intent.clause, observation, focus=last.name if last else None
+                )
+                clause += 1
+                continue
+            why = tag(clause, "main", intent.clause, answers)
+            actions = actions_for(intent, ctx, why)
+        except GroundingError as error:
+            if progress.count(clause, "wait") < MAX_WAITS:
+                # The page may still be rendering (a slow request, a script that fills it in).
+                why = tag(clause, "wait", f"waiting for the page before '{intent.clause}'", answers)
+                return Decision(actions=[Action(kind="wait", ms=_WAIT_MS, why=why)])
+            return Decision(failed=True, reason=f"{error} (while doing '{intent.clause}')")
+        if not actions:
+            clause += 1  # already in the wanted state: nothing to do
+            continue
+        return Decision(actions=actions)
+    return Decision(done=True, answer=_final(answers))
+
+
+class RulesPlanner:
+    """The offline planner (``planner="rules"``, the default): no network, no model.
+
+    It understands plain imperative English: navigation, clicks, typing,
+    forms, checkboxes, drop-downs, keys, and questions about what the page
+    shows. It stops with a reason instead of guessing when a clause does not
+    match the page with confidence.
+
+    Example::
+
+        planner = RulesPlanner()
+        decision = await planner.decide("Click the second link", observation, [])
+    """
+
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+
+    async def decide(
+        self, task: str, observation: Observation, history: Sequence[HistoryEntry]
+    ) -> Decision:
+        """Choose what to do next; see :func:`decide`."""
+        return decide(task, observation, history)

@@ -1,0 +1,108 @@
+"""Reading prompts into clauses and intents, and values into field formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from pupi.agent.planners.rules.parse import parse_task
+from pupi.agent.planners.rules.values import format_for_field, parse_date, parse_time
+
+
+@pytest.mark.parametrize(
+    ("task", "kinds"),
+    [
+        pytest.param(
+            "type 'hello, world' into the search box and press Enter",
+            ["type", "press"],
+            id="quoted-comma",
+        ),
+        pytest.param("tick Email, SMS and Post", ["check"], id="list-is-one-clause"),
+        pytest.param(
+            "go to http://x/login, log in as ada / lovelace, then click Shop",
+            ["go", "login", "click"],
+            id="then",
+        ),
+        pytest.param(
+            "Open the first product. Tell me its price.", ["click", "ask"], id="sentences"
+        ),
+        pytest.param(
+            "Find the cheapest product and tell me its price", ["ask"], id="merged-question"
+        ),
+        pytest.param("What is X? It is on http://x/table", ["go", "ask"], id="trailing-location"),
+        pytest.param(
+            "On http://x/todos mark Buy milk as done", ["go", "check"], id="leading-location"
+        ),
+        pytest.param("go back and reload", ["back", "reload"], id="history"),
+        pytest.param("wait 2 seconds", ["wait"], id="wait"),
+        pytest.param("search for laptops", ["search"], id="search"),
+        pytest.param("register with name Ada, email a@b.c", ["fill"], id="register"),
+    ],
+)
+def test_prompts_split_into_clauses(task: str, kinds: list[str]) -> None:
+    assert [intent.kind for intent in parse_task(task)] == kinds
+
+
+def test_pairs_keep_their_field_names() -> None:
+    (intent,) = parse_task("enter ada as the username and lovelace as the password")
+    assert intent.pairs == (("username", "ada"), ("password", "lovelace"))
+
+
+def test_targets_carry_role_ordinal_and_context() -> None:
+    (intent,) = parse_task("click the second Add to cart button for the Desk Lamp")
+    assert intent.target is not None
+    assert (
+        intent.target.text,
+        intent.target.role,
+        intent.target.ordinal,
+        intent.target.context,
+    ) == (
+        "Add to cart",
+        "button",
+        2,
+        "Desk Lamp",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("March 5, 2025", "2025-03-05", id="month-day"),
+        pytest.param("5th of March 2025", "2025-03-05", id="day-month"),
+        pytest.param("2025-03-05", "2025-03-05", id="iso"),
+        pytest.param("03/05/2025", "2025-03-05", id="us-slashes"),
+        pytest.param("25/12/2025", "2025-12-25", id="day-over-12"),
+    ],
+)
+def test_dates_are_read_in_common_forms(text: str, expected: str) -> None:
+    parsed = parse_date(text)
+    assert parsed is not None and parsed.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("3pm", (15, 0), id="pm"),
+        pytest.param("3:30 PM", (15, 30), id="colon-pm"),
+        pytest.param("12 a.m.", (0, 0), id="midnight"),
+        pytest.param("15:45", (15, 45), id="24h"),
+        pytest.param("noon", (12, 0), id="noon"),
+    ],
+)
+def test_times_are_read_in_common_forms(text: str, expected: tuple[int, int]) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "input_type", "placeholder", "expected"),
+    [
+        pytest.param("June 1, 2025", "date", None, "2025-06-01", id="date-input"),
+        pytest.param("June 1, 2025", "text", "DD/MM/YYYY", "01/06/2025", id="placeholder"),
+        pytest.param("7:05 pm", "time", None, "19:05", id="time-input"),
+        pytest.param("June 1, 2025 9am", "datetime-local", None, "2025-06-01T09:00", id="datetime"),
+        pytest.param("hello", "text", None, "hello", id="plain"),
+    ],
+)
+def test_values_take_the_fields_format(
+    value: str, input_type: str, placeholder: str | None, expected: str
+) -> None:
+    assert format_for_field(value, input_type, placeholder) == expected
