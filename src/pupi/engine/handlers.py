@@ -157,7 +157,7 @@ async def _wait(step: m.WaitStep, ctx: StepContext) -> None:
         await page.wait_for_function(step.expression, timeout=timeout)
 
 
-_EXTRACT_JS = """(el, [attribute, property]) => {
+_READ_JS = """(el, [attribute, property]) => {
   if (attribute !== null) return el.getAttribute(attribute);
   if (property !== null) { const v = el[property]; return v === undefined ? null : v; }
   if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
@@ -166,16 +166,34 @@ _EXTRACT_JS = """(el, [attribute, property]) => {
   return (el.innerText ?? el.textContent ?? "").trim();
 }"""
 
+_READ_ALL_JS = f"""(els, arg) => {{
+  const read = {_READ_JS};
+  return els.map(el => read(el, arg));
+}}"""
+
+_FORM_CONTROLS = "input, textarea, select"
+
 
 async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
+    # Reads go through Playwright's own commands where one exists: they run in
+    # its utility world, while any evaluate in the page's main world makes
+    # Playwright inject its script there first, about 20 ms after each navigation.
     locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
     arg = [step.attribute, step.property]
     if step.all:
         await locator.first.wait_for(state="attached", timeout=ctx.timeout_ms)
-        return await locator.evaluate_all(
-            f"(els, arg) => els.map(el => ({_EXTRACT_JS})(el, arg))", arg
-        )
-    return await locator.first.evaluate(_EXTRACT_JS, arg, timeout=ctx.timeout_ms)
+        return await locator.evaluate_all(_READ_ALL_JS, arg)
+    first = locator.first
+    if step.attribute is not None:
+        return await first.get_attribute(step.attribute, timeout=ctx.timeout_ms)
+    if step.property is not None:
+        return await first.evaluate(_READ_JS, arg, timeout=ctx.timeout_ms)
+    text = await first.inner_text(timeout=ctx.timeout_ms)
+    # A form control's innerText is empty (inputs) or every option (selects):
+    # then read its value, or its chosen option's label, instead.
+    if (not text or "\n" in text) and await first.and_(ctx.page.locator(_FORM_CONTROLS)).count():
+        return await first.evaluate(_READ_JS, arg, timeout=ctx.timeout_ms)
+    return text.strip()
 
 
 async def _screenshot(step: m.ScreenshotStep, ctx: StepContext) -> str:
