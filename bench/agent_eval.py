@@ -29,8 +29,8 @@ from agent_tasks import TASKS, Task
 
 from pupi.agent.loop import run_agent
 from pupi.agent.observe.model import Observation
-from pupi.agent.planners.base import Decision, HistoryEntry, Usage
-from pupi.agent.planners.rules import decide
+from pupi.agent.planners.base import Decision, HistoryEntry
+from pupi.agent.planners.rules import RulesPlanner, decide
 from pupi.browser.instances import get_manager
 from pupi.demo import DemoServer
 from pupi.engine import run_steps
@@ -56,13 +56,8 @@ DECIDE_MS: list[float] = []
 """Time of every decision step taken during the run, in milliseconds."""
 
 
-class _TimedRules:
+class _TimedRules(RulesPlanner):
     """The rules planner, timing its pure decision step."""
-
-    name = "rules"
-
-    def __init__(self) -> None:
-        self.usage = Usage()
 
     async def decide(
         self, task: str, observation: Observation, history: Sequence[HistoryEntry]
