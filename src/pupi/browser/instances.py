@@ -72,11 +72,20 @@ class Instance:
     still open, so a link that opens a new tab is followed there.
     """
 
-    def __init__(self, instance_id: str, context: BrowserContext, page: Page, key: _BrowserKey):
+    def __init__(
+        self,
+        instance_id: str,
+        context: BrowserContext,
+        page: Page,
+        key: _BrowserKey,
+        request_filter: RequestFilter | None = None,
+    ):
         self.id = instance_id
         self.context = context
         self.created_at = datetime.now(UTC)
         self.dead_reason: str | None = None
+        self.request_filter = request_filter
+        """Checked for every request the pages make and every ``go`` step."""
         self.blocked: list[tuple[str, str]] = []
         """Requests refused by the request filter: (url, reason)."""
         self.dialogs: list[str] = []
@@ -153,7 +162,7 @@ class InstanceManager:
         if context is None or page is None:
             browser = await self._browser(key)
             context, page = await self._new_context(browser)
-        instance = Instance(uuid.uuid4().hex, context, page, key)
+        instance = Instance(uuid.uuid4().hex, context, page, key, request_filter)
         if request_filter is not None:
             await context.route("**/*", _filtering_handler(instance, request_filter))
         self._instances[instance.id] = instance

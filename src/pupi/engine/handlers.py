@@ -20,7 +20,7 @@ from typing import Any
 from playwright.async_api import Page, expect
 
 from pupi.engine.locate import locate
-from pupi.engine.translate import StepCheckFailed
+from pupi.engine.translate import NavigationRefused, StepCheckFailed
 from pupi.steps import models as m
 
 __all__ = ["HANDLERS", "StepContext", "url_pattern"]
@@ -34,6 +34,8 @@ class StepContext:
     timeout_ms: float
     index: int
     artifacts_dir: Path
+    url_filter: Callable[[str], str | None] | None = None
+    """The instance's request filter, checked before a ``go`` is sent."""
 
 
 Handler = Callable[[Any, StepContext], Awaitable[Any]]
@@ -47,6 +49,11 @@ def url_pattern(text: str) -> re.Pattern[str]:
 
 
 async def _go(step: m.GoStep, ctx: StepContext) -> Any:
+    # The filter also sees every request the page makes, but browser-internal
+    # URLs (chrome:, about:) never reach the network layer, so check here too.
+    reason = ctx.url_filter(step.url) if ctx.url_filter else None
+    if reason:
+        raise NavigationRefused(reason)
     response = await ctx.page.goto(step.url, wait_until=step.wait_until, timeout=ctx.timeout_ms)
     return {"url": ctx.page.url, "status": response.status if response else None}
 

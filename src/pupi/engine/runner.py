@@ -64,6 +64,7 @@ async def run_steps(
     results: list[StepResult] = []
     error: dict[str, Any] | None = None
     folder = artifacts_dir(instance_id)
+    url_filter = getattr(target, "request_filter", None)
     started = time.perf_counter()
 
     for index, step in enumerate(steps):
@@ -76,7 +77,7 @@ async def run_steps(
         begun = time.perf_counter()
         try:
             concrete = _render(step, context)
-            ctx = StepContext(page, step.timeout_ms or default_timeout, index, folder)
+            ctx = StepContext(page, step.timeout_ms or default_timeout, index, folder, url_filter)
             output = await HANDLERS[step.action](concrete, ctx)
         except Exception as exc:
             kind, message = describe_error(exc)

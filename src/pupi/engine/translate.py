@@ -10,7 +10,7 @@ import re
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-__all__ = ["SelectorNotFound", "StepCheckFailed", "describe_error"]
+__all__ = ["NavigationRefused", "SelectorNotFound", "StepCheckFailed", "describe_error"]
 
 
 class StepCheckFailed(Exception):
@@ -19,6 +19,10 @@ class StepCheckFailed(Exception):
 
 class SelectorNotFound(Exception):
     """None of a step's alternative selectors matched before its timeout."""
+
+
+class NavigationRefused(Exception):
+    """The instance's request filter refused a ``go`` before it was sent."""
 
 
 _NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
@@ -36,6 +40,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "assertion", message
     if isinstance(exc, PlaywrightTimeoutError | SelectorNotFound):
         return "timeout", message
+    if isinstance(exc, NavigationRefused):
+        return "blocked", message
     if isinstance(exc, PlaywrightError):
         text = str(exc)
         if "strict mode violation" in text:

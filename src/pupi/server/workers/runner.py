@@ -123,6 +123,9 @@ async def run_agent_session(job: SessionJob, report: StepSink) -> SessionOutcome
         )
     finally:
         await manager.close(instance.id)
+        closer = getattr(planner, "aclose", None)
+        if closer is not None:  # LLM planners hold an HTTP client
+            await closer()
     usage = getattr(result, "usage", None)
     return SessionOutcome(
         status="completed" if result.status == "completed" else "failed",
