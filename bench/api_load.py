@@ -55,9 +55,14 @@ async def _raw_get(
 
 
 async def _hammer(
-    url: str, token: str, session_id: str, *, clients: int, seconds: float
+    url: str, token: str, session_id: str, *, clients: int, seconds: float, rate: float = 0
 ) -> tuple[list[float], int, float]:
     """``clients`` keep-alive connections GETting one session for ``seconds``.
+
+    With ``rate`` (requests per second, all clients together) each client sends
+    on a fixed schedule, and a latency counts from the time the request was due,
+    so a stalled server is charged for the requests it delayed. Without it the
+    clients send as fast as answers come (the server's throughput).
 
     A minimal HTTP/1.1 client on asyncio streams: httpx costs the load generator
     more CPU per request than the server spends answering, which on a 2-core
@@ -72,13 +77,20 @@ async def _hammer(
     errors = 0
     deadline = time.perf_counter() + seconds
 
-    async def one_client() -> None:
+    interval = clients / rate if rate else 0.0
+
+    async def one_client(offset: float) -> None:
         nonlocal errors
         reader, writer = await asyncio.open_connection(host, int(port))
         try:
             await _raw_get(reader, writer, request)  # warm-up
+            due = time.perf_counter() + offset
             while time.perf_counter() < deadline:
-                began = time.perf_counter()
+                if interval:
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    began, due = due, due + interval
+                else:
+                    began = time.perf_counter()
                 status = await _raw_get(reader, writer, request)
                 latencies.append(time.perf_counter() - began)
                 errors += status != 200
@@ -87,12 +99,18 @@ async def _hammer(
             await writer.wait_closed()
 
     began = time.perf_counter()
-    await asyncio.gather(*(one_client() for _ in range(clients)))
+    await asyncio.gather(*(one_client(interval * i / clients) for i in range(clients)))
     return latencies, errors, time.perf_counter() - began
 
 
 async def get_throughput(
-    server: ApiServer, token: str, *, clients: int, seconds: float, processes: int
+    server: ApiServer,
+    token: str,
+    *,
+    clients: int,
+    seconds: float,
+    processes: int,
+    rate: float = 0,
 ) -> dict[str, float]:
     """GET one session from ``clients`` connections spread over ``processes`` processes.
 
@@ -115,6 +133,7 @@ async def get_throughput(
             session_id,
             str(n),
             str(seconds),
+            str(rate * n / clients),
             stdout=asyncio.subprocess.PIPE,
         )
         for n in share
@@ -125,6 +144,7 @@ async def get_throughput(
     return {
         "clients": clients,
         "processes": processes,
+        "target_rate": rate or "as fast as answered",
         "requests": len(latencies),
         "errors": sum(out["errors"] for out in outputs),
         "req_per_s": len(latencies) / elapsed,
@@ -197,7 +217,10 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--processes", type=int, default=1, help="load-generating processes")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--rate", type=float, default=1000.0, help="paced GET load, requests per second"
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--sessions", type=int, default=20)
@@ -209,9 +232,14 @@ async def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
     if args.child:
-        url, token, session_id, clients, seconds = args.child
+        url, token, session_id, clients, seconds, rate = args.child
         latencies, errors, elapsed = await _hammer(
-            url, token, session_id, clients=int(clients), seconds=float(seconds)
+            url,
+            token,
+            session_id,
+            clients=int(clients),
+            seconds=float(seconds),
+            rate=float(rate),
         )
         print(json.dumps({"latencies": latencies, "errors": errors, "elapsed": elapsed}))
         return
@@ -227,6 +255,15 @@ async def main() -> None:
             server, token, clients=args.clients, seconds=args.seconds, processes=args.processes
         )
         print("GET session:", json.dumps(figures["get_session"]), flush=True)
+        figures["get_session_paced"] = await get_throughput(
+            server,
+            token,
+            clients=args.clients,
+            seconds=args.seconds,
+            processes=args.processes,
+            rate=args.rate,
+        )
+        print("GET session, paced:", json.dumps(figures["get_session_paced"]), flush=True)
         figures["prompt_to_running"] = await prompt_to_running(server, token, samples=args.samples)
         print("prompt -> running:", json.dumps(figures["prompt_to_running"]), flush=True)
         if args.real_agent:
