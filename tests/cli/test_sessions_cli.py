@@ -56,3 +56,23 @@ def test_sessions_commands_need_a_token() -> None:
     result = runner.invoke(app, ["sessions", "list"], env={"PUPI_TOKEN": ""})
     assert result.exit_code == 2
     assert "PUPI_TOKEN" in result.output
+
+
+def test_prompt_with_api_runs_as_a_remote_session(shared_server: ApiServer) -> None:
+    token = (
+        runner.invoke(
+            app,
+            ["token", "create", "--name", "prompt", "--database-url", shared_server.database_url],
+        )
+        .output.strip()
+        .splitlines()[-1]
+    )
+    env = {"PUPI_API_URL": shared_server.url, "PUPI_TOKEN": token}
+    shown = runner.invoke(app, ["prompt", "steps=2 answer=remote"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "remote" in shown.output
+    as_json = runner.invoke(app, ["prompt", "steps=1 answer=again", "--json"], env=env)
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    assert data["status"] == "completed"
+    assert data["answer"] == "again"

@@ -1,6 +1,7 @@
 """The ``pupi`` command line: thin wrappers over the public API.
 
-Each command group lives in its own module and registers itself on ``app``.
+Each command group lives in its own module and registers itself on ``app``;
+they are imported at the end of this module so that ``app`` is always complete.
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    # Imported for their side effect: each module adds its commands to ``app``.
-    from pupi.cli import demo, doctor, prompt, run, server, sessions, steps, tokens  # noqa: F401
-
-
 def main() -> None:
     """Entry point of the ``pupi`` script and ``python -m pupi``."""
-    _register()
     app()
+
+
+# Imported for their side effect: each adds its commands to ``app`` (defined above,
+# which is what makes the circular import safe).
+from pupi.cli import (  # noqa: E402
+    demo,
+    doctor,
+    prompt,
+    run,
+    server,
+    sessions,
+    steps,
+    tokens,
+)
+
+del demo, doctor, prompt, run, server, sessions, steps, tokens
