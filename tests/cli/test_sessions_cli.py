@@ -10,7 +10,6 @@ import pytest
 from tests.server.pupi_service_harness import ApiServer
 from typer.testing import CliRunner
 
-import pupi.cli.sessions  # noqa: F401  (registers `sessions`)
 from pupi.cli import app
 
 pytestmark = pytest.mark.service

@@ -10,8 +10,6 @@ import pytest
 from tests.server.pupi_service_harness import ApiServer
 from typer.testing import CliRunner
 
-import pupi.cli.server
-import pupi.cli.tokens  # noqa: F401  (registers `token`)
 from pupi.cli import app
 from pupi.server.db.tokens import hash_token
 

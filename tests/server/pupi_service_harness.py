@@ -30,7 +30,7 @@ from pupi.server.db.tokens import create_token
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("PUPI_TEST_POSTGRES_URL")
 # Runs `pupi serve` whether or not the CLI root has registered the server commands yet.
-SERVE = "from pupi.cli import app; import pupi.cli.server; app()"
+SERVE = "from pupi.cli import app; app()"
 
 
 def free_port() -> int:
