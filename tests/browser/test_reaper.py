@@ -101,3 +101,26 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
         assert "Traceback" not in stderr, stderr
     if send is not None:
         assert child.returncode == -send
+
+
+def test_a_closed_event_loop_does_not_leave_its_browser_running() -> None:
+    # A script calling asyncio.run several times, leaving instances open each time.
+    script = textwrap.dedent(
+        """
+        import asyncio
+        from pupi import PupiPuppeteerSDK
+        from pupi.browser import reaper
+
+        async def main():
+            sdk = PupiPuppeteerSDK()
+            await sdk.execute_steps_locally([{"action": "go", "url": "data:text/html,x"}])
+            return len(reaper.browser_pids())
+
+        print([asyncio.run(main()) for _ in range(3)])
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 1, 1]"

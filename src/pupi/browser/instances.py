@@ -16,11 +16,11 @@ import contextlib
 import logging
 import os
 import uuid
-import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
 from playwright.async_api import (
     Browser,
     BrowserContext,
@@ -143,6 +143,7 @@ class InstanceManager:
         self._browsers: dict[_BrowserKey, Browser] = {}
         self._pids: dict[_BrowserKey, int] = {}
         self._tags: dict[_BrowserKey, str] = {}
+        self._driver_pids: list[int] = []
         self._instances: dict[str, Instance] = {}
         self._spares: dict[_BrowserKey, asyncio.Task[tuple[BrowserContext, Page]]] = {}
         self._spare_timers: dict[_BrowserKey, asyncio.TimerHandle] = {}
@@ -242,6 +243,26 @@ class InstanceManager:
         if key not in self._spares and key in self._browsers:
             self._spares[key] = asyncio.ensure_future(self._make_spare(key))
 
+    def abandon(self) -> None:
+        """Kill this manager's browsers and driver without their event loop.
+
+        For a manager whose loop was closed with instances still open (a script
+        calling ``asyncio.run`` twice): its Playwright objects can no longer be
+        awaited, but its processes must not live on until the interpreter exits.
+        """
+        for tag in self._tags.values():
+            reaper.kill_owned_browsers(f"--pupi-browser={tag}")
+        reaper.kill_trees(self._driver_pids)
+        for instance in self._instances.values():
+            instance.dead_reason = instance.dead_reason or "its event loop was closed"
+        self._instances.clear()
+        self._browsers.clear()
+        self._spares.clear()
+        self._spare_timers.clear()
+        self._tags.clear()
+        self._driver_pids = []
+        self._playwright = None
+
     async def _take_spare(self, key: _BrowserKey) -> tuple[BrowserContext | None, Page | None]:
         spare = self._spares.pop(key, None)
         if spare is None:
@@ -268,7 +289,13 @@ class InstanceManager:
                 return browser
             if self._playwright is None:
                 reaper.install()
+                before = {child.pid for child in psutil.Process().children()}
                 self._playwright = await async_playwright().start()
+                # The driver's pid, to kill it should this manager's loop close
+                # with the driver still running (see get_manager).
+                self._driver_pids = [
+                    child.pid for child in psutil.Process().children() if child.pid not in before
+                ]
             if key[0] == "cdp":
                 browser = await connect_browser(self._playwright, key[1])
             else:
@@ -328,9 +355,8 @@ def _filtering_handler(instance: Instance, request_filter: RequestFilter) -> Any
     return handle
 
 
-_managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, InstanceManager] = (
-    weakref.WeakKeyDictionary()
-)
+# Strong references: a loop must stay a key until its manager has been abandoned.
+_managers: dict[asyncio.AbstractEventLoop, InstanceManager] = {}
 
 
 def get_manager() -> InstanceManager:
@@ -338,8 +364,11 @@ def get_manager() -> InstanceManager:
 
     Playwright objects belong to the loop that made them, so each loop has its
     own manager; the sync API's private loop has one shared by every sync object.
+    Managers of loops closed meanwhile have their browsers and driver killed.
     """
     loop = asyncio.get_running_loop()
+    for other in [other for other in _managers if other.is_closed()]:
+        _managers.pop(other).abandon()
     manager = _managers.get(loop)
     if manager is None:
         manager = _managers[loop] = InstanceManager()

@@ -19,7 +19,7 @@ from typing import Any
 
 import psutil
 
-__all__ = ["MARKER", "browser_pids", "install", "kill_owned_browsers"]
+__all__ = ["MARKER", "browser_pids", "install", "kill_owned_browsers", "kill_trees"]
 
 logger = logging.getLogger("pupi.browser")
 
@@ -44,10 +44,18 @@ def browser_pids(marker: str = MARKER) -> list[int]:
     return pids
 
 
-def kill_owned_browsers() -> int:
-    """Kill every browser process tree this Python process launched; return how many."""
+def kill_owned_browsers(marker: str = MARKER) -> int:
+    """Kill every browser process tree carrying ``marker``; return how many processes.
+
+    The default marker names every browser this Python process launched.
+    """
+    return kill_trees(browser_pids(marker))
+
+
+def kill_trees(pids: list[int]) -> int:
+    """Kill each process and all its descendants; return how many were killed."""
     killed = 0
-    for pid in browser_pids():
+    for pid in pids:
         try:
             root = psutil.Process(pid)
             tree = [*root.children(recursive=True), root]
