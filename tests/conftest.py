@@ -12,6 +12,13 @@ from pupi.browser.instances import get_manager
 from pupi.demo import DemoServer
 
 
+@pytest.fixture(scope="session", autouse=True)
+async def _close_browsers_at_the_end() -> AsyncIterator[None]:
+    """Shut the session loop's browser and driver down before pytest closes the loop."""
+    yield
+    await get_manager().shutdown()
+
+
 @pytest.fixture(scope="session")
 def demo_site() -> Iterator[DemoServer]:
     """The bundled demo site on a free loopback port, for the whole test session."""

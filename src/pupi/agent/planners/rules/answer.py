@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pupi.agent.observe.model import Observation
 from pupi.agent.planners.rules.ground import GroundingError, overlap
-from pupi.agent.planners.rules.parse import parse_target
+from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.records import (
     SYNONYMS,
     Dataset,

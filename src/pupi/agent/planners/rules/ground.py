@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pupi.agent.observe.model import Element, Observation
-from pupi.agent.planners.rules.parse import Target
+from pupi.agent.planners.rules.intents import Target
 from pupi.agent.planners.rules.records import (
     Record,
     datasets,

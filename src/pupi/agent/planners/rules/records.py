@@ -144,6 +144,12 @@ _RATING = re.compile(
     re.I,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A byline ("By Ada Lovelace · 2024-01-08", "Written by Alan Turing"): the capitalised
+# words after "by" name the author when no field does (an article page, a lone result).
+_BYLINE = re.compile(
+    r"(?:^|\n|\b(?i:written|posted|published)\s+)[Bb]y\s+"
+    r"([A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|de|van|von|da|di|del|la|le)){0,4})"
+)
 
 
 def field_value(record: Record, attribute: str) -> str | None:
@@ -165,6 +171,8 @@ def field_value(record: Record, attribute: str) -> str | None:
         return found[0]
     if canonical in ("name", "title"):
         return record.title()
+    if canonical == "author" and (found := _BYLINE.search(record.text)):
+        return found[1]
     if canonical == "date" and (day := parse_date(record.text)):
         return day.isoformat()
     return None

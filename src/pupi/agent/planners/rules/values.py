@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["KEYS", "format_for_field", "parse_date", "parse_time"]
+__all__ = ["KEYS", "fits_field", "format_for_field", "parse_date", "parse_time"]
 
 _MONTHS = {
     name: number
@@ -131,6 +131,17 @@ def _layout(pattern: str, value: date) -> str:
     upper = pattern.upper()
     out = upper.replace("YYYY", f"{value.year:04d}").replace("MM", f"{value.month:02d}")
     return out.replace("DD", f"{value.day:02d}")
+
+
+def fits_field(text: str, input_type: str | None) -> bool:
+    """Whether a field of ``input_type`` can take ``text`` at all.
+
+    Browsers refuse text in a number field (typing "name Ada" into "Guests"
+    fails), so such a value means the wrong field was matched.
+    """
+    if (input_type or "").lower() in ("number", "range"):
+        return re.match(r"^\s*[-+]?\d", text) is not None
+    return True
 
 
 def format_for_field(text: str, input_type: str | None, placeholder: str | None) -> str:

@@ -1,0 +1,215 @@
+"""Action handlers for forms: typing, field/value pairs, drop-downs, checkboxes, submitting.
+
+Each handler takes an intent, the :class:`~.context.Context` and the ``why``
+to tag actions with, and returns the actions or raises
+:class:`~.ground.GroundingError` (see :mod:`.act`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pupi.agent.observe.model import Element, Observation
+from pupi.agent.planners.base import Action
+from pupi.agent.planners.rules.context import Context
+from pupi.agent.planners.rules.fields import fill_action, find_control, radio_choice, split_pair
+from pupi.agent.planners.rules.ground import GroundingError, ground, is_typeable, text_score
+from pupi.agent.planners.rules.intents import Intent, Target
+from pupi.agent.planners.rules.text import normalize, similarity
+
+__all__ = ["check", "fill", "login", "select", "set_field", "submit", "submit_button", "type_text"]
+
+_SUBMIT_WORDS = (
+    "submit send save confirm continue ok done apply sign in log in login register"
+    " sign up book place order go"
+)
+# Words that name no button of their own: "submit the form" means the form's button.
+_GENERIC_SUBMIT = frozenset(
+    {"submit", "send", "save", "confirm", "continue", "done", "ok", "apply", "finish", "complete"}
+)
+
+
+def submit_button(
+    observation: Observation, after: int, words: str | None, used: set[int] | None = None
+) -> Element | None:
+    """The button that submits the form of the ``used`` fields, or the likeliest one."""
+    for index in sorted(used or (), reverse=True):
+        form = observation.element(index).form
+        if form is not None and form < len(observation.forms):
+            submit = observation.forms[form].submit
+            if submit is not None:
+                return observation.element(submit)
+    buttons = [
+        e
+        for e in observation.elements
+        if e.role == "button" or (e.type or "") in ("submit", "image")
+    ]
+    buttons = [e for e in buttons if e.visible and not e.disabled]
+    if words:
+        named = [(text_score(e, words), e) for e in buttons]
+        good = [p for p in named if p[0] >= 0.6]
+        if good:
+            return max(good, key=lambda p: (p[0], -abs(p[1].index - after)))[1]
+    submits = [e for e in buttons if (e.type or "") == "submit"]
+    following = [e for e in submits if e.index > after]
+    if following:
+        return following[0]
+    if submits:
+        return submits[-1]
+    generic = [
+        (max(similarity(w, e.name) for w in _SUBMIT_WORDS.split()), e) for e in buttons if e.name
+    ]
+    good = [p for p in generic if p[0] >= 0.8]
+    return max(good, key=lambda p: p[0])[1] if good else None
+
+
+def _first_text_field(observation: Observation, used: set[int]) -> Element | None:
+    """The first visible text or e-mail field not used yet: a login form's user name."""
+    return next(
+        (
+            e
+            for e in observation.elements
+            if is_typeable(e)
+            and e.visible
+            and (e.type or "text") in ("text", "email")
+            and e.index not in used
+        ),
+        None,
+    )
+
+
+def fill(intent: Intent, ctx: Context, why: str, *, login: bool = False) -> list[Action]:
+    """Fill each field/value pair, then submit when the intent says so (or for a login)."""
+    observation = ctx.observation
+    used: set[int] = set()
+    actions: list[Action] = []
+    for name, value in intent.pairs:
+        element: Element | None
+        if name is None:
+            split = split_pair(observation, value, used)
+            if split is None:
+                raise GroundingError(f"no field on the page for '{value}'")
+            element, value = split
+        else:
+            element, score = find_control(observation, name, used)
+            if login and element is None and "password" not in name:
+                element = _first_text_field(observation, used)
+            if element is None or score < 0.45:
+                radio = radio_choice(observation, name, value)
+                if radio is not None:
+                    actions.append(Action(kind="check", element=radio.index, why=why))
+                    used.add(radio.index)
+                    continue
+            if element is None:
+                raise GroundingError(f"no field labelled '{name}' on the page")
+        used.add(element.index)
+        actions.append(fill_action(element, value, why))
+    if login or intent.extra.get("submit"):
+        after = max(used) if used else -1
+        button = submit_button(observation, after, None, used)
+        if button is not None:
+            actions.append(Action(kind="click", element=button.index, why=why))
+        elif actions and actions[-1].kind == "type":
+            actions.append(Action(kind="press", element=actions[-1].element, key="Enter", why=why))
+    return actions
+
+
+def login(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Fill the credentials and submit."""
+    return fill(intent, ctx, why, login=True)
+
+
+def type_text(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Type into the named field, else the one just used, else the page's only field."""
+    value = intent.value or ""
+    if intent.field is not None:
+        element: Element | None = ground(
+            ctx.observation, intent.field, kind="type", what="field", threshold=0.45
+        )
+    else:
+        element = ctx.last_element()
+        if element is None or not is_typeable(element):
+            fields = [
+                e
+                for e in ctx.observation.elements
+                if is_typeable(e) and e.visible and not e.disabled
+            ]
+            if len(fields) != 1:
+                raise GroundingError(
+                    f"which field should '{value}' go into? "
+                    f"Name it, e.g. 'type {value} into the Name field'"
+                )
+            element = fields[0]
+    assert element is not None  # both branches above end with an element or raise
+    # Dates and times are always put in the field's format, quoted or not.
+    exact = intent.exact_value and element.type not in ("date", "time")
+    return [fill_action(element, value, why, exact=exact)]
+
+
+def select(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Choose an option of a named drop-down (or the radio button of that name)."""
+    field = intent.field or Target()
+    value = intent.value or ""
+    try:
+        element = ground(ctx.observation, field, kind="select", what="drop-down", threshold=0.45)
+    except GroundingError as error:
+        radio = radio_choice(ctx.observation, field.text, value)
+        if radio is None:
+            raise error from None
+        return [Action(kind="check", element=radio.index, why=why)]
+    return [fill_action(element, value, why)]
+
+
+def set_field(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Put a value into a named control of any kind, or tick the radio button it names."""
+    field = intent.field or Target()
+    element, score = find_control(ctx.observation, field.text, set())
+    if element is None or score < 0.5:
+        radio = radio_choice(ctx.observation, field.text, intent.value or "")
+        if radio is not None:
+            return [Action(kind="check", element=radio.index, why=why)]
+        if element is None:
+            raise GroundingError(f"no field labelled '{field.text}' on the page")
+    return [fill_action(element, intent.value or "", why, exact=intent.exact_value)]
+
+
+def check(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Tick (or untick) each target that is not already in the wanted state."""
+    kind = intent.kind
+    actions = []
+    for target in intent.targets:
+        if target.role == "textbox":  # "the terms box" is a checkbox here
+            target = replace(target, role=None)
+        element = ground(ctx.observation, target, kind="check", what="checkbox")
+        state = bool(element.checked)
+        if (kind == "check") != state:
+            actions.append(Action(kind=kind, element=element.index, why=why))
+    return actions
+
+
+def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    """Press the named button, or the submit button of the form being filled."""
+    words = normalize((intent.target.text if intent.target else "") or intent.value or "")
+    words = (
+        re.sub(r"\b(?:the|it|form|this|my|a|an)\b", " ", words).strip() or intent.value or "submit"
+    )
+    last = ctx.last_element()
+    observation = ctx.observation
+    element: Element | None = None
+    if set(words.split()) <= _GENERIC_SUBMIT:
+        used = {last.index} if last is not None else set()
+        if not used and observation.forms:
+            biggest = max(observation.forms, key=lambda f: len(f.fields))
+            used = set(biggest.fields)
+        element = submit_button(observation, last.index if last else -1, None, used)
+    if element is None:
+        try:
+            element = ground(observation, Target(text=words), kind="click", what="button")
+        except GroundingError:
+            element = submit_button(observation, last.index if last else -1, None)
+            if element is None:
+                if last is not None and is_typeable(last):
+                    return [Action(kind="press", element=last.index, key="Enter", why=why)]
+                raise GroundingError(f"no '{words}' button on the page") from None
+    return [Action(kind="click", element=element.index, why=why)]

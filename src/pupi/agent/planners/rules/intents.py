@@ -1,0 +1,64 @@
+"""What the parser produces: an :class:`Intent` per clause and the :class:`Target` it names.
+
+Both are plain frozen data: the parser (:mod:`.parse`) fills them from the
+words alone, and :mod:`.act` later grounds them on a page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+__all__ = ["Intent", "Pairs", "Target"]
+
+Pairs = tuple[tuple[str | None, str], ...]
+"""Field/value pairs of a form; the field is ``None`` when the prompt gives no name."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A description of one element (or list item) in the user's words.
+
+    ``text`` is what remains after the role word ("button"), the ordinal
+    ("second") and the context ("for the Blue Mug") are taken out.
+    """
+
+    text: str = ""
+    role: str | None = None
+    ordinal: int | None = None
+    superlative: str | None = None
+    context: str = ""
+    exact: bool = False
+
+    def describe(self) -> str:
+        """The description as a short phrase for messages."""
+        parts = []
+        if self.ordinal is not None:
+            parts.append("last" if self.ordinal == -1 else f"#{self.ordinal}")
+        if self.superlative:
+            parts.append(self.superlative)
+        if self.text:
+            parts.append(f"'{self.text}'")
+        if self.role:
+            parts.append(self.role)
+        if self.context:
+            parts.append(f"for '{self.context}'")
+        return " ".join(parts) or "(nothing)"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One clause of the prompt, understood but not yet grounded on a page."""
+
+    kind: str
+    clause: str
+    target: Target | None = None
+    value: str | None = None
+    field: Target | None = None
+    pairs: Pairs = ()
+    targets: tuple[Target, ...] = ()
+    url: str | None = None
+    key: str | None = None
+    ms: int | None = None
+    exact_value: bool = False
+    extra: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,134 @@
+"""Reading the pieces of one clause: element descriptions, values and field/value pairs.
+
+A :class:`Clause` is one protected clause (quoted text and URLs in slots, see
+:mod:`.clauses`) with the helpers the verb readers share, so that each of them
+can say "the value in group 1" or "the pairs in group 2" in one call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pupi.agent.planners.rules.clauses import URL_MARK, restore
+from pupi.agent.planners.rules.intents import Intent, Pairs, Target
+from pupi.agent.planners.rules.text import ORDINALS
+from pupi.agent.planners.rules.vocab import (
+    CONTEXT,
+    DETERMINER,
+    FILLERS,
+    ORDINAL,
+    ROLE_SUFFIX,
+    ROLE_WORDS,
+    SLOT,
+    SOFT_SPLIT,
+    SUPERLATIVE,
+)
+
+__all__ = ["Clause", "parse_target"]
+
+
+def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
+    """Read a description such as "the second 'Add to cart' button for the mug"."""
+    slots = slots or []
+    text = phrase.strip(" ,.?!:")
+    context = ""
+    found = CONTEXT.search(text)
+    if found and not SLOT.fullmatch(text):
+        context = restore(DETERMINER.sub("", found[1]).strip(), slots)
+        text = text[: found.start()]
+    ordinal: int | None = None
+    if found := ORDINAL.search(text):
+        word, number, suffixed = found.groups()
+        ordinal = ORDINALS[word.lower()] if word else int(number or suffixed)
+        text = (text[: found.start()] + " " + text[found.end() :]).strip()
+    superlative: str | None = None
+    if found := SUPERLATIVE.search(text):
+        superlative = found[1].lower()
+        text = (text[: found.start()] + " " + text[found.end() :]).strip()
+    while (stripped := DETERMINER.sub("", text)) != text:
+        text = stripped
+    role: str | None = None
+    if found := ROLE_SUFFIX.search(" " + text.lower()):
+        role = ROLE_WORDS[found[1]]
+        text = text[: max(0, len(text) - len(found[0]) + 1)].strip()
+    elif text.lower().rstrip("s") in ROLE_WORDS:
+        role = ROLE_WORDS[text.lower().rstrip("s")]
+        text = ""
+    text = re.sub(r"\s+(?:on|from|in) the (?:page|screen|site)$", "", text.strip())
+    exact = bool(SLOT.fullmatch(text.strip()))
+    return Target(
+        text=restore(text, slots).strip(),
+        role=role,
+        ordinal=ordinal,
+        superlative=superlative,
+        context=context,
+        exact=exact,
+    )
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause being read: its words with the fillers taken off, and its slots."""
+
+    raw: str
+    """The clause as the user wrote it, quotes and URLs restored (for messages)."""
+    text: str
+    """The protected clause without leading fillers ("please", "then")."""
+    slots: list[str]
+
+    @classmethod
+    def read(cls, clause: str, slots: list[str]) -> Clause:
+        """The clause ``clause`` of a prompt protected into ``slots``."""
+        text = FILLERS.sub("", clause.strip()).strip(" ,.")
+        return cls(raw=restore(clause, slots), text=text, slots=slots)
+
+    @property
+    def low(self) -> str:
+        """The text in lower case, for matching verbs."""
+        return self.text.lower()
+
+    @property
+    def urls(self) -> list[str]:
+        """The URLs the clause names, in order."""
+        slots = self.slots
+        found = (slots[int(m[1])] for m in SLOT.finditer(self.text))
+        return [slot[1:] for slot in found if slot.startswith(URL_MARK)]
+
+    def intent(self, kind: str, **fields: object) -> Intent:
+        """An :class:`Intent` of ``kind`` for this clause."""
+        return Intent(kind, self.raw, **fields)  # type: ignore[arg-type]
+
+    def restore(self, text: str) -> str:
+        """``text`` with its quoted text and URLs put back."""
+        return restore(text, self.slots)
+
+    def target(self, phrase: str) -> Target:
+        """The element ``phrase`` describes."""
+        return parse_target(phrase, self.slots)
+
+    def value(self, raw: str) -> tuple[str, bool]:
+        """A value to type or choose, and whether it was quoted (to be used verbatim)."""
+        raw = raw.strip(" ,.")
+        return restore(raw, self.slots), bool(SLOT.fullmatch(raw))
+
+    def pairs(self, body: str) -> Pairs:
+        """Field/value pairs: "ada as the username", "email: a@b.c", "name Ada"."""
+        out: list[tuple[str | None, str]] = []
+        for chunk in SOFT_SPLIT.split(body):
+            chunk = DETERMINER.sub("", chunk.strip(" ,."))
+            if not chunk:
+                continue
+            if found := re.match(r"^(.+?)\s+(?:as|for)\s+(?:the\s+|my\s+|a\s+)?(.+)$", chunk):
+                out.append((self.restore(found[2]), self.value(found[1])[0]))
+            elif found := re.match(r"^(.+?)\s*(?::(?!\d)|=|\bwith\b|\bis\b)\s*(.+)$", chunk):
+                out.append((self.restore(found[1]), self.value(found[2])[0]))
+            else:
+                out.append((None, self.restore(chunk)))
+        return tuple(out)
+
+    def targets(self, body: str) -> tuple[Target, ...]:
+        """Several elements: "Email, SMS and Post", "all of the boxes: A and B"."""
+        body = re.sub(r"^(?:all|each|every|both)\s+(?:of\s+)?(?:the\s+)?", "", body.strip())
+        body = re.sub(r"^(?:boxes|checkboxes|options)\s*:?\s*", "", body)
+        return tuple(self.target(p) for p in SOFT_SPLIT.split(body) if p.strip())

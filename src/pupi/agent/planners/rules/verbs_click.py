@@ -1,0 +1,61 @@
+"""Readers for clauses that press a button or follow a link.
+
+These come last (see :mod:`.clause`): submitting ("save", "place order"),
+clicking ("click the second link"), and the fallback that reads any other
+clause as the name of something to click.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pupi.agent.planners.rules.intents import Intent
+from pupi.agent.planners.rules.phrases import Clause
+
+__all__ = ["click", "click_guess", "create", "submit"]
+
+
+def create(c: Clause) -> Intent | None:
+    """Creating: "create a new project" presses the button that says so."""
+    if re.match(r"^create\b", c.low):
+        return c.intent("submit", target=c.target(c.text), value="create")
+    return None
+
+
+def submit(c: Clause) -> Intent | None:
+    """Submitting or closing: "submit", "place order", "proceed to checkout", "dismiss"."""
+    if re.match(
+        r"^(?:submit|send|save|confirm|place|finish|complete|apply|book|buy|purchase|order"
+        r"|proceed to|continue to|checkout|check out|pay|continue|proceed|next|done|cancel"
+        r"|reject|close|dismiss)\b\s*(.*)$",
+        c.text,
+        re.I,
+    ):
+        return c.intent("submit", target=c.target(c.text), value=c.low.split()[0])
+    return None
+
+
+def click(c: Clause) -> Intent | None:
+    """Clicking: "click the second Add to cart button", "go to the Contact page"."""
+    found = re.match(
+        r"^(?:click|press|tap|hit|follow|open|expand|collapse|toggle|show|view|activate"
+        r"|switch to|go to|navigate to|visit|select|use|push|trigger|answer)"
+        r"\s+(?:on\s+|the\s+link\s+to\s+)?(.+)$",
+        c.text,
+        re.I,
+    )
+    if found is None:
+        return None
+    target = c.target(found[1])
+    verb = c.low.split()[0]
+    if verb in ("go", "navigate", "visit", "switch") and target.role is None:
+        # "go to Contact" most likely means a link (a tab for "switch"), but a button will do.
+        target = replace(target, role="link" if verb != "switch" else "tab")
+        return c.intent("click", target=target, extra={"soft_role": "1"})
+    return c.intent("click", target=target, extra={"verb": verb})
+
+
+def click_guess(c: Clause) -> Intent:
+    """Any other clause: the name of something to click ("the Shop link")."""
+    return c.intent("click", target=c.target(c.text), extra={"guess": "1"})
