@@ -75,3 +75,13 @@ def test_doctor_finds_and_starts_the_browser() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✓ browser from" in done.stdout
     assert "the browser starts" in done.stdout
+
+
+@pytest.mark.browser
+def test_demo_runs_a_step_session_and_offline_prompts() -> None:
+    done = pupi("demo", timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "12 products, the first costs $24.00" in done.stdout
+    assert "answer: $24.00" in done.stdout
+    assert "answer: Welcome, Ada" in done.stdout
+    assert "✗" not in done.stdout

@@ -38,11 +38,20 @@ def demo_steps(base_url: str) -> list[dict[str, Any]]:
     ]
 
 
+def default_prompts(base_url: str) -> list[str]:
+    """The demo's prompts: the seed's question, a form to fill, a table look-up."""
+    return [
+        f"Find the price of the first product on {base_url}/shop",
+        f"Log in on {base_url}/login as ada with password lovelace, then tell me the heading",
+        f"Go to {base_url}/table and tell me the department of Grace Hopper",
+    ]
+
+
 @app.command()
 def demo(
     headful: bool = typer.Option(False, "--headful", help="Show the browser window."),
     prompt: str | None = typer.Option(
-        None, help="The prompt for the offline planner (default: the seed's shop question)."
+        None, help="A prompt for the offline planner instead of the demo's three."
     ),
 ) -> None:
     """Serve the demo site, run a step session and an offline AI prompt on it."""
@@ -65,13 +74,15 @@ async def _demo(*, headful: bool, prompt: str | None) -> bool:
                 f"{run.outputs.get('employees')} employees in the table; "
                 f"cart on the server: {site.state()['cart']}"
             )
-            task = prompt or f"Find the price of the first product on {site.url}/shop"
-            console.print(f"\n[bold]2. An AI prompt, offline planner[/]: {task}")
-            result = await sdk.run_prompt_locally(task)
-            for step in result.steps:
-                console.print(f"   [green]✓[/] {escape(str(step))}")
-            if result.status == "completed":
-                console.print(f"   [bold]answer:[/] {result.answer}")
-            else:
-                console.print(f"   [red]failed:[/] {result.error}")
-        return run.ok and result.status == "completed"
+            tasks = [prompt] if prompt else default_prompts(site.url)
+            console.print("\n[bold]2. AI prompts, offline planner[/]")
+            answered = 0
+            for task in tasks:
+                console.print(f"\n   [bold]prompt:[/] {escape(task)}")
+                result = await sdk.run_prompt_locally(task, on_step=show_step)
+                if result.status == "completed":
+                    answered += 1
+                    console.print(f"   [bold]answer:[/] {escape(str(result.answer))}")
+                else:
+                    console.print(f"   [red]failed:[/] {escape(str(result.error))}")
+        return run.ok and answered == len(tasks)
