@@ -404,6 +404,41 @@
     };
   }
 
+  // A definition list as "term | definition" rows (a <div> may wrap each pair).
+  function definitionRows(dl) {
+    const rows = [];
+    const cells = dl.querySelectorAll(":scope > dt, :scope > dd, :scope > div > dt, :scope > div > dd");
+    for (const cell of cells) {
+      if (getComputedStyle(cell).display === "none") continue;
+      const text = cap(norm(cell.innerText || cell.textContent), 200);
+      if (cell.tagName === "DT") rows.push([text, ""]);
+      else if (rows.length) {
+        const row = rows[rows.length - 1];
+        row[1] = row[1] ? row[1] + "; " + text : text;
+      }
+    }
+    return rows.filter((row) => row[0] && row[1]);
+  }
+
+  // The name of the group a control sits in: a fieldset's legend, or an ARIA group's label.
+  function groupLabelOf(el) {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "FIELDSET") {
+        const legend = Array.from(node.children).find((c) => c.tagName === "LEGEND");
+        const text = legend ? norm(legend.textContent) : "";
+        if (text) return cap(text, 120);
+      }
+      const role = node.getAttribute("role");
+      if (role === "radiogroup" || role === "group") {
+        const named = byIds(node, "aria-labelledby");
+        const text = norm(node.getAttribute("aria-label") || (named ? named.map((n) => n.textContent).join(" ") : ""));
+        if (text) return cap(text, 120);
+      }
+      if (node.tagName === "FORM" || node.tagName === "BODY") break;
+    }
+    return null;
+  }
+
   function ariaTableOf(el, doc) {
     const rows = Array.from(el.querySelectorAll("[role=row]"));
     const cellsOf = (r) => Array.from(r.querySelectorAll("[role=cell],[role=gridcell],[role=columnheader],[role=rowheader]"));
@@ -543,7 +578,21 @@
       out.tables.push(ariaTableOf(el, doc));
     }
 
-    if (el.children.length >= 2 && !ctx.inTable) detectList(el, doc);
+    if (tag === "DL" && !hidden && !ctx.inTable) {
+      const pairs = definitionRows(el);
+      if (pairs.length) {
+        out.tables.push({
+          selector: cssPath(el, doc),
+          caption: null,
+          headers: [],
+          rows: pairs.slice(0, MAX_ROWS),
+          total_rows: pairs.length,
+          frame: currentFrame,
+        });
+      }
+    }
+
+    if (el.children.length >= 2 && !ctx.inTable && !ctx.inDl && tag !== "DL") detectList(el, doc);
 
     // Labels are already the elements' labels; repeating them as text adds noise.
     if (!hidden && !role && tag !== "LABEL" && !ctx.inTable && !ctx.inControl && !transparent && !INLINE_DISPLAYS.has(cs.display) && !/^H[1-6]$/.test(tag)) {
@@ -595,6 +644,7 @@
       inTable: ctx.inTable || tag === "TABLE" || el.getAttribute("role") === "table" || el.getAttribute("role") === "grid",
       inControl: ctx.inControl || tag === "SELECT" || tag === "BUTTON" || tag === "TEXTAREA" || (role && ["link", "button"].includes(role) && !!roleSelectable && tag !== "A" && tag !== "BUTTON"),
       disabledFieldset: ctx.disabledFieldset || (tag === "FIELDSET" && el.disabled),
+      inDl: ctx.inDl || tag === "DL",
     };
     if (el.shadowRoot) {
       for (const c of el.shadowRoot.children) visit(c, childCtx);
@@ -750,7 +800,7 @@
       options: r.state.options || null,
       href: r.href,
       box: r.box,
-      context: context || r.heading,
+      context: context || groupLabelOf(r.el) || r.heading,
       region: r.region,
       form: formNo,
       frame: r.frame,

@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from pupi.agent.observe.model import Observation
+from pupi.agent.planners.rules.controls import state_answer
 from pupi.agent.planners.rules.ground import GroundingError, overlap
-from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.layout import text_pairs
+from pupi.agent.planners.rules.question import COMPARE as _COMPARE
+from pupi.agent.planners.rules.question import GENERIC as _GENERIC
+from pupi.agent.planners.rules.question import YESNO as _YESNO
+from pupi.agent.planners.rules.question import Question as _Question
+from pupi.agent.planners.rules.question import read_question as _read
 from pupi.agent.planners.rules.records import (
     SYNONYMS,
     Dataset,
@@ -37,105 +42,10 @@ from pupi.agent.planners.rules.text import (
     similarity,
     stem,
 )
+from pupi.agent.planners.rules.yesno import covers, looked_for
 
 __all__ = ["answer_question"]
 
-_LEAD = re.compile(
-    r"^(?:(?:please|can you|could you|would you|now|then|and|also|finally)\s+)*"
-    r"(?:find out|find|tell me|tell us|tell|give me|get me|get|extract|read|show me|list|return|"
-    r"report|look up|determine|print|say|what is|what's|whats|what are|what was|what were|"
-    r"which is|which are|who is|who are|who|which|what)\s+",
-    re.I,
-)
-_YESNO = re.compile(
-    r"^(?:is|are|was|were|does|do|did|can|has|have|will)\b|\b(?:whether|check if|see if|make sure|"
-    r"verify that|verify|ensure|confirm that|check that)\b",
-    re.I,
-)
-_COUNT = re.compile(
-    r"\bhow many\b|\bnumber of\b|^count\b|\bcount (?:the|of)\b"
-    r"|\bhow much\b(?= .*\b(?:items?|products?)\b)",
-    re.I,
-)
-_COMPARE = re.compile(
-    r"\b(under|below|less than|cheaper than|at most|no more than|over|above|more than|"
-    r"at least|greater than|pricier than|more expensive than)\s+\$?\s*(\d[\d,]*(?:\.\d+)?)",
-    re.I,
-)
-_GENERIC = frozenset(
-    stem(w)
-    for w in [
-        "product",
-        "products",
-        "item",
-        "items",
-        "employee",
-        "employees",
-        "person",
-        "people",
-        "row",
-        "rows",
-        "result",
-        "results",
-        "entry",
-        "entries",
-        "record",
-        "records",
-        "one",
-        "ones",
-        "there",
-        "total",
-        "list",
-        "name",
-        "names",
-        "value",
-        "values",
-        "all",
-        "every",
-        "each",
-        "both",
-        "many",
-        "much",
-        "number",
-        "count",
-        "exist",
-        "exists",
-        "available",
-        "listed",
-        "shown",
-        "displayed",
-        "page",
-        "site",
-        "table",
-        "show",
-        "work",
-        "works",
-        "working",
-        "called",
-        "named",
-        "titled",
-        "currently",
-        "cost",
-        "costs",
-        "have",
-        "has",
-        "of",
-        "named",
-        "price",
-        "whose",
-        "their",
-        "his",
-        "her",
-        "they",
-        "them",
-        "same",
-        "also",
-        "only",
-        "just",
-        "which",
-        "with",
-    ]
-)
 _STATUS_WORDS = re.compile(
     r"\b(success|successful|successfully|thank|thanks|welcome|saved|submitted|sent|added|removed|"
     r"error|invalid|failed|confirmed|confirmation|logged|booked|booking|order|placed|updated|"
@@ -146,16 +56,6 @@ _STATUS_WORDS = re.compile(
 _KEY_VALUE = re.compile(r"^\s*([A-Za-z][\w '()-]{0,40}?)\s*[:：]\s*(.+?)\s*$")  # noqa: RUF001
 
 
-@dataclass
-class _Question:
-    text: str
-    kind: str
-    attributes: list[str]
-    ordinal: int | None
-    superlative: str | None
-    plural: bool
-
-
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -163,6 +63,8 @@ def _json(value: object) -> str:
 def _page_record(observation: Observation) -> Record:
     """The page itself as one record: "Label: value" texts, and the main heading as name."""
     fields: dict[str, str] = dict(key_values(observation))
+    for label, value in text_pairs(observation.texts).items():
+        fields.setdefault(label, value)
     if observation.headings:
         fields["name"] = observation.headings[0]
     for text in observation.texts:
@@ -171,63 +73,6 @@ def _page_record(observation: Observation) -> Record:
                 fields.setdefault(found[1].strip(), found[2])
     text = "\n".join([*observation.headings[:1], *observation.texts])
     return Record(fields, text, 0)
-
-
-def _attributes(text: str, keys: list[str]) -> list[str]:
-    """Attribute words of the question, in the order they are written."""
-    words = normalize(text).split()
-    found: list[tuple[int, str]] = []
-    taken: set[int] = set()
-    for size in (3, 2, 1):
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            if taken & set(span):
-                continue
-            phrase = " ".join(words[start : start + size])
-            if phrase in STOPWORDS:
-                continue
-            key = match_key(phrase, keys) if keys else None
-            canonical = next(
-                (c for c, syn in SYNONYMS.items() if phrase == c or (phrase in syn and size > 1)),
-                None,
-            )
-            if canonical is None and phrase in SYNONYMS:
-                canonical = phrase
-            if canonical is None and size == 1:
-                canonical = next((c for c, syn in SYNONYMS.items() if phrase in syn), None)
-            name = key or canonical
-            if name and name not in (n for _, n in found):
-                found.append((start, name))
-                taken |= set(span)
-    return [name for _, name in sorted(found)]
-
-
-def _read(text: str, keys: list[str]) -> _Question:
-    low = text.lower().strip(" ?.!")
-    if _COUNT.search(low):
-        kind = "count"
-    elif _YESNO.search(low):
-        kind = "yesno"
-    else:
-        kind = "value"
-    target = parse_target(_LEAD.sub("", low))
-    attributes = _attributes(re.sub(r"\b(?:how many|number of)\b", " ", low), keys)
-    superlative = target.superlative
-    if superlative and (spec := superlative_spec(superlative)):
-        # "Who earns the highest salary?": the salary is how to choose, the name is the answer.
-        compared = {spec[0], match_key(spec[0], keys)}
-        if low.startswith(("who", "which")) or len(attributes) > 1:
-            attributes = [a for a in attributes if a not in compared] or (
-                [] if low.startswith(("who", "which")) else attributes
-            )
-    plural = bool(
-        re.search(
-            r"^(?:list|name)\b|\ball\b|\bevery\b|\beach\b|\bwhat are\b|\bwhich \w+s\b"
-            r"|\bnames\b|\bprices\b",
-            low,
-        )
-    )
-    return _Question(low, kind, attributes, target.ordinal, superlative, plural)
 
 
 def _filters(question: _Question, dataset: Dataset) -> list[list[Record]]:
@@ -317,6 +162,11 @@ def _shape(question: _Question, records: list[Record], *, many: bool) -> str:
     ):
         attributes = ["name"]
 
+    if len(attributes) > 1:
+        # A word read as a field that none of the records has was not asked for.
+        found = [a for a in attributes if any(field_value(r, a) for r in records)]
+        attributes = found or attributes
+
     def one(record: Record) -> str | dict[str, str | None]:
         if len(attributes) == 1:
             return field_value(record, attributes[0]) or ""
@@ -404,12 +254,13 @@ def _count(question: _Question, observation: Observation, sets: list[Dataset]) -
 
 
 def answer_question(
-    question_text: str, observation: Observation, *, focus: str | None = None
+    question_text: str, observation: Observation, *, focus: str | None = None, opened: bool = False
 ) -> str:
     """Answer ``question_text`` from ``observation``; :class:`GroundingError` when it cannot.
 
     ``focus`` is the name of the control the previous action used ("How long does
-    shipping take?"): "tell me the answer" then means the text that goes with it.
+    shipping take?"): "tell me the answer" then means the text that goes with it,
+    and so does any question once ``opened`` says that control was opened for it.
     """
     sets = datasets(observation)
     keys = [k for d in sets for k in d.keys] + list(_page_record(observation).fields)
@@ -423,10 +274,11 @@ def answer_question(
     if (
         question.kind == "value"
         and focus
-        and _SAYS.search(question.text)
-        and not question.attributes
+        and (opened or (_SAYS.search(question.text) and not question.attributes))
     ) and (focused := _focused_text(observation, focus)) is not None:
         return focused
+    if question.kind == "value" and (state := state_answer(text, observation)) is not None:
+        return state
     if question.kind == "value" and not question.attributes:
         special = _special(question, observation)
         if special is not None:
@@ -465,7 +317,11 @@ def answer_question(
             if not chosen:
                 raise GroundingError(f"no item on the page fits '{question_text}'")
             many = question.plural and not subject
-            return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
+            asked = question.attributes
+            page_has = asked and all(field_value(_page_record(observation), a) for a in asked)
+            rows_have = any(field_value(r, a) for r in chosen for a in asked)
+            if not (page_has and not rows_have):  # else the page states it, not these rows
+                return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
     special = _special(question, observation)
     page = _page_record(observation)
     attributes = question.attributes or ["name"]
@@ -489,7 +345,15 @@ def _yes_no(
         return "yes" if any(phrase_in(q, h) for q in quoted for h in haystack) else "no"
     body = re.sub(_YESNO, " ", question.text)
     body = re.sub(r"^\s*(?:there|a|an|any|the)\b", " ", body).strip()
-    if best is not None:
+    subject, sought = looked_for(question.text) or ("", "")
+    body = sought or body
+    if sought and best is not None:
+        # "Does the Family Suite have a king bed?" asks that row, in the row's own words;
+        # "Does the recipe contain garlic?" asks the page, not the row that holds garlic.
+        rows = [r for r in best[1].records if covers(subject, r.text)]
+        if rows and len(rows) < len(best[1].records):
+            return "yes" if any(covers(sought, r.text) for r in rows) else "no"
+    if best is not None and not sought:
         _, dataset, records = best
         if len(records) < len(dataset.records):
             records = _compare(question, dataset, records)
@@ -514,4 +378,7 @@ def _yes_no(
     )
     if not words:
         raise GroundingError(f"cannot tell what to look for in '{question.text}'")
+    if sought:
+        haystack += [r.text for d in datasets(observation) for r in d.records]
+        return "yes" if any(covers(words, h) for h in haystack) else "no"
     return "yes" if any(phrase_in(words, h) for h in haystack) else "no"

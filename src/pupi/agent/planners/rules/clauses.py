@@ -52,6 +52,9 @@ def restore(text: str, slots: list[str]) -> str:
     return SLOT.sub(lambda m: slots[int(m[1])].lstrip(URL_MARK), text)
 
 
+_SCOPES = frozenset({"under", "within", "inside"})
+
+
 def _first_word(piece: str) -> str:
     stripped = FILLERS.sub("", piece.strip())
     words = stripped.split(maxsplit=1)
@@ -71,5 +74,9 @@ def split_clauses(text: str) -> list[str]:
                 pieces.append(chunk[start : found.start()])
                 start = found.end()
         pieces.append(chunk[start:])
+        # "Under Email frequency, pick Weekly": a leading scope belongs to the next clause.
+        for number in range(len(pieces) - 2, -1, -1):
+            if _first_word(pieces[number]) in _SCOPES:
+                pieces[number : number + 2] = [f"{pieces[number]}, {pieces[number + 1]}"]
         clauses.extend(p.strip(" ,.") for p in pieces if p.strip(" ,."))
     return clauses

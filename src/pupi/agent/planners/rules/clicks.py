@@ -10,6 +10,7 @@ from __future__ import annotations
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules.context import Context
+from pupi.agent.planners.rules.controls import grouped_choice
 from pupi.agent.planners.rules.fields import option_for
 from pupi.agent.planners.rules.ground import (
     GroundingError,
@@ -21,7 +22,8 @@ from pupi.agent.planners.rules.ground import (
     text_score,
 )
 from pupi.agent.planners.rules.intents import Intent, Target
-from pupi.agent.planners.rules.text import similarity
+from pupi.agent.planners.rules.items import item_button
+from pupi.agent.planners.rules.text import normalize, similarity
 
 __all__ = ["choose", "click", "click_target", "hover"]
 
@@ -82,7 +84,11 @@ def click(intent: Intent, ctx: Context, why: str) -> list[Action]:
         except GroundingError:
             alt = intent.extra.get("alt")
             if not alt:
-                raise
+                guessed = item_button(ctx.observation, target.text, target)
+                if guessed is None or not intent.extra.get("guess"):
+                    raise
+                # "Reserve the Family Suite": a verb that is the item's own button.
+                return [Action(kind="click", element=guessed.index, why=why)]
             element = click_target(ctx, Target(text=alt.split("|")[0]))
     return [Action(kind="click", element=element.index, why=why)]
 
@@ -100,10 +106,26 @@ def choose(intent: Intent, ctx: Context, why: str) -> list[Action]:
                 score = similarity(target.text or value, option)
                 if best_option is None or score > best_option[0]:
                     best_option = (score, element, option)
+    words = (target.text or value).split()
+    if best_option is None and len(words) > 1:
+        # "Business class": an option named exactly, then a word for what it is.
+        head = " ".join(words[:-1])
+        exact = [
+            (e, o)
+            for e in observation.elements
+            if is_selectable(e)
+            for o in e.options or []
+            if normalize(o) == normalize(head)
+        ]
+        if len(exact) == 1:
+            best_option = (0.8, exact[0][0], exact[0][1])
     try:
         element = click_target(ctx, target)
         element_score = text_score(element, target.text) if target.text else 0.6
     except GroundingError:
+        grouped = grouped_choice(observation, target.text) if target.text else None
+        if grouped is not None:  # "the Dark theme": option "Dark" of the group "Theme"
+            return [Action(kind="check", element=grouped.index, why=why)]
         if best_option is None:
             raise
         element_score = 0.0

@@ -7,6 +7,8 @@ among a drop-down's options, or ticked as a checkbox or radio button.
 
 from __future__ import annotations
 
+import re
+
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules.ground import (
@@ -117,6 +119,11 @@ def split_pair(observation: Observation, chunk: str, used: set[int]) -> tuple[El
             best = (score, element, value)
     if best and best[0] >= 0.5:
         return best[1], best[2]
+    # "3 nights": a number first, then the field it goes in.
+    if len(words) > 1 and re.fullmatch(r"\d[\d.,]*", words[0]):
+        element, score = find_control(observation, " ".join(words[1:]), used)
+        if element is not None and score >= 0.6 and fits_field(words[0], element.type):
+            return element, words[0]
     # "plan Pro": a radio group has no field of its own, only its choices.
     for size in range(1, min(4, len(words))):
         radio = radio_choice(observation, " ".join(words[:size]), " ".join(words[size:]))

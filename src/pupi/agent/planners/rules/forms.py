@@ -16,6 +16,7 @@ from pupi.agent.planners.rules.context import Context
 from pupi.agent.planners.rules.fields import fill_action, find_control, radio_choice, split_pair
 from pupi.agent.planners.rules.ground import GroundingError, ground, is_typeable, text_score
 from pupi.agent.planners.rules.intents import Intent, Target
+from pupi.agent.planners.rules.items import item_button
 from pupi.agent.planners.rules.text import normalize, similarity
 
 __all__ = ["check", "fill", "login", "select", "set_field", "submit", "submit_button", "type_text"]
@@ -197,6 +198,13 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
     last = ctx.last_element()
     observation = ctx.observation
     element: Element | None = None
+    target = intent.target or Target()
+    if target.text and (target.superlative or target.ordinal is not None):
+        # "book the cheapest room": that item's own button, never the page's submit.
+        element = item_button(observation, target.text, target)
+        if element is None:
+            raise GroundingError(f"could not find a button for the {target.describe()} item")
+        return [Action(kind="click", element=element.index, why=why)]
     if set(words.split()) <= _GENERIC_SUBMIT:
         used = {last.index} if last is not None else set()
         if not used and observation.forms:
@@ -207,7 +215,8 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
         try:
             element = ground(observation, Target(text=words), kind="click", what="button")
         except GroundingError:
-            element = submit_button(observation, last.index if last else -1, None)
+            element = item_button(observation, target.text, target) if target.text else None
+            element = element or submit_button(observation, last.index if last else -1, None)
             if element is None:
                 if last is not None and is_typeable(last):
                     return [Action(kind="press", element=last.index, key="Enter", why=why)]

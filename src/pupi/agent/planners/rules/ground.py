@@ -23,7 +23,7 @@ from pupi.agent.planners.rules.records import (
     numeric,
     superlative_spec,
 )
-from pupi.agent.planners.rules.text import STOPWORDS, normalize, similarity, tokens
+from pupi.agent.planners.rules.text import STOPWORDS, normalize, phrase_in, similarity, tokens
 
 __all__ = [
     "THRESHOLD",
@@ -312,6 +312,11 @@ def pick_record(observation: Observation, target: Target) -> tuple[Record, str] 
     best = max(records, key=lambda r: similarity(target.text, r.text))
     if similarity(target.text, best.text) >= 0.5 or similarity(target.text, best.title()) >= 0.6:
         return best, chosen.selector
+    # "the flight operated by Vueling": a word that only one row holds names that row.
+    words = [w for w in normalize(target.text).split() if w not in STOPWORDS and len(w) > 2]
+    holding = {id(r): r for w in words for r in records if phrase_in(w, r.text)}
+    if len(holding) == 1:
+        return next(iter(holding.values())), chosen.selector
     return None
 
 
@@ -339,4 +344,15 @@ def record_element(
     in_item = [
         e for e in links if e.context and similarity(title, e.context) >= 0.6 and e.role == "link"
     ]
-    return in_item[0] if in_item else None
+    if in_item:
+        return in_item[0]
+    own = [e for e in links if e.context and similarity(title, e.context) >= 0.8]
+    if len(own) == 1:  # the one button of a card ("Reserve")
+        return own[0]
+    # A row's own button ("Select" in every row): the n-th of them belongs to the n-th row.
+    cells = {normalize(v) for v in record.fields.values()}
+    for name in sorted({e.name for e in links if e.name and normalize(e.name) in cells}):
+        same = sorted((e for e in links if e.name == name), key=lambda e: e.index)
+        if len(same) > record.position:
+            return same[record.position]
+    return None

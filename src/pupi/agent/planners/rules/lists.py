@@ -12,7 +12,8 @@ import re
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules.context import Context
-from pupi.agent.planners.rules.fields import option_for
+from pupi.agent.planners.rules.fields import fill_action, option_for
+from pupi.agent.planners.rules.forms import submit_button
 from pupi.agent.planners.rules.ground import (
     GroundingError,
     ground,
@@ -24,6 +25,7 @@ from pupi.agent.planners.rules.ground import (
     text_score,
 )
 from pupi.agent.planners.rules.intents import Intent, Target
+from pupi.agent.planners.rules.slots import prepositional_fill
 from pupi.agent.planners.rules.text import normalize, similarity
 
 __all__ = ["add", "remove", "search", "sort"]
@@ -65,8 +67,22 @@ def _search_field(observation: Observation, field: Target | None) -> Element:
 
 
 def search(intent: Intent, ctx: Context, why: str) -> list[Action]:
-    """Type the query into the search field and press its button (or Enter)."""
-    element = _search_field(ctx.observation, intent.field)
+    """Type the query into the search field and press its button (or Enter).
+
+    A form without a search box takes "flights from A to B on D" field by field.
+    """
+    try:
+        element = _search_field(ctx.observation, intent.field)
+    except GroundingError:
+        filled = prepositional_fill(ctx.observation, intent.value or "")
+        if intent.field is not None or not filled:
+            raise
+        used = {e.index for e, _ in filled}
+        actions = [fill_action(e, value, why) for e, value in filled]
+        button = submit_button(ctx.observation, max(used), "search", used)
+        if button is None:
+            raise
+        return [*actions, Action(kind="click", element=button.index, why=why)]
     actions = [Action(kind="type", element=element.index, text=intent.value or "", why=why)]
     buttons = [
         e

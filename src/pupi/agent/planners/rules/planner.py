@@ -21,6 +21,7 @@ from pupi.agent.observe.model import Observation
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Usage
 from pupi.agent.planners.rules.act import Context, actions_for
 from pupi.agent.planners.rules.answer import answer_question
+from pupi.agent.planners.rules.controls import collapsed_match
 from pupi.agent.planners.rules.ground import GroundingError
 from pupi.agent.planners.rules.parse import Intent, parse_task
 from pupi.agent.planners.rules.progress import read_progress, tag
@@ -70,9 +71,18 @@ def decide(task: str, observation: Observation, history: Sequence[HistoryEntry])
             continue
         try:
             if intent.kind == "ask":
+                question = intent.value or intent.clause
+                opener = collapsed_match(question, observation)
+                if opener is not None and not progress.count(clause, "open"):
+                    # The answer sits behind a closed disclosure that repeats the question.
+                    why = tag(clause, "open", f"open '{opener.name}'", answers)
+                    return Decision(actions=[Action(kind="click", element=opener.index, why=why)])
                 last = ctx.last_element()
                 answers[clause] = answer_question(
-                    intent.value or intent.clause, observation, focus=last.name if last else None
+                    question,
+                    observation,
+                    focus=last.name if last else None,
+                    opened=progress.count(clause, "open") > 0,
                 )
                 clause += 1
                 continue

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pupi.agent.observe.model import Observation, Table
+from pupi.agent.planners.rules.layout import columns_as_rows, is_transposed
 from pupi.agent.planners.rules.text import money, normalize, parse_number, similarity, tokens
 from pupi.agent.planners.rules.values import parse_date
 
@@ -45,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "paid", "pay", "wage", "earn", "earns", "income", "compensation"),
     "status": ("status", "state"),
     "author": ("author", "wrote", "written", "writer", "by", "posted by"),
-    "location": ("location", "city", "office", "place", "based"),
+    "location": ("location", "city", "office", "place", "based", "located", "where"),
 }
 
 
@@ -85,9 +86,11 @@ def datasets(observation: Observation) -> list[Dataset]:
     for table in observation.tables:
         if is_key_value(table):
             continue  # a specification sheet describes the page, see key_values()
-        headers = table.headers
+        headers, rows = table.headers, table.rows
+        if is_transposed(table):
+            headers, rows = columns_as_rows(table)
         records = []
-        for number, row in enumerate(table.rows):
+        for number, row in enumerate(rows):
             names = (
                 headers
                 if len(headers) == len(row)

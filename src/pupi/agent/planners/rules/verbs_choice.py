@@ -30,6 +30,15 @@ def tick(c: Clause) -> Intent | None:
     ):
         return c.intent("uncheck", targets=(c.target(found[1]),))
     if found := re.match(
+        r"^(?:turn|switch|toggle|set|flip)\s+(.+?)\s+(on|off)$|"
+        r"^(?:switch|toggle|flip)\s+(on|off)\s+(.+)$",
+        c.text,
+        re.I,
+    ):
+        state = (found[2] or found[3]).lower()
+        kind = "check" if state == "on" else "uncheck"
+        return c.intent(kind, targets=c.targets(found[1] or found[4]))
+    if found := re.match(
         r"^(?:uncheck|untick|unmark|deselect|unselect|disable|turn off|clear|unsubscribe from)"
         r"\s+(.+)$",
         c.text,
@@ -46,8 +55,21 @@ def tick(c: Clause) -> Intent | None:
     return None
 
 
+_SCOPE = re.compile(
+    r"^(?:under|in|within|for)\s+(?:the\s+)?(.+?)(?:\s+(?:section|group|list|area|panel))?"
+    r"\s*,?\s+(choose|select|pick|tick|check|mark)\s+(.+)$",
+    re.I,
+)
+
+
 def select_from(c: Clause) -> Intent | None:
-    """An option of a named control: "select Canada from the country drop-down"."""
+    """An option of a named control: "select Canada from the country drop-down".
+
+    The group may come first, too: "under Email frequency, pick Weekly".
+    """
+    if scoped := _SCOPE.match(c.text):
+        value, exact = c.value(scoped[3])
+        return c.intent("select", value=value, exact_value=exact, field=c.target(scoped[1]))
     found = re.match(
         r"^(?:choose|select|pick)\s+(.+?)\s+(?:from|in|for|on|under)\s+(?:the\s+)?(.+)$",
         c.text,

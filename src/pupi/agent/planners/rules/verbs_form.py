@@ -143,6 +143,10 @@ def fill_with(c: Clause) -> Intent | None:
     if len(given) == 1 and given[0][0] is None:
         value, exact = c.value(found[2])
         return c.intent("type", value=value, exact_value=exact, field=c.target(found[1]))
+    whole = re.search(r"\b(?:form|forms|fields|details|everything|it|in|out)$", found[1], re.I)
+    if given and given[0][0] is None and not whole:
+        # "fill in Full name with Grace, email g@h.i": the first value is the named field's.
+        given = ((c.restore(found[1]), given[0][1]), *given[1:])
     return c.intent("fill", pairs=given)
 
 

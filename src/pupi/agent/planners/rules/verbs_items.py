@@ -81,4 +81,7 @@ def filter_by(c: Clause) -> Intent | None:
     )
     if found is None:
         return None
+    targets = c.targets(found[1])
+    if len(targets) > 1:  # "filter by Contract and Remote": tick each of them
+        return c.intent("check", targets=targets)
     return c.intent("choose", target=c.target(found[1]), value=c.value(found[1])[0])

@@ -1,0 +1,87 @@
+"""Choices inside named groups: "the Dark theme", "which theme is selected?".
+
+Radio buttons and checkboxes are often named by their option alone ("Dark")
+inside a group named elsewhere (a fieldset's legend, "Theme", which the
+observation gives as the element's ``context``). These helpers read the
+option and the group together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pupi.agent.observe.model import Element, Observation
+from pupi.agent.planners.rules.ground import is_checkable, is_selectable
+from pupi.agent.planners.rules.text import STOPWORDS, normalize, similarity
+
+__all__ = ["collapsed_match", "grouped_choice", "state_answer"]
+
+
+def grouped_choice(observation: Observation, text: str) -> Element | None:
+    """The radio button or checkbox that ``text`` names with its group ("Dark theme")."""
+    best: tuple[float, Element] | None = None
+    for element in observation.elements:
+        if not is_checkable(element) or not element.context or not element.visible:
+            continue
+        score = max(
+            similarity(text, f"{element.name} {element.context}"),
+            similarity(text, f"{element.context} {element.name}"),
+        )
+        if normalize(element.name) not in normalize(text):
+            continue  # the option itself must be named
+        if best is None or score > best[0]:
+            best = (score, element)
+    return best[1] if best and best[0] >= 0.75 else None
+
+
+_STATE_WORDS = re.compile(
+    r"\b(?:selected|chosen|checked|ticked|picked|active|current(?:ly)?|set to|enabled)\b"
+)
+
+
+# Words for "a group of choices" that the group's own name leaves out.
+_GROUP_NOUNS = frozenset({"option", "options", "choice", "setting", "value", "one", "currently"})
+
+
+def state_answer(question: str, observation: Observation) -> str | None:
+    """Which option of a named group or drop-down is chosen ("Which theme is selected?")."""
+    low = question.lower()
+    if not _STATE_WORDS.search(low) or not re.match(r"^(?:what|which)\b", low):
+        return None
+    words = " ".join(
+        w
+        for w in normalize(_STATE_WORDS.sub(" ", low)).split()
+        if w not in STOPWORDS and w not in _GROUP_NOUNS
+    )
+    if not words:
+        return None
+    groups: dict[str, list[Element]] = {}
+    for element in observation.elements:
+        if element.role == "radio" and element.context:
+            groups.setdefault(element.context, []).append(element)
+    scored: list[tuple[float, str]] = []
+    for group, members in groups.items():
+        chosen = [e.name for e in members if e.checked]
+        if chosen:
+            scored.append((similarity(words, group), ", ".join(chosen)))
+    for element in observation.elements:
+        if is_selectable(element) and element.value:
+            name = element.label or element.name
+            scored.append((similarity(words, name), element.value))
+    good = [pair for pair in scored if pair[0] >= 0.6]
+    return max(good, key=lambda p: p[0])[1] if good else None
+
+
+def collapsed_match(question: str, observation: Observation) -> Element | None:
+    """A closed disclosure ("How long does a refund take?") that the question repeats.
+
+    Its answer is hidden until it is opened, as in an FAQ of ``<details>``.
+    """
+    best: tuple[float, Element] | None = None
+    for element in observation.elements:
+        if element.expanded is not False or not element.visible or not element.name:
+            continue
+        score = similarity(question, element.name)
+        if best is None or score > best[0]:
+            best = (score, element)
+    return best[1] if best and best[0] >= 0.85 else None

@@ -1,0 +1,42 @@
+"""Acting on one item of a list with a verb of its own: "Reserve the Family Suite".
+
+Cards and rows often carry their own button ("Reserve", "Select", "Book").
+A clause that starts with such a verb and names an item (by name, ordinal or
+superlative) presses that item's button, rather than some button of the page.
+"""
+
+from __future__ import annotations
+
+from pupi.agent.observe.model import Element, Observation
+from pupi.agent.planners.rules.ground import pick_record, record_element, text_score
+from pupi.agent.planners.rules.intents import Target
+from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.text import similarity
+
+__all__ = ["item_button"]
+
+
+def item_button(observation: Observation, clause: str, target: Target) -> Element | None:
+    """The button that ``clause`` ("book the cheapest room") presses on its item, or None."""
+    words = clause.split()
+    if len(words) < 2:
+        return None
+    verb = words[0]
+    rest = parse_target(" ".join(words[1:]))
+    wanted = Target(
+        text=rest.text,
+        ordinal=target.ordinal if target.ordinal is not None else rest.ordinal,
+        superlative=target.superlative or rest.superlative,
+    )
+    picked = pick_record(observation, wanted)
+    if picked is None:
+        return None
+    record = picked[0]
+    named_only = wanted.ordinal is None and not wanted.superlative
+    if named_only and similarity(wanted.text, record.title()) < 0.8:
+        return None  # named items only, and named well
+    if any(text_score(e, verb) >= 0.7 for e in observation.elements):
+        found = record_element(observation, record, wanted=Target(text=verb))
+        if found is not None:
+            return found
+    return record_element(observation, record, wanted=None)

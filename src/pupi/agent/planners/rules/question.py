@@ -1,0 +1,191 @@
+"""Reading a question: its kind, the fields it asks for, its subject.
+
+A question is a value, a count, a yes/no or a list; the attributes asked for
+are matched against the page's own field names, with a few synonyms ("cost"
+is the price); an ordinal or a superlative picks the subject. See
+:mod:`.answer` for how the page then answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pupi.agent.planners.rules.layout import subject_nouns
+from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.records import SYNONYMS, match_key, superlative_spec
+from pupi.agent.planners.rules.text import STOPWORDS, normalize, stem
+
+__all__ = ["COMPARE", "COUNT", "GENERIC", "LEAD", "YESNO", "Question", "read_question"]
+
+LEAD = re.compile(
+    r"^(?:(?:please|can you|could you|would you|now|then|and|also|finally)\s+)*"
+    r"(?:find out|find|tell me|tell us|tell|give me|get me|get|extract|read|show me|list|return|"
+    r"report|look up|determine|print|say|what is|what's|whats|what are|what was|what were|"
+    r"which is|which are|who is|who are|who|which|what)\s+",
+    re.I,
+)
+YESNO = re.compile(
+    r"^(?:is|are|was|were|does|do|did|can|has|have|will)\b|\b(?:whether|check if|see if|make sure|"
+    r"verify that|verify|ensure|confirm that|check that)\b",
+    re.I,
+)
+COUNT = re.compile(
+    r"\bhow many\b|\bnumber of\b|^count\b|\bcount (?:the|of)\b"
+    r"|\bhow much\b(?= .*\b(?:items?|products?)\b)",
+    re.I,
+)
+COMPARE = re.compile(
+    r"\b(under|below|less than|cheaper than|at most|no more than|over|above|more than|"
+    r"at least|greater than|pricier than|more expensive than)\s+\$?\s*(\d[\d,]*(?:\.\d+)?)",
+    re.I,
+)
+GENERIC = frozenset(
+    stem(w)
+    for w in [
+        "product",
+        "products",
+        "item",
+        "items",
+        "employee",
+        "employees",
+        "person",
+        "people",
+        "row",
+        "rows",
+        "result",
+        "results",
+        "entry",
+        "entries",
+        "record",
+        "records",
+        "one",
+        "ones",
+        "there",
+        "total",
+        "list",
+        "name",
+        "names",
+        "value",
+        "values",
+        "all",
+        "every",
+        "each",
+        "both",
+        "many",
+        "much",
+        "number",
+        "count",
+        "exist",
+        "exists",
+        "available",
+        "listed",
+        "shown",
+        "displayed",
+        "page",
+        "site",
+        "table",
+        "show",
+        "work",
+        "works",
+        "working",
+        "called",
+        "named",
+        "titled",
+        "currently",
+        "cost",
+        "costs",
+        "have",
+        "has",
+        "of",
+        "named",
+        "price",
+        "whose",
+        "their",
+        "his",
+        "her",
+        "they",
+        "them",
+        "same",
+        "also",
+        "only",
+        "just",
+        "which",
+        "with",
+    ]
+)
+
+
+@dataclass
+class Question:
+    text: str
+    kind: str
+    attributes: list[str]
+    ordinal: int | None
+    superlative: str | None
+    plural: bool
+
+
+def attributes_of(text: str, keys: list[str]) -> list[str]:
+    """Attribute words of the question, in the order they are written."""
+    words = normalize(text).split()
+    found: list[tuple[int, str]] = []
+    taken: set[int] = set()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            span = range(start, start + size)
+            if taken & set(span):
+                continue
+            phrase = " ".join(words[start : start + size])
+            if phrase in STOPWORDS:
+                continue
+            key = match_key(phrase, keys) if keys else None
+            canonical = next(
+                (c for c, syn in SYNONYMS.items() if phrase == c or (phrase in syn and size > 1)),
+                None,
+            )
+            if canonical is None and phrase in SYNONYMS:
+                canonical = phrase
+            if canonical is None and size == 1:
+                canonical = next((c for c, syn in SYNONYMS.items() if phrase in syn), None)
+            name = key or canonical
+            if name and name not in (n for _, n in found):
+                found.append((start, name))
+                taken |= set(span)
+    return [name for _, name in sorted(found)]
+
+
+def read_question(text: str, keys: list[str]) -> Question:
+    low = text.lower().strip(" ?.!")
+    if COUNT.search(low):
+        kind = "count"
+    elif YESNO.search(low):
+        kind = "yesno"
+    else:
+        kind = "value"
+    target = parse_target(LEAD.sub("", low))
+    attributes = attributes_of(re.sub(r"\b(?:how many|number of)\b", " ", low), keys)
+    # "the second job", "the Air France flight": a noun naming the subject, not a field.
+    named = attributes_of(re.sub(r"\b(?:how many|number of)\b", " ", subject_nouns(text)), keys)
+    if named and len(named) < len(attributes):
+        attributes = named
+    if not attributes and low.startswith("where"):
+        attributes = ["location"]
+    if not attributes and low.startswith("how much") and kind == "value":
+        attributes = ["price"]
+    superlative = target.superlative
+    if superlative and (spec := superlative_spec(superlative)):
+        # "Who earns the highest salary?": the salary is how to choose, the name is the answer.
+        compared = {spec[0], match_key(spec[0], keys)}
+        if low.startswith(("who", "which")) or len(attributes) > 1:
+            attributes = [a for a in attributes if a not in compared] or (
+                [] if low.startswith(("who", "which")) else attributes
+            )
+    plural = bool(
+        re.search(
+            r"^(?:list|name)\b|\ball\b|\bevery\b|\beach\b|\bwhat are\b|\bwhich \w+s\b"
+            r"|\bnames\b|\bprices\b",
+            low,
+        )
+    )
+    return Question(low, kind, attributes, target.ordinal, superlative, plural)
