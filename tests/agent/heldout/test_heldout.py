@@ -257,7 +257,6 @@ CASES = [
         "List the glossary terms",
         items("APR", "Overdraft", "Routing number", "Statement"),
         "faq-list-terms",
-        xfail="the terms of a definition list are page facts, not items to list",
     ),
     case(
         "faq.html",

@@ -338,6 +338,11 @@
     for (const c of node.classList) {
       if (!/^(col|row|flex|grid|p|m|px|py|mx|my|mt|mb|text|font|d|w|h)(-|$)/.test(c)) return c;
     }
+    // A <time> that holds a calendar day is the item's date; one with a clock, its time.
+    if (node.tagName === "TIME") {
+      const when = node.getAttribute("datetime") || node.textContent || "";
+      return /^\d{4}-\d{2}(-\d{2})?$/.test(when.trim()) || !/\d:\d\d/.test(when) ? "date" : "time";
+    }
     return node.tagName.toLowerCase();
   }
 
@@ -360,6 +365,11 @@
       n += 1;
       const key = fieldKey(node);
       if (!(key in fields) && key !== "text" && key !== "title") fields[key] = cap(value, 200);
+      // A day written without its year ("Thu, Dec 3") keeps the machine date to compare by.
+      const iso = node.tagName === "TIME" ? (node.getAttribute("datetime") || "").trim() : "";
+      if (/^\d{4}-\d{2}-\d{2}/.test(iso) && !/\b\d{4}\b/.test(value) && !("datetime" in fields)) {
+        fields.datetime = iso;
+      }
     }
     const result = {};
     if (titleNode) result.title = cap(norm(titleNode.textContent), 200);

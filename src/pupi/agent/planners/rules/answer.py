@@ -15,7 +15,7 @@ import json
 import re
 
 from pupi.agent.observe.model import Observation
-from pupi.agent.planners.rules.controls import state_answer
+from pupi.agent.planners.rules.controls import options_answer, state_answer
 from pupi.agent.planners.rules.ground import GroundingError, overlap
 from pupi.agent.planners.rules.layout import text_pairs
 from pupi.agent.planners.rules.question import COMPARE as _COMPARE
@@ -31,7 +31,7 @@ from pupi.agent.planners.rules.records import (
     field_value,
     key_values,
     match_key,
-    numeric,
+    sort_value,
     superlative_spec,
 )
 from pupi.agent.planners.rules.text import (
@@ -42,7 +42,7 @@ from pupi.agent.planners.rules.text import (
     similarity,
     stem,
 )
-from pupi.agent.planners.rules.yesno import covers, looked_for
+from pupi.agent.planners.rules.yesno import covers, looked_for, row_state
 
 __all__ = ["answer_question"]
 
@@ -90,6 +90,11 @@ def _filters(question: _Question, dataset: Dataset) -> list[list[Record]]:
                 blocked |= {w for s in synonyms for w in s.split()}
     if question.superlative:
         blocked |= set(question.superlative.split())
+    # "Which book is the oldest?": the noun after "which" names the rows, not a filter.
+    if subject := re.match(
+        r"^(?:which|what)\s+(\w+)\s+(?:is|are|was|were|has|have|had)\b", question.text
+    ):
+        blocked.add(subject[1])
     for key in dataset.keys:
         blocked |= set(normalize(key).split())
     words = [w for w in words if w not in blocked and not re.fullmatch(r"\$?\d[\d,.]*", w)]
@@ -123,7 +128,7 @@ def _compare(question: _Question, dataset: Dataset, records: list[Record]) -> li
         inclusive = word in ("at most", "no more than", "at least")
         kept = []
         for record in records:
-            value = numeric(field_value(record, attribute))
+            value = sort_value(record, attribute)
             if value is None:
                 continue
             if (below and (value < limit or (inclusive and value == limit))) or (
@@ -139,7 +144,7 @@ def _choose(question: _Question, records: list[Record]) -> list[Record]:
         spec = superlative_spec(question.superlative)
         if spec is not None:
             attribute, largest = spec
-            valued = [(numeric(field_value(r, attribute)), r) for r in records]
+            valued = [(sort_value(r, attribute), r) for r in records]
             numbers = [(v, r) for v, r in valued if v is not None]
             if numbers:
                 best = max(v for v, _ in numbers) if largest else min(v for v, _ in numbers)
@@ -279,6 +284,8 @@ def answer_question(
         return focused
     if question.kind == "value" and (state := state_answer(text, observation)) is not None:
         return state
+    if question.kind == "value" and (listed := options_answer(text, observation)) is not None:
+        return listed
     if question.kind == "value" and not question.attributes:
         special = _special(question, observation)
         if special is not None:
@@ -347,6 +354,8 @@ def _yes_no(
     body = re.sub(r"^\s*(?:there|a|an|any|the)\b", " ", body).strip()
     subject, sought = looked_for(question.text) or ("", "")
     body = sought or body
+    if best is not None and (state := row_state(question.text, best[1].records)) is not None:
+        return state
     if sought and best is not None:
         # "Does the Family Suite have a king bed?" asks that row, in the row's own words;
         # "Does the recipe contain garlic?" asks the page, not the row that holds garlic.

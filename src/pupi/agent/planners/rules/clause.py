@@ -17,6 +17,7 @@ from pupi.agent.planners.rules import (
     verbs_click,
     verbs_form,
     verbs_items,
+    verbs_pairs,
 )
 from pupi.agent.planners.rules.intents import Intent
 from pupi.agent.planners.rules.phrases import Clause
@@ -25,12 +26,16 @@ __all__ = ["parse_clause"]
 
 _READERS: tuple[Callable[[Clause], Intent | None], ...] = (
     verbs_browse.history,
+    verbs_click.pager,
     verbs_browse.question,
     verbs_browse.navigate,
     verbs_browse.press,
     verbs_browse.wait,
     verbs_browse.scroll,
     verbs_browse.hover,
+    verbs_pairs.code_entry,
+    verbs_pairs.make_with,
+    verbs_pairs.bare_pairs,
     verbs_form.form_with_colon,
     verbs_form.log_in_or_out,
     verbs_form.register,

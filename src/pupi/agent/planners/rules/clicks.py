@@ -23,6 +23,7 @@ from pupi.agent.planners.rules.ground import (
 )
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.items import item_button
+from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.text import normalize, similarity
 
 __all__ = ["choose", "click", "click_target", "hover"]
@@ -44,6 +45,14 @@ def _record_link(observation: Observation, target: Target) -> Element | None:
     return record_element(observation, picked[0], wanted=None) if picked else None
 
 
+def _in_context_item(observation: Observation, target: Target) -> Element | None:
+    """The control named ``target.text`` inside the item its context names, or None."""
+    picked = pick_record(observation, parse_target(target.context))
+    if picked is None:
+        return None
+    return record_element(observation, picked[0], wanted=Target(text=target.text))
+
+
 def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
     """The element to click for ``target``: a control by name, or a list item's link."""
     observation = ctx.observation
@@ -61,7 +70,11 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
         return ground(observation, target, kind=kind)
     except GroundingError as error:
         if error.ambiguous:
-            raise
+            # "join for the last class": the context picks the item whose control it is.
+            element = _in_context_item(observation, target) if target.context else None
+            if element is None:
+                raise
+            return element
         element = _record_link(observation, target) if (target.ordinal or target.text) else None
         if element is None:
             raise error from None

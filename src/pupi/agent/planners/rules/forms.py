@@ -14,10 +14,18 @@ from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules.context import Context
 from pupi.agent.planners.rules.fields import fill_action, find_control, radio_choice, split_pair
-from pupi.agent.planners.rules.ground import GroundingError, ground, is_typeable, text_score
+from pupi.agent.planners.rules.ground import (
+    GroundingError,
+    ground,
+    is_typeable,
+    pick_record,
+    record_element,
+    text_score,
+)
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.items import item_button
-from pupi.agent.planners.rules.text import normalize, similarity
+from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.text import normalize, phrase_in, similarity
 
 __all__ = ["check", "fill", "login", "select", "set_field", "submit", "submit_button", "type_text"]
 
@@ -189,6 +197,24 @@ def check(intent: Intent, ctx: Context, why: str) -> list[Action]:
     return actions
 
 
+def _on_item(observation: Observation, text: str) -> Element | None:
+    """The button ``text`` ("put a reservation on X") names inside the well-named item X."""
+    found = re.search(r"\s(?:on|for|to|of)\s+(?:the\s+)?(.+)$", text, re.I)
+    if found is None:
+        return None
+    picked = pick_record(observation, parse_target(found[1]))
+    if picked is None or similarity(found[1], picked[0].title()) < 0.8:
+        return None
+    wanted = re.sub(r"\b(?:a|an|the)\s+", "", text[: found.start()], flags=re.I)
+    return record_element(observation, picked[0], wanted=Target(text=wanted))
+
+
+def _mentioned(observation: Observation, phrase: str) -> bool:
+    texts = [*observation.texts, *observation.headings]
+    texts += [v for e in observation.elements for v in (e.name, e.label, e.text) if v]
+    return any(phrase_in(phrase, t) for t in texts)
+
+
 def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
     """Press the named button, or the submit button of the form being filled."""
     words = normalize((intent.target.text if intent.target else "") or intent.value or "")
@@ -205,6 +231,9 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
         if element is None:
             raise GroundingError(f"could not find a button for the {target.describe()} item")
         return [Action(kind="click", element=element.index, why=why)]
+    if target.text and (element := _on_item(observation, target.text)) is not None:
+        # "put a reservation on Item 2": the named row's own button.
+        return [Action(kind="click", element=element.index, why=why)]
     if set(words.split()) <= _GENERIC_SUBMIT:
         used = {last.index} if last is not None else set()
         if not used and observation.forms:
@@ -215,6 +244,10 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
         try:
             element = ground(observation, Target(text=words), kind="click", what="button")
         except GroundingError:
+            means = re.search(r"\b(?:with|using|via|through)\s+(.+)$", target.text or "", re.I)
+            if means and not _mentioned(observation, means[1]):
+                # "Pay with Wallet" on a page without a Wallet: not some other button.
+                raise GroundingError(f"nothing on the page offers '{means[1]}'") from None
             element = item_button(observation, target.text, target) if target.text else None
             element = element or submit_button(observation, last.index if last else -1, None)
             if element is None:

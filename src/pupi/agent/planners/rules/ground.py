@@ -19,8 +19,7 @@ from pupi.agent.planners.rules.intents import Target
 from pupi.agent.planners.rules.records import (
     Record,
     datasets,
-    field_value,
-    numeric,
+    sort_value,
     superlative_spec,
 )
 from pupi.agent.planners.rules.text import STOPWORDS, normalize, phrase_in, similarity, tokens
@@ -158,6 +157,9 @@ def _fields(element: Element) -> Iterable[tuple[str, float]]:
         yield element.placeholder, 0.9
     if element.value and element.role == "button":
         yield element.value, 0.9
+    if element.fingerprint.name and element.role not in ("button", "link", "radio", "checkbox"):
+        # A field's form name ("comments" for "Anything else?") names it too.
+        yield re.sub(r"[_\-\[\]]+", " ", element.fingerprint.name), 0.8
     if element.selector:
         yield _selector_words(element.selector), 0.7
     if element.href and element.role == "link":
@@ -298,7 +300,7 @@ def pick_record(observation: Observation, target: Target) -> tuple[Record, str] 
         if spec is None:
             return None
         attribute, largest = spec
-        valued = [(numeric(field_value(r, attribute)), r) for r in records]
+        valued = [(sort_value(r, attribute), r) for r in records]
         numbers = [(v, r) for v, r in valued if v is not None]
         if not numbers:
             return None

@@ -7,6 +7,8 @@ superlative) presses that item's button, rather than some button of the page.
 
 from __future__ import annotations
 
+import re
+
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.rules.ground import pick_record, record_element, text_score
 from pupi.agent.planners.rules.intents import Target
@@ -22,7 +24,8 @@ def item_button(observation: Observation, clause: str, target: Target) -> Elemen
     if len(words) < 2:
         return None
     verb = words[0]
-    rest = parse_target(" ".join(words[1:]))
+    # "join to the Chess Club", "sign up for the third class": the item follows a preposition.
+    rest = parse_target(re.sub(r"^(?:to|for|on|at)\s+", "", " ".join(words[1:]), flags=re.I))
     wanted = Target(
         text=rest.text,
         ordinal=target.ordinal if target.ordinal is not None else rest.ordinal,

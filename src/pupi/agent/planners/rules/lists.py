@@ -8,6 +8,7 @@ to tag actions with, and returns the actions or raises
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
@@ -66,11 +67,31 @@ def _search_field(observation: Observation, field: Target | None) -> Element:
     raise GroundingError("no search field on the page")
 
 
+def _option_phrase(observation: Observation, text: str) -> tuple[Element, str] | None:
+    """ "paperback edition": the option "Paperback" of the drop-down "Edition", or None."""
+    words = normalize(text).split()
+    for element in observation.elements:
+        if not is_selectable(element) or not element.options:
+            continue
+        name = set(normalize(element.label or element.name).split())
+        rest = " ".join(w for w in words if w not in name)
+        if not name & set(words) or not rest:
+            continue
+        for option in element.options:
+            if normalize(option) == rest:
+                return element, option
+    return None
+
+
 def search(intent: Intent, ctx: Context, why: str) -> list[Action]:
     """Type the query into the search field and press its button (or Enter).
 
-    A form without a search box takes "flights from A to B on D" field by field.
+    A form without a search box takes "flights from A to B on D" field by field;
+    "search for X in paperback edition" also picks that option of the search's drop-down.
     """
+    if intent.field is not None and (chosen := _option_phrase(ctx.observation, intent.field.text)):
+        option = Action(kind="select", element=chosen[0].index, value=chosen[1], why=why)
+        return [option, *search(replace(intent, field=None), ctx, why)]
     try:
         element = _search_field(ctx.observation, intent.field)
     except GroundingError:

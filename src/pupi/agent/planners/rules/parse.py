@@ -19,7 +19,7 @@ from pupi.agent.planners.rules.clause import parse_clause
 from pupi.agent.planners.rules.clauses import URL_MARK, protect, restore, split_clauses
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.phrases import parse_target
-from pupi.agent.planners.rules.vocab import FILLERS, NAV_VERBS
+from pupi.agent.planners.rules.vocab import FILLERS, NAV_VERBS, QUESTION_START, VERBS
 
 __all__ = ["Intent", "Target", "parse_target", "parse_task"]
 
@@ -71,12 +71,28 @@ def _merge_questions(intents: list[Intent]) -> list[Intent]:
     return merged
 
 
+_POLITE = re.compile(
+    r"^(?:please\s+)?(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+)?(\w+)", re.I
+)
+_FORMAT = re.compile(
+    r"^(?:please\s+)?(?:answer|reply|respond|return|give|format|output|show)\s+"
+    r"(?:it\s+|them\s+|that\s+|the (?:answer|result)s?\s+|me\s+)?(?:as|in)\s+(?:a\s+)?json"
+    r"(?:\s+(?:list|array|object|format))?$",
+    re.I,
+)
+
+
 @lru_cache(maxsize=256)
 def parse_task(task: str) -> tuple[Intent, ...]:
     """Split ``task`` into clauses and understand each one; cached per task text."""
     protected, slots = protect(task.strip())
+    polite = _POLITE.match(protected)
+    if polite and polite[1].lower() in VERBS and not QUESTION_START.match(polite[1]):
+        protected = protected.rstrip().rstrip("?")  # "Could you untick X?" asks for an action
     out: list[Intent] = []
     for clause in split_clauses(protected):
+        if out and out[-1].kind == "ask" and _FORMAT.match(clause):
+            continue  # "... ? Answer as a JSON list": lists are answered as JSON anyway
         out.extend(_with_location(clause, slots))
     # "What is X? It is on URL": a trailing bare location applies to the whole task.
     if (

@@ -81,6 +81,8 @@ class Clause:
     def read(cls, clause: str, slots: list[str]) -> Clause:
         """The clause ``clause`` of a prompt protected into ``slots``."""
         text = FILLERS.sub("", clause.strip()).strip(" ,.")
+        # A trailing "please" is politeness, not part of a name or value.
+        text = re.sub(r"(?:,\s*|\s+)please$", "", text, flags=re.I).strip(" ,.") or text
         return cls(raw=restore(clause, slots), text=text, slots=slots)
 
     @property

@@ -169,6 +169,10 @@ def read_question(text: str, keys: list[str]) -> Question:
     named = attributes_of(re.sub(r"\b(?:how many|number of)\b", " ", subject_nouns(text)), keys)
     if named and len(named) < len(attributes):
         attributes = named
+    if "time" in attributes and len(attributes) > 1:
+        attributes = [a for a in attributes if a != "time"]  # "what time ... depart": Departure
+    if not attributes and low.startswith("when"):
+        attributes = ["date"]
     if not attributes and low.startswith("where"):
         attributes = ["location"]
     if not attributes and low.startswith("how much") and kind == "value":

@@ -26,6 +26,7 @@ __all__ = [
     "key_values",
     "match_key",
     "numeric",
+    "sort_value",
     "superlative_spec",
 ]
 
@@ -35,7 +36,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": ("title", "name", "heading", "called"),
     "rating": ("rating", "stars", "score", "rated", "rate", "reviews"),
     "email": ("email", "e-mail", "mail", "email address"),
-    "date": ("date", "day", "when", "joined", "start date", "created", "hired", "since"),
+    "date": (
+        "date",
+        "day",
+        "when",
+        "joined",
+        "start date",
+        "created",
+        "hired",
+        "since",
+        "year",
+        "published",
+    ),
     "phone": ("phone", "telephone", "tel", "mobile", "phone number"),
     "department": ("department", "dept", "team", "division"),
     "quantity": ("quantity", "qty", "count", "amount"),
@@ -46,6 +58,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "paid", "pay", "wage", "earn", "earns", "income", "compensation"),
     "status": ("status", "state"),
     "author": ("author", "wrote", "written", "writer", "by", "posted by"),
+    "time": ("time", "start time", "starts", "begins", "o'clock"),
     "location": ("location", "city", "office", "place", "based", "located", "where"),
 }
 
@@ -155,6 +168,15 @@ _BYLINE = re.compile(
 )
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_SHORT_DATE = re.compile(
+    rf"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    rf"(?:\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\w))",
+    re.I,
+)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\b", re.I)
+
+
 def field_value(record: Record, attribute: str) -> str | None:
     """The text of ``attribute`` in ``record``, read from its fields or its text."""
     canonical = next(
@@ -178,6 +200,10 @@ def field_value(record: Record, attribute: str) -> str | None:
         return found[1]
     if canonical == "date" and (day := parse_date(record.text)):
         return day.isoformat()
+    if canonical == "date" and (found := _SHORT_DATE.search(record.text)):
+        return found[0]  # "Thu, Dec 3": a date without a year, as the page writes it
+    if canonical == "time" and (found := _CLOCK.search(record.text)):
+        return found[0]
     return None
 
 
@@ -188,6 +214,16 @@ def numeric(value: str | None) -> float | None:
     if (day := parse_date(value)) is not None:
         return float(day.toordinal())
     return parse_number(value)
+
+
+def sort_value(record: Record, attribute: str) -> float | None:
+    """The number to rank ``record`` by ``attribute``; a yearless date uses its ``datetime``."""
+    value = field_value(record, attribute)
+    iso = record.fields.get("datetime")
+    dated = normalize(attribute) in ("date", *SYNONYMS["date"])
+    if iso and dated and (value is None or parse_date(value) is None):
+        return numeric(iso)
+    return numeric(value)
 
 
 _SUPERLATIVES: list[tuple[str, str, bool]] = [

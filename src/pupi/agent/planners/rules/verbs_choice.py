@@ -24,6 +24,10 @@ def tick(c: Clause) -> Intent | None:
     ):
         return c.intent("check", targets=(c.target(found[1]),))
     if found := re.match(
+        r"^mark\s+(?:it|this|this order|the order)\s+as\s+(?:a\s+|an\s+)?(.+)$", c.text, re.I
+    ):  # "mark it as urgent": the box that says so
+        return c.intent("check", targets=(c.target(found[1]),))
+    if found := re.match(
         r"^(?:mark|set)\s+(.+?)\s+as\s+(?:not done|incomplete|undone|unread|open|pending)$",
         c.text,
         re.I,

@@ -10,10 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pupi.agent.planners.rules.intents import Intent
+from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.phrases import Clause
 
-__all__ = ["click", "click_guess", "create", "submit"]
+__all__ = ["click", "click_guess", "create", "pager", "submit"]
+
+
+def pager(c: Clause) -> Intent | None:
+    """Paging: "next page", "go to the previous page" press the pager's link."""
+    found = re.match(
+        r"^(?:go\s+to\s+|open\s+|show\s+(?:me\s+)?|see\s+|view\s+|click\s+(?:on\s+)?)?"
+        r"(?:the\s+)?(next|previous|prev)\s+page(?:\s+of\s+(?:the\s+)?results)?$",
+        # "next" is also a filler word ("next, click Save"), so read the clause as written.
+        re.sub(r"^(?:please|then|now|and)\s+", "", c.raw.lower().strip(" .!,")),
+    )
+    if found is None:
+        return None
+    word = "previous" if found[1] == "prev" else found[1]
+    return c.intent("click", target=Target(text=word), extra={"alt": f"{word} page"})
 
 
 def create(c: Clause) -> Intent | None:

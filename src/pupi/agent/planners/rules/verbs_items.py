@@ -25,6 +25,11 @@ def search(c: Clause) -> Intent | None:
         value, exact = c.value(found[1])
         field = c.target(found[2]) if found[2] else None
         return c.intent("search", value=value, exact_value=exact, field=field)
+    if found := re.match(
+        r"^search\s+(?:in\s+|through\s+)?(?:the|this|our|my)\s+[\w -]+?\s+for\s+(.+)$", c.text, re.I
+    ):  # "search the archive for Turing": the place searched, then the words
+        value, exact = c.value(found[1])
+        return c.intent("search", value=value, exact_value=exact)
     if found := re.match(r"^search\s+(.+)$", c.text, re.I):
         value, exact = c.value(found[1])
         return c.intent("search", value=value, exact_value=exact)

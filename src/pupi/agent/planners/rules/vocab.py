@@ -58,6 +58,7 @@ VERBS = frozenset(
 FILLERS = re.compile(
     r"^(?:(?:please|then|and|also|now|next|finally|first(?:ly)?|lastly|afterwards|after that|"
     r"just|kindly|go ahead and|i want to|i'd like to|i would like to|i need to|can you|"
+    r"i'd like|i would like|i want|"
     r"could you|would you|will you|try to|you should|we need to|let's|let us|and then)[,:]?\s+)+",
     re.IGNORECASE,
 )

@@ -9,10 +9,37 @@ account?" asks about *deleting my account*, which a page may word as
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from pupi.agent.planners.rules.text import STOPWORDS, normalize, stem
+from pupi.agent.planners.rules.text import STOPWORDS, normalize, phrase_in, stem
 
-__all__ = ["covers", "looked_for"]
+if TYPE_CHECKING:
+    from pupi.agent.planners.rules.records import Record
+
+__all__ = ["covers", "looked_for", "row_state"]
+
+_STATE = re.compile(
+    r"^(?:is|are|was|were)\s+(?!there\b)(.+?)\s+(?:still\s+|currently\s+)?([a-z][\w-]*)$"
+)
+
+
+def row_state(question: str, records: list[Record]) -> str | None:
+    """ "Is the Blue Mug available?": the state word in the named row's cells, or None.
+
+    Only when one row is named and the word is a value some row's cells hold
+    (a "Status" column saying "Available" or "Sold out").
+    """
+    found = _STATE.match(question.lower().strip(" ?.!"))
+    if found is None:
+        return None
+    subject, state = found[1], found[2]
+    rows = [r for r in records if covers(subject, r.text)]
+    if len(rows) != 1 or len(records) < 2:
+        return None
+    if not any(phrase_in(state, v) for r in records for v in r.fields.values()):
+        return None
+    return "yes" if any(phrase_in(state, v) for v in rows[0].fields.values()) else "no"
+
 
 _HAS = re.compile(
     r"^(?:does|do|did|can|will)\b(.*?)\b(?:contain|include|use|mention|list|have|offer|accept|"
@@ -20,7 +47,8 @@ _HAS = re.compile(
 )
 _ABOUT = re.compile(
     r"^(?:is|are)\s+there\s+(?:a|an|any|some)?\s*([\w -]*?)\s+"
-    r"(?:about|regarding|concerning|mentioning|on how to|that mentions|that says)\s+(.+)$"
+    r"(?:about|regarding|concerning|mentioning|on how to|that mentions|that says|at|in|with|"
+    r"called|named|by)\s+(.+)$"
 )
 
 
