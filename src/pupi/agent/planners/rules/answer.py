@@ -15,9 +15,10 @@ import json
 import re
 
 from pupi.agent.observe.model import Observation
-from pupi.agent.planners.rules.controls import options_answer, state_answer
+from pupi.agent.planners.rules.controls import field_number, options_answer, state_answer
 from pupi.agent.planners.rules.ground import GroundingError, overlap
 from pupi.agent.planners.rules.layout import text_pairs
+from pupi.agent.planners.rules.question import BELOW, compared_attribute
 from pupi.agent.planners.rules.question import COMPARE as _COMPARE
 from pupi.agent.planners.rules.question import GENERIC as _GENERIC
 from pupi.agent.planners.rules.question import YESNO as _YESNO
@@ -121,11 +122,11 @@ def _filters(question: _Question, dataset: Dataset) -> list[list[Record]]:
 def _compare(question: _Question, dataset: Dataset, records: list[Record]) -> list[Record]:
     for found in _COMPARE.finditer(question.text):
         word, limit = found[1].lower(), float(found[2].replace(",", ""))
-        attribute = question.attributes[0] if question.attributes else "price"
+        attribute = compared_attribute(question, found.end())
         if "$" in question.text or "cheap" in word or "expensive" in word or "pric" in word:
             attribute = "price"
-        below = word in ("under", "below", "less than", "cheaper than", "at most", "no more than")
-        inclusive = word in ("at most", "no more than", "at least")
+        below = word in BELOW
+        inclusive = word in ("at most", "no more than", "at least", "no less than")
         kept = []
         for record in records:
             value = sort_value(record, attribute)
@@ -166,6 +167,11 @@ def _shape(question: _Question, records: list[Record], *, many: bool) -> str:
         and all(phrase_in(field_value(records[0], a) or "\0", question.text) for a in attributes)
     ):
         attributes = ["name"]
+
+    # "Which homes cost between $300,000 and $500,000?": the bound chooses, the name answers.
+    if question.text.startswith(("who", "which")) and (bound := _COMPARE.search(question.text)):
+        compared = compared_attribute(question, bound.end())
+        attributes = [a for a in attributes if a != compared] or ["name"]
 
     if len(attributes) > 1:
         # A word read as a field that none of the records has was not asked for.
@@ -290,6 +296,8 @@ def answer_question(
         special = _special(question, observation)
         if special is not None:
             return special
+    if question.kind == "count" and (number := field_number(text, observation)) is not None:
+        return number
     if question.kind == "count" and (counted := _count(question, observation, sets)) is not None:
         return counted
 

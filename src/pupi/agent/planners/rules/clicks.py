@@ -7,6 +7,8 @@ to tag actions with, and returns the actions or raises
 
 from __future__ import annotations
 
+import re
+
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules.context import Context
@@ -22,7 +24,7 @@ from pupi.agent.planners.rules.ground import (
     text_score,
 )
 from pupi.agent.planners.rules.intents import Intent, Target
-from pupi.agent.planners.rules.items import item_button
+from pupi.agent.planners.rules.items import item_button, unknown_object
 from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.text import normalize, similarity
 
@@ -76,6 +78,9 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
                 raise
             return element
         element = _record_link(observation, target) if (target.ordinal or target.text) else None
+        head = re.match(r"^(.+?)\s+(?:of|on|for|about)\s+", target.text or "", re.I)
+        if head and unknown_object(observation, head[1]):
+            element = None  # "schedule a viewing of X": nothing offers a viewing
         if element is None:
             raise error from None
         return element

@@ -88,7 +88,10 @@ def state_answer(question: str, observation: Observation) -> str | None:
     return max(good, key=lambda p: p[0])[1] if good else None
 
 
-_OPTIONS = re.compile(r"\b(?:options|choices)\b|\bwhat can i (?:choose|pick|select)(?: from)?\b")
+_OPTIONS = re.compile(
+    r"\b(?:options|choices)\b|\b(?:can|could|may) (?:i|we|you) (?:choose|pick|select)"
+    r"(?: from| between| among)?\b"
+)
 _NOT_GROUP = frozenset({"list", "json", "show", "give", "answer", "available", "possible", "all"})
 
 
@@ -150,3 +153,22 @@ def collapsed_match(question: str, observation: Observation) -> Element | None:
         if best is None or score > best[0]:
             best = (score, element)
     return best[1] if best and best[0] >= 0.85 else None
+
+
+_HOW_MANY = re.compile(
+    r"\bhow many ([a-z][\w\s]*?)(?:\s+(?:will|would|do|does|did|is|are|am|can)\b|$)"
+)
+
+
+def field_number(question: str, observation: Observation) -> str | None:
+    """A number field's own value ("How many emails per month will I get?": its "4")."""
+    found = _HOW_MANY.search(question.lower().strip(" ?.!"))
+    if not found:
+        return None
+    scored = [
+        (similarity(found[1], element.label or element.name), element.value or "")
+        for element in observation.elements
+        if element.type in ("number", "range") and element.visible
+    ]
+    good = [pair for pair in scored if pair[0] >= 0.7 and re.fullmatch(r"-?\d+(?:\.\d+)?", pair[1])]
+    return max(good, key=lambda p: p[0])[1] if good else None

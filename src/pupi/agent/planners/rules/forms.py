@@ -23,7 +23,7 @@ from pupi.agent.planners.rules.ground import (
     text_score,
 )
 from pupi.agent.planners.rules.intents import Intent, Target
-from pupi.agent.planners.rules.items import item_button
+from pupi.agent.planners.rules.items import item_button, unknown_object
 from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.text import normalize, phrase_in, similarity
 
@@ -249,6 +249,13 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
                 # "Pay with Wallet" on a page without a Wallet: not some other button.
                 raise GroundingError(f"nothing on the page offers '{means[1]}'") from None
             element = item_button(observation, target.text, target) if target.text else None
+            verb, _, rest = (target.text or "").partition(" ")
+            unknown = (
+                unknown_object(observation, rest) if verb.lower() not in _GENERIC_SUBMIT else None
+            )
+            if element is None and unknown:
+                # "Pay my tuition fees" on a page that never mentions them: not its submit button.
+                raise GroundingError(f"nothing on the page for '{unknown}'") from None
             element = element or submit_button(observation, last.index if last else -1, None)
             if element is None:
                 if last is not None and is_typeable(last):

@@ -13,9 +13,9 @@ from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.rules.ground import pick_record, record_element, text_score
 from pupi.agent.planners.rules.intents import Target
 from pupi.agent.planners.rules.phrases import parse_target
-from pupi.agent.planners.rules.text import similarity
+from pupi.agent.planners.rules.text import STOPWORDS, normalize, similarity
 
-__all__ = ["item_button"]
+__all__ = ["item_button", "unknown_object"]
 
 
 def item_button(observation: Observation, clause: str, target: Target) -> Element | None:
@@ -38,8 +38,30 @@ def item_button(observation: Observation, clause: str, target: Target) -> Elemen
     named_only = wanted.ordinal is None and not wanted.superlative
     if named_only and similarity(wanted.text, record.title()) < 0.8:
         return None  # named items only, and named well
+    head = re.match(r"^(.+?)\s+(?:of|on|for|at|to|in|about)\s+", rest.text or "", re.I)
+    if head and unknown_object(observation, head[1]):
+        return None  # "schedule a viewing of X": no viewing offered, not X's one button
     if any(text_score(e, verb) >= 0.7 for e in observation.elements):
         found = record_element(observation, record, wanted=Target(text=verb))
         if found is not None:
             return found
     return record_element(observation, record, wanted=None)
+
+
+def unknown_object(observation: Observation, words: str) -> str | None:
+    """``words`` ("a viewing", "my tuition fees") when none of them is anywhere on the page.
+
+    A verb's object that the page never mentions names nothing the page offers:
+    pressing some other button for it would be a guess.
+    """
+    content = [w for w in normalize(words).split() if w not in STOPWORDS and not w.isdigit()]
+    if not content:
+        return None
+    texts = [*observation.texts, *observation.headings, observation.title or ""]
+    texts += [v for e in observation.elements for v in (e.name, e.label, e.text) if v]
+    texts += [o for e in observation.elements for o in e.options or []]
+    page = " ".join(normalize(t) for t in texts)
+    # Whole words, plural or not: "viewing" is not "View" in a street name.
+    if any(re.search(rf"\b{re.escape(w.removesuffix('s'))}s?\b", page) for w in content):
+        return None
+    return " ".join(content)

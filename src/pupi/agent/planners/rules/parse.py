@@ -75,9 +75,9 @@ _POLITE = re.compile(
     r"^(?:please\s+)?(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+)?(\w+)", re.I
 )
 _FORMAT = re.compile(
-    r"^(?:please\s+)?(?:answer|reply|respond|return|give|format|output|show)\s+"
-    r"(?:it\s+|them\s+|that\s+|the (?:answer|result)s?\s+|me\s+)?(?:as|in)\s+(?:a\s+)?json"
-    r"(?:\s+(?:list|array|object|format))?$",
+    r"^(?:please\s+)?(?:(?:(?:answer|reply|respond|return|give|format|output|show)\s+"
+    r"(?:it\s+|them\s+|that\s+|the (?:answer|result)s?\s+|me\s+)?)?(?:as|in)\s+)?(?:a\s+)?json"
+    r"(?:\s+(?:list|array|object|format))?(?:,?\s*please)?$",
     re.I,
 )
 

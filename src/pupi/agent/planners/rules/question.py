@@ -37,9 +37,27 @@ COUNT = re.compile(
 )
 COMPARE = re.compile(
     r"\b(under|below|less than|cheaper than|at most|no more than|over|above|more than|"
-    r"at least|greater than|pricier than|more expensive than)\s+\$?\s*(\d[\d,]*(?:\.\d+)?)",
+    r"at least|no less than|greater than|fewer than|pricier than|more expensive than)"
+    r"\s+\$?\s*(\d[\d,]*(?:\.\d+)?)",
     re.I,
 )
+BELOW = ("under", "below", "less than", "fewer than", "cheaper than", "at most", "no more than")
+_NUM = r"(?<![\w$])(\$?\d[\d,]*(?:\.\d+)?)"
+
+
+def comparisons(low: str) -> str:
+    """Bounds in the one form :data:`COMPARE` reads.
+
+    "3 or more beds" -> "no less than 3 beds"; "5 or fewer" -> "no more than 5";
+    "between $300 and $500" -> "no less than $300 and no more than $500".
+    """
+    low = re.sub(rf"{_NUM}\s+or\s+(?:more|over|above|greater|higher)\b", r"no less than \1", low)
+    low = re.sub(rf"{_NUM}\s+or\s+(?:fewer|less|under|below|lower)\b", r"no more than \1", low)
+    return re.sub(
+        rf"\bbetween\s+{_NUM}\s+and\s+{_NUM}", r"no less than \1 and no more than \2", low
+    )
+
+
 GENERIC = frozenset(
     stem(w)
     for w in [
@@ -155,8 +173,18 @@ def attributes_of(text: str, keys: list[str]) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
+# Columns that name a person, read for "who ...?" when no other field is named.
+_PEOPLE = """instructor, teacher, lecturer, professor, tutor, author, writer, owner, agent,
+host, speaker, organizer, organiser, manager, assignee, contact, presenter, coach, doctor,
+seller, landlord, employee, person, name, full name, contact person"""
+PERSON_KEYS = frozenset(word.strip() for word in _PEOPLE.split(","))
+
+
+_WHEN_KEYS = frozenset(("day", "days", "time", "times", "schedule", "meets", "hours"))
+
+
 def read_question(text: str, keys: list[str]) -> Question:
-    low = text.lower().strip(" ?.!")
+    low = comparisons(text.lower().strip(" ?.!"))
     if COUNT.search(low):
         kind = "count"
     elif YESNO.search(low):
@@ -172,7 +200,12 @@ def read_question(text: str, keys: list[str]) -> Question:
     if "time" in attributes and len(attributes) > 1:
         attributes = [a for a in attributes if a != "time"]  # "what time ... depart": Departure
     if not attributes and low.startswith("when"):
-        attributes = ["date"]
+        # "When does Biology meet?" on a timetable without dates: its days and times.
+        timed = [k for k in keys if normalize(k) in _WHEN_KEYS]
+        attributes = timed[:2] if timed and match_key("date", keys) is None else ["date"]
+    if not attributes and low.startswith("who"):
+        # "Who teaches X?": the column naming a person (Instructor, Agent, Host ...).
+        attributes = [k for k in keys if normalize(k) in PERSON_KEYS][:1]
     if not attributes and low.startswith("where"):
         attributes = ["location"]
     if not attributes and low.startswith("how much") and kind == "value":
@@ -193,3 +226,12 @@ def read_question(text: str, keys: list[str]) -> Question:
         )
     )
     return Question(low, kind, attributes, target.ordinal, superlative, plural)
+
+
+def compared_attribute(question: Question, end: int) -> str:
+    """The field a bound ending at ``end`` applies to: the one named after it, else the first."""
+    after = {stem(w) for w in normalize(question.text[end:]).split()}
+    for attribute in question.attributes:
+        if {stem(w) for w in normalize(attribute).split()} <= after:
+            return attribute
+    return question.attributes[0] if question.attributes else "price"

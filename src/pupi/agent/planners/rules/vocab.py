@@ -65,9 +65,12 @@ FILLERS = re.compile(
 # Sentence ends split clauses. A "!" stays with its clause, since it may end a value
 # ("message Lovely site!"); a "?" goes, or "click Is there a warranty?" would read as
 # a question (a "?" at the very end of the prompt still marks one).
+# "Dr. Chen", "Prof. Okafor": the dot after a title does not end a sentence.
+_NOT_TITLE = "".join(rf"(?<!\b{t})" for t in ("dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr"))
 HARD_SPLIT = re.compile(
     r",?\s+(?:and\s+)?then\s+|,\s*and\s+then\s+|,?\s+after\s+that,?\s+|,?\s+afterwards,?\s+"
-    r"|,\s*finally,?\s+|\s*;\s*|(?<=[a-z0-9\u27e7)])[.?]\s+(?=\S)|(?<=[a-z0-9\u27e7)]!)\s+(?=\S)"
+    r"|,\s*finally,?\s+|\s*;\s*|(?<=[a-z0-9\u27e7)])(?:\?|" + _NOT_TITLE + r"\.)\s+(?=\S)"
+    r"|(?<=[a-z0-9\u27e7)]!)\s+(?=\S)"
     r"|\n+",
     re.IGNORECASE,
 )
