@@ -9,14 +9,9 @@ the figure stays honest and a fix shows up as an unexpected pass.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from pupi.agent import run_agent
-from pupi.agent.planners.rules import RulesPlanner
-from pupi.browser.instances import get_manager
-
+from .cases import case, run_case
 from .checks import (
     Check,
     equals,
@@ -28,13 +23,6 @@ from .checks import (
     yes_no,
 )
 from .server import HeldoutSite
-
-
-def case(page: str | None, prompt: str, check: Check, id: str, xfail: str = "") -> object:
-    """One held-out prompt, started on ``page`` (None: the prompt names the URL)."""
-    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
-    return pytest.param(page, prompt, check, id=id, marks=marks)
-
 
 CASES = [
     # A bank dashboard: a transactions table, a transfer form with div buttons.
@@ -356,21 +344,4 @@ CASES = [
 async def test_heldout_prompt(
     heldout: HeldoutSite, page: str | None, prompt: str, check: Check
 ) -> None:
-    manager = get_manager()
-    instance = await manager.open(headless=True)
-    try:
-        result = await run_agent(
-            instance,
-            prompt.format(base=heldout.url),
-            planner=RulesPlanner(),
-            start_url=f"{heldout.url}/{page}" if page else None,
-            max_steps=15,
-            timeout_s=60,
-        )
-    finally:
-        await manager.close(instance.id)
-    for _ in range(10):  # a page's last background request may still be landing
-        if check(result, heldout.state):
-            break
-        await asyncio.sleep(0.1)
-    assert check(result, heldout.state), (result.status, result.answer, result.error, result.steps)
+    await run_case(heldout, page, prompt, check)

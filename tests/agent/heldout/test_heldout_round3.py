@@ -9,17 +9,11 @@ cannot carry out are ``xfail(strict=True)`` with the reason.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from pupi.agent import run_agent
-from pupi.agent.planners.rules import RulesPlanner
-from pupi.browser.instances import get_manager
-
+from .cases import case, run_case
 from .checks import Check, equals, items, refused, says, submitted, visited, yes_no
 from .server import HeldoutSite
-from .test_heldout import case
 
 CASES = [
     # A checkout: discount code form, delivery radio cards, an order summary.
@@ -207,21 +201,4 @@ CASES = [
 async def test_heldout_round3_prompt(
     heldout: HeldoutSite, page: str | None, prompt: str, check: Check
 ) -> None:
-    manager = get_manager()
-    instance = await manager.open(headless=True)
-    try:
-        result = await run_agent(
-            instance,
-            prompt.format(base=heldout.url),
-            planner=RulesPlanner(),
-            start_url=f"{heldout.url}/{page}" if page else None,
-            max_steps=15,
-            timeout_s=60,
-        )
-    finally:
-        await manager.close(instance.id)
-    for _ in range(10):  # a page's last background request may still be landing
-        if check(result, heldout.state):
-            break
-        await asyncio.sleep(0.1)
-    assert check(result, heldout.state), (result.status, result.answer, result.error, result.steps)
+    await run_case(heldout, page, prompt, check)
