@@ -9,19 +9,24 @@ database and reports:
 1. GET /v1/sessions/{id} with 50 concurrent clients: requests/s, p50, p99;
 2. prompt-to-running latency when workers are free (POST sent -> the session's
    ``started_at``, and -> the client seeing ``running``), median and p90;
-3. 20 sessions sent at once: all complete? and how long until the last one ends.
+3. closing a running session: how long the DELETE takes (the contract says 2 s),
+   with the fake runner, and with ``--real-agent`` for an agent stuck in a ``go``
+   to a page that never answers;
+4. 20 sessions sent at once: all complete? and how long until the last one ends.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -181,6 +186,58 @@ async def prompt_to_running(server: ApiServer, token: str, *, samples: int) -> d
     }
 
 
+async def _until(check: Callable[[], Awaitable[bool]]) -> None:
+    while True:
+        if await check():
+            return
+        await asyncio.sleep(0.01)
+
+
+async def _status_is(api: httpx.AsyncClient, path: str, status: str) -> bool:
+    return bool((await api.get(path)).json()["status"] == status)
+
+
+async def _nothing_running(api: httpx.AsyncClient) -> bool:
+    return bool((await api.get("/healthz")).json()["running"] == 0)
+
+
+async def close_running(
+    server: ApiServer, token: str, *, samples: int, prompt: str
+) -> dict[str, float]:
+    """Start a session, wait until it runs, time its DELETE; ``samples`` times."""
+    headers = {"Authorization": f"Bearer {token}"}
+    took: list[float] = []
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as api:
+        for _ in range(samples):
+            created = (await api.post("/v1/sessions", json={"prompt": prompt})).json()
+            path = f"/v1/sessions/{created['session_id']}"
+            await _until(functools.partial(_status_is, api, path, "running"))
+            await asyncio.sleep(0.3)  # into the run, past its first steps
+            began = time.perf_counter()
+            closed = (await api.delete(path)).json()
+            took.append(time.perf_counter() - began)
+            assert closed["status"] == "cancelled", closed
+            # Unwound: its worker is free again for the next sample.
+            await _until(functools.partial(_nothing_running, api))
+    return {
+        "samples": samples,
+        "close_median_ms": statistics.median(took) * 1000,
+        "close_max_ms": max(took) * 1000,
+    }
+
+
+async def _never_answering_site() -> tuple[asyncio.Server, asyncio.Event]:
+    """A loopback server that reads each request and never answers it (until the event)."""
+    hang_up = asyncio.Event()
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)
+        await hang_up.wait()
+        writer.close()
+
+    return await asyncio.start_server(never_answer, "127.0.0.1", 0), hang_up
+
+
 async def concurrent_sessions(
     server: ApiServer, token: str, *, count: int, prompt: str, timeout_s: float
 ) -> dict[str, Any]:
@@ -266,6 +323,10 @@ async def main() -> None:
         print("GET session, paced:", json.dumps(figures["get_session_paced"]), flush=True)
         figures["prompt_to_running"] = await prompt_to_running(server, token, samples=args.samples)
         print("prompt -> running:", json.dumps(figures["prompt_to_running"]), flush=True)
+        figures["close_running"] = await close_running(
+            server, token, samples=args.samples, prompt="steps=1000 delay=0.5"
+        )
+        print("close a running session:", json.dumps(figures["close_running"]), flush=True)
         if args.real_agent:
             from pupi.demo import DemoServer
 
@@ -281,6 +342,21 @@ async def main() -> None:
             )
             real.start()
             stack.callback(real.stop)
+            hanging, hang_up = await _never_answering_site()
+            port = hanging.sockets[0].getsockname()[1]
+            figures["close_running_agent"] = await close_running(
+                real,
+                await real.token("bench-close"),
+                samples=10,
+                prompt=f"Find the price of the first product on http://127.0.0.1:{port}/shop",
+            )
+            hang_up.set()
+            hanging.close()
+            print(
+                "close a running agent session:",
+                json.dumps(figures["close_running_agent"]),
+                flush=True,
+            )
             prompt = f"Find the price of the first product on {site.url}/shop"
             figures["concurrent_sessions"] = await concurrent_sessions(
                 real,

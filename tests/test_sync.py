@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,11 +45,26 @@ def test_every_public_async_method_has_a_sync_twin_with_the_same_signature(
         sync_params = list(inspect.signature(twin).parameters.values())  # type: ignore[arg-type]
         if name.startswith("__a"):
             continue  # context-manager protocols differ by design
-        assert [(p.name, p.kind, p.default) for p in sync_params] == [
-            (p.name, p.kind, p.default) for p in async_params
+        assert [(p.name, p.kind, p.default, p.annotation) for p in sync_params] == [
+            (p.name, p.kind, p.default, p.annotation) for p in async_params
         ], name
+        returns = str(inspect.signature(method).return_annotation)  # type: ignore[arg-type]
+        assert str(inspect.signature(twin).return_annotation) == (  # type: ignore[arg-type]
+            returns.replace("AsyncIterator[", "Iterator[")
+        ), name
         if inspect.iscoroutinefunction(method):
             assert not inspect.iscoroutinefunction(twin), name
+
+
+def test_the_generated_sync_module_is_current() -> None:
+    root = Path(__file__).resolve().parent.parent
+    check = subprocess.run(
+        [sys.executable, str(root / "scripts" / "gen_sync.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert check.returncode == 0, check.stderr
 
 
 @pytest.mark.browser

@@ -4,19 +4,28 @@ The async API is the primary one; ``pupi.sync`` has blocking twins of the same
 names. See the README for a quickstart.
 """
 
+from pupi.agent.result import PromptResult
 from pupi.browser.instances import InstanceInfo
 from pupi.builder import Puppeteer
-from pupi.engine.results import RunResult, StepResult
+from pupi.client import ActiveSessions, SessionEvent, SessionInfo, SessionResult, SessionStarted
+from pupi.engine.results import RunError, RunResult, StepResult
 from pupi.errors import (
     AgentError,
     ApiError,
     AuthenticationError,
     BrowserLaunchError,
+    InstanceDead,
     InstanceNotFound,
+    InvalidRequest,
     InvalidSteps,
+    NotFound,
+    PayloadTooLarge,
     PermissionDenied,
+    PromptFailed,
     PupiError,
     RateLimited,
+    RequestTimeout,
+    ServerBusy,
     SessionNotFound,
     StepError,
     StepFailed,
@@ -29,21 +38,35 @@ PupiSDK = PupiPuppeteerSDK
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActiveSessions",
     "AgentError",
     "ApiError",
     "AuthenticationError",
     "BrowserLaunchError",
+    "InstanceDead",
     "InstanceInfo",
     "InstanceNotFound",
+    "InvalidRequest",
     "InvalidSteps",
+    "NotFound",
+    "PayloadTooLarge",
     "PermissionDenied",
+    "PromptFailed",
+    "PromptResult",
     "PupiError",
     "PupiPuppeteerSDK",
     "PupiSDK",
     "Puppeteer",
     "RateLimited",
+    "RequestTimeout",
+    "RunError",
     "RunResult",
+    "ServerBusy",
+    "SessionEvent",
+    "SessionInfo",
     "SessionNotFound",
+    "SessionResult",
+    "SessionStarted",
     "Step",
     "StepError",
     "StepFailed",

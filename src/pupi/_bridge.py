@@ -12,7 +12,7 @@ import asyncio
 import atexit
 import contextlib
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 __all__ = ["Bridge", "get_bridge"]
@@ -52,6 +52,18 @@ class Bridge:
             return function(*args, **kwargs)
 
         return self.call(run)
+
+    def iterate(self, iterator: AsyncIterator[T]) -> Iterator[T]:
+        """Iterate ``iterator`` on the bridge's loop, one item per call into it."""
+
+        async def next_item() -> T:
+            return await anext(iterator)
+
+        while True:
+            try:
+                yield self.call(next_item)
+            except StopAsyncIteration:
+                return
 
     def shutdown(self) -> None:
         """Close every instance and the browser gracefully, then stop the loop."""

@@ -1,19 +1,40 @@
 """The chainable step methods shared by the async and the sync ``Puppeteer``.
 
-Each method queues one step and returns the object, so calls chain. Fields are
-the step's fields as keyword arguments (``as`` is spelled ``as_``); nothing is
-validated until ``run()``, which checks the whole queue at once.
+Each method queues one step and returns the object, so calls chain. Its
+parameters are the step model's fields, with the model's types and defaults
+(``as`` is spelled ``as_``); the fields every step has (``name``, ``timeout_ms``,
+``optional``, ``target``, ``expect_navigation``) come as :class:`StepOptions`
+keywords. A test holds each method to its model in ``pupi.steps.models``.
+Nothing is validated until ``run()``, which checks the whole queue at once.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypedDict, Unpack
 
-from pupi.steps.models import ElementState, LoadState, WaitUntil
+from pupi.steps.models import (
+    CountComparison,
+    ElementState,
+    FramePath,
+    LoadState,
+    MouseButton,
+    Position,
+    Selector,
+    WaitUntil,
+)
+from pupi.steps.parse import ACTIONS
 
-__all__ = ["StepMethods"]
+__all__ = ["StepMethods", "StepOptions"]
 
-Selector = str | list[str]
+
+class StepOptions(TypedDict, total=False):
+    """The fields every step takes (those of ``BaseStep``), as keyword arguments."""
+
+    name: str | None
+    timeout_ms: int | None
+    optional: bool
+    target: str | None
+    expect_navigation: bool
 
 
 class StepMethods:
@@ -22,10 +43,16 @@ class StepMethods:
     def _queue(self, step: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def _add(self, action: str, fields: dict[str, Any]) -> Self:
+    def _add(self, action: str, arguments: dict[str, Any]) -> Self:
+        # Only what differs from the model's defaults is queued, so a queued step
+        # reads as it would be written by hand.
+        fields = ACTIONS[action].model_fields
+        given = {key: value for key, value in arguments.items() if key not in {"self", "options"}}
+        given.update(arguments.get("options", {}))
         step: dict[str, Any] = {"action": action}
-        for key, value in fields.items():
-            if key == "self" or value is None or (key == "optional" and value is False):
+        for key, value in given.items():
+            field = fields.get(key)
+            if field is not None and not field.is_required() and value == field.default:
                 continue
             step["as" if key == "as_" else key] = value
         self._queue(step)
@@ -35,10 +62,9 @@ class StepMethods:
         self,
         url: str,
         *,
-        wait_until: WaitUntil | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        wait_until: WaitUntil = "load",
+        frame: FramePath | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``go`` step: navigate to ``url``."""
         return self._add("go", locals())
@@ -47,12 +73,13 @@ class StepMethods:
         self,
         selector: Selector,
         *,
-        button: Literal["left", "right", "middle"] | None = None,
-        click_count: int | None = None,
-        position: dict[str, float] | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        frame: FramePath | None = None,
+        button: MouseButton = "left",
+        click_count: int = 1,
+        position: Position | dict[str, float] | None = None,
+        delay_ms: int | None = None,
+        force: bool = False,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``click`` step."""
         return self._add("click", locals())
@@ -62,11 +89,10 @@ class StepMethods:
         selector: Selector,
         text: str,
         *,
-        clear: bool | None = None,
+        frame: FramePath | None = None,
+        clear: bool = True,
         delay_ms: int | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``type`` step: fill ``text`` into the field."""
         return self._add("type", locals())
@@ -76,9 +102,8 @@ class StepMethods:
         key: str,
         *,
         selector: Selector | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        frame: FramePath | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``press`` step: press ``key`` (on ``selector`` or the focused element)."""
         return self._add("press", locals())
@@ -87,34 +112,23 @@ class StepMethods:
         self,
         selector: Selector,
         *,
+        frame: FramePath | None = None,
         value: str | None = None,
         label: str | None = None,
         values: list[str] | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``select`` step: choose option(s) of a ``<select>``."""
         return self._add("select", locals())
 
     def check(
-        self,
-        selector: Selector,
-        *,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        self, selector: Selector, *, frame: FramePath | None = None, **options: Unpack[StepOptions]
     ) -> Self:
         """Queue a ``check`` step: tick a checkbox or choose a radio."""
         return self._add("check", locals())
 
     def uncheck(
-        self,
-        selector: Selector,
-        *,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        self, selector: Selector, *, frame: FramePath | None = None, **options: Unpack[StepOptions]
     ) -> Self:
         """Queue an ``uncheck`` step."""
         return self._add("uncheck", locals())
@@ -123,9 +137,9 @@ class StepMethods:
         self,
         selector: Selector,
         *,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        frame: FramePath | None = None,
+        force: bool = False,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``hover`` step."""
         return self._add("hover", locals())
@@ -134,12 +148,11 @@ class StepMethods:
         self,
         selector: Selector | None = None,
         *,
+        frame: FramePath | None = None,
         to: Literal["top", "bottom"] | None = None,
         x: int | None = None,
         y: int | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``scroll`` step: an element into view, ``to`` top/bottom, or to ``x``/``y``."""
         return self._add("scroll", locals())
@@ -148,15 +161,19 @@ class StepMethods:
         self,
         selector: Selector | None = None,
         *,
-        state: ElementState | None = None,
+        frame: FramePath | None = None,
+        state: ElementState = "visible",
         text: str | None = None,
         url: str | None = None,
         ms: int | None = None,
         load_state: LoadState | None = None,
         expression: str | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        count: int | None = None,
+        compare: CountComparison | None = None,
+        attributes: dict[str, str] | None = None,
+        properties: dict[str, Any] | None = None,
+        negate: bool = False,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``wait`` step: for an element, text, a URL, a pause or a load state."""
         return self._add("wait", locals())
@@ -165,13 +182,12 @@ class StepMethods:
         self,
         selector: Selector,
         *,
+        frame: FramePath | None = None,
         attribute: str | None = None,
         property: str | None = None,
-        all: bool | None = None,
+        all: bool = False,
         as_: str | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``extract`` step: read text, an attribute or a property (``as_`` saves it)."""
         return self._add("extract", locals())
@@ -181,11 +197,10 @@ class StepMethods:
         path: str | None = None,
         *,
         selector: Selector | None = None,
-        full_page: bool | None = None,
+        frame: FramePath | None = None,
+        full_page: bool = False,
         as_: str | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``screenshot`` step."""
         return self._add("screenshot", locals())
@@ -194,11 +209,10 @@ class StepMethods:
         self,
         script: str,
         *,
+        frame: FramePath | None = None,
         arg: Any = None,
         as_: str | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``evaluate`` step: run JavaScript in the page."""
         return self._add("evaluate", locals())
@@ -207,33 +221,26 @@ class StepMethods:
         self,
         selector: Selector | None = None,
         *,
+        frame: FramePath | None = None,
         state: ElementState | None = None,
         text: str | None = None,
         count: int | None = None,
         url: str | None = None,
         title: str | None = None,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``assert`` step (also reachable as ``.assert`` via ``getattr``)."""
         return self._add("assert", locals())
 
-    def back(
-        self, *, timeout_ms: int | None = None, optional: bool = False, name: str | None = None
-    ) -> Self:
+    def back(self, **options: Unpack[StepOptions]) -> Self:
         """Queue a ``back`` step."""
         return self._add("back", locals())
 
-    def forward(
-        self, *, timeout_ms: int | None = None, optional: bool = False, name: str | None = None
-    ) -> Self:
+    def forward(self, **options: Unpack[StepOptions]) -> Self:
         """Queue a ``forward`` step."""
         return self._add("forward", locals())
 
-    def reload(
-        self, *, timeout_ms: int | None = None, optional: bool = False, name: str | None = None
-    ) -> Self:
+    def reload(self, **options: Unpack[StepOptions]) -> Self:
         """Queue a ``reload`` step."""
         return self._add("reload", locals())
 
@@ -242,9 +249,11 @@ class StepMethods:
         width: int,
         height: int,
         *,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        device_scale_factor: float | None = None,
+        is_mobile: bool = False,
+        has_touch: bool = False,
+        is_landscape: bool = False,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``set_viewport`` step."""
         return self._add("set_viewport", locals())
@@ -254,12 +263,46 @@ class StepMethods:
         selector: Selector,
         files: str | list[str],
         *,
-        timeout_ms: int | None = None,
-        optional: bool = False,
-        name: str | None = None,
+        frame: FramePath | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``upload`` step: set the files of a file input."""
         return self._add("upload", locals())
+
+    def change(
+        self,
+        selector: Selector,
+        value: str,
+        *,
+        frame: FramePath | None = None,
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue a ``change`` step: set a form control's value as the Recorder replays it."""
+        return self._add("change", locals())
+
+    def key_down(self, key: str, **options: Unpack[StepOptions]) -> Self:
+        """Queue a ``key_down`` step: hold ``key`` until a ``key_up``."""
+        return self._add("key_down", locals())
+
+    def key_up(self, key: str, **options: Unpack[StepOptions]) -> Self:
+        """Queue a ``key_up`` step: release a held ``key``."""
+        return self._add("key_up", locals())
+
+    def emulate_network(
+        self,
+        *,
+        download: float | None = None,
+        upload: float | None = None,
+        latency_ms: float = 0,
+        offline: bool = False,
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue an ``emulate_network`` step: throttle the network or go offline."""
+        return self._add("emulate_network", locals())
+
+    def close_page(self, **options: Unpack[StepOptions]) -> Self:
+        """Queue a ``close_page`` step: close the current (or the ``target``) page."""
+        return self._add("close_page", locals())
 
 
 # ``assert`` is a keyword, so the method is defined as ``assert_`` and also exposed

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pupi._chain import StepMethods
-from pupi.browser.instances import InstanceManager, get_manager
+from pupi.browser.instances import Instance, InstanceManager, get_manager
 from pupi.engine import RunResult, run_steps
 from pupi.errors import InstanceNotFound
 from pupi.steps import parse_steps
@@ -63,11 +63,13 @@ class Puppeteer(StepMethods):
         """Validate and run the queued steps in this object's instance, then clear the queue.
 
         An invalid queue raises ``InvalidSteps`` and is kept, so it can be inspected.
+        An instance that crashed or lost its browser raises ``InstanceDead`` and
+        keeps the queue too; ``close()``, and the next ``run()`` opens a fresh one.
         """
         variables = dict(variables or {})
         steps = parse_steps(self._queued, variables=variables)
-        self._queued = []
         instance = await self._instance()
+        self._queued = []
         return await run_steps(
             instance,
             steps,
@@ -93,15 +95,15 @@ class Puppeteer(StepMethods):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _instance(self) -> Any:
+    async def _instance(self) -> Instance:
         manager = get_manager()
         if self._instance_id is not None:
             try:
-                return manager.get(self._instance_id)
+                return await manager.open_or_get(self._instance_id)
             except InstanceNotFound:
                 # Closed from outside (close_all_instances): open a fresh one.
                 self._instance_id = None
-        instance = await manager.open(headless=self.headless)
+        instance = await manager.open_or_get(None, headless=self.headless)
         self._instance_id, self._manager = instance.id, manager
         self._finalizer = weakref.finalize(
             self, _close_later, asyncio.get_running_loop(), manager, instance.id

@@ -6,11 +6,14 @@
 ...     print(result.status, result.answer)
 ...     await api.close_session(started.session_id)
 
-Error answers become Pupi's exceptions: 401 :class:`~pupi.AuthenticationError`,
-403 :class:`~pupi.PermissionDenied`, 404 :class:`~pupi.SessionNotFound`, 429
-:class:`~pupi.RateLimited` (with ``retry_after``), anything else
-:class:`~pupi.ApiError`; a server that cannot be reached is an ``ApiError``
-with ``status_code == 0``.
+Error answers become the exception whose ``code`` the answer names, with its
+message and details (the table is in :mod:`pupi.errors`): ``unauthorized``
+:class:`~pupi.AuthenticationError`, ``session_not_found``
+:class:`~pupi.SessionNotFound`, ``not_found`` (a wrong URL)
+:class:`~pupi.NotFound`, ``rate_limited`` :class:`~pupi.RateLimited` (with
+``retry_after``), ``invalid_steps`` :class:`~pupi.InvalidSteps` (with every bad
+step), and so on; a code no class has is a plain :class:`~pupi.ApiError`. A server
+that cannot be reached is an ``ApiError`` with ``status_code == 0``.
 """
 
 from __future__ import annotations
@@ -26,17 +29,12 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from pupi.errors import (
-    ApiError,
-    AuthenticationError,
-    PermissionDenied,
-    RateLimited,
-    SessionNotFound,
-)
+from pupi.errors import ApiError, PupiError, error_from_answer
 
 __all__ = [
     "ActiveSessions",
     "AsyncApiClient",
+    "RemoteSessions",
     "SessionEvent",
     "SessionInfo",
     "SessionResult",
@@ -142,64 +140,33 @@ class SessionEvent(_Model):
         return f"<SessionEvent {self.event} {self.data.get('n', self.data.get('status'))}>"
 
 
-def _error_for(response: httpx.Response) -> ApiError:
-    code: str | None = None
-    message = response.reason_phrase or f"HTTP {response.status_code}"
+def _error_for(response: httpx.Response) -> PupiError:
     try:
         body = response.json()
-        code = body["error"]["code"]
-        message = body["error"]["message"]
-    except (ValueError, KeyError, TypeError):
-        pass
-    status = response.status_code
-    if status == 401:
-        return AuthenticationError(message, status_code=status, code=code)
-    if status == 403:
-        return PermissionDenied(message, status_code=status, code=code)
-    if status == 404:
-        return SessionNotFound(message, status_code=status, code=code)
-    if status == 429:
-        retry = response.headers.get("Retry-After")
-        try:
-            retry_after = float(retry) if retry is not None else None
-        except ValueError:
-            retry_after = None
-        return RateLimited(message, status_code=status, code=code, retry_after=retry_after)
-    return ApiError(message, status_code=status, code=code)
+    except ValueError:
+        body = None
+    return error_from_answer(
+        response.status_code,
+        body,
+        default_message=response.reason_phrase or f"HTTP {response.status_code}",
+        retry_after=response.headers.get("Retry-After"),
+    )
 
 
-class AsyncApiClient:
-    """An async client of the Pupi AI API, one ``httpx.AsyncClient`` underneath.
+def _unreachable(message: str) -> ApiError:
+    # Status 0: no answer came, so no status either.
+    return ApiError(message, status_code=0, code="connection_error")
 
-    Close it with :meth:`aclose` or use it as ``async with``.
+
+class RemoteSessions:
+    """The session calls of the Pupi AI API, written once.
+
+    :class:`AsyncApiClient` and :class:`pupi.PupiPuppeteerSDK` both have them;
+    each says in ``_api_client`` which client carries the requests.
     """
 
-    def __init__(
-        self, base_url: str, *, access_token: str | None = None, timeout: float = 30.0
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._token = access_token
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
-
-    def set_access_token(self, access_token: str | None) -> None:
-        """Use this bearer token from now on."""
-        self._token = access_token
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
-
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            response = await self._http.request(method, path, headers=self._headers(), **kwargs)
-        except httpx.TransportError as exc:
-            raise ApiError(
-                f"cannot reach the Pupi API at {self.base_url}: {exc or type(exc).__name__}",
-                status_code=0,
-                code="connection_error",
-            ) from exc
-        if response.status_code >= 400:
-            raise _error_for(response)
-        return response
+    def _api_client(self) -> AsyncApiClient:
+        raise NotImplementedError
 
     async def send_prompt_to_ai(
         self,
@@ -210,7 +177,7 @@ class AsyncApiClient:
         max_steps: int | None = None,
         timeout_s: float | None = None,
     ) -> SessionStarted:
-        """Start a session that carries out ``prompt``; returns at once with its id."""
+        """Start a session that carries out ``prompt``; returns at once with its id and status."""
         body: dict[str, Any] = {"prompt": prompt}
         options = {
             "start_url": start_url,
@@ -219,12 +186,12 @@ class AsyncApiClient:
             "timeout_s": timeout_s,
         }
         body.update({key: value for key, value in options.items() if value is not None})
-        response = await self._request("POST", "/v1/sessions", json=body)
+        response = await self._api_client()._request("POST", "/v1/sessions", json=body)
         return SessionStarted.model_validate(response.json())
 
     async def get_session_result(self, session_id: str) -> SessionResult:
-        """The session as it is now, whether running, finished or closed."""
-        response = await self._request("GET", f"/v1/sessions/{session_id}")
+        """The session as it is now (status, answer, steps, error), running, finished or closed."""
+        response = await self._api_client()._request("GET", f"/v1/sessions/{session_id}")
         return SessionResult.model_validate(response.json())
 
     async def wait_for_session(
@@ -251,31 +218,33 @@ class AsyncApiClient:
 
     async def close_session(self, session_id: str) -> SessionResult:
         """Close the session (cancelling it if queued or running); returns its final record."""
-        response = await self._request("DELETE", f"/v1/sessions/{session_id}")
+        response = await self._api_client()._request("DELETE", f"/v1/sessions/{session_id}")
         return SessionResult.model_validate(response.json())
 
     async def get_active_sessions(self, *, include_closed: bool = False) -> ActiveSessions:
         """The caller's sessions not yet closed (all of them with ``include_closed``)."""
         params = {"include_closed": "true"} if include_closed else None
-        response = await self._request("GET", "/v1/sessions", params=params)
+        response = await self._api_client()._request("GET", "/v1/sessions", params=params)
         return ActiveSessions.model_validate(response.json())
 
     async def close_all_sessions(self) -> int:
         """Close every active session of the caller; returns how many were closed."""
-        response = await self._request("DELETE", "/v1/sessions")
+        response = await self._api_client()._request("DELETE", "/v1/sessions")
         return int(response.json()["closed"])
 
     async def get_screenshot(self, session_id: str, n: int) -> bytes:
         """The screenshot taken after step ``n`` (image bytes)."""
-        response = await self._request("GET", f"/v1/sessions/{session_id}/screenshots/{n}")
+        path = f"/v1/sessions/{session_id}/screenshots/{n}"
+        response = await self._api_client()._request("GET", path)
         return response.content
 
     async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""
+        client = self._api_client()
         path = f"/v1/sessions/{session_id}/events"
         try:
-            async with self._http.stream(
-                "GET", path, headers=self._headers(), timeout=httpx.Timeout(30.0, read=None)
+            async with client._http.stream(
+                "GET", path, headers=client._headers(), timeout=httpx.Timeout(30.0, read=None)
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
@@ -285,11 +254,47 @@ class AsyncApiClient:
                     if event.event == "end":
                         return
         except httpx.TransportError as exc:
-            raise ApiError(
-                f"lost the event stream of session {session_id}: {exc}",
-                status_code=0,
-                code="connection_error",
-            ) from exc
+            raise _unreachable(f"lost the event stream of session {session_id}: {exc}") from exc
+
+
+class AsyncApiClient(RemoteSessions):
+    """An async client of the Pupi AI API, one ``httpx.AsyncClient`` underneath.
+
+    Close it with :meth:`aclose` or use it as ``async with``. ``transport`` is
+    handed to httpx (an ``httpx.ASGITransport`` serves an app in-process).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        access_token: str | None = None,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = access_token
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    def _api_client(self) -> AsyncApiClient:
+        return self
+
+    def set_access_token(self, access_token: str | None) -> None:
+        """Use this bearer token from now on."""
+        self._token = access_token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._http.request(method, path, headers=self._headers(), **kwargs)
+        except httpx.TransportError as exc:
+            problem = exc or type(exc).__name__
+            raise _unreachable(f"cannot reach the Pupi API at {self.base_url}: {problem}") from exc
+        if response.status_code >= 400:
+            raise _error_for(response)
+        return response
 
     async def aclose(self) -> None:
         """Close the connections."""

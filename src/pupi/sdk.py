@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pupi.browser.instances import InstanceInfo, get_manager
+from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
 from pupi.errors import PupiError
 from pupi.steps import StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
-    from pupi.client import (
-        ActiveSessions,
-        AsyncApiClient,
-        SessionEvent,
-        SessionResult,
-        SessionStarted,
-    )
 
 __all__ = ["PupiPuppeteerSDK"]
 
 
-class PupiPuppeteerSDK:
+class PupiPuppeteerSDK(RemoteSessions):
     """Run steps and prompts in local Chromium instances, or prompts on a Pupi server.
 
     Local use needs no arguments::
@@ -42,6 +36,9 @@ class PupiPuppeteerSDK:
         sdk.set_access_token("pupi_...")
         started = await sdk.send_prompt_to_ai("Find the price of the first product on ...")
         result = await sdk.wait_for_session(started.session_id)
+
+    The remote calls (``send_prompt_to_ai``, ``get_session_result``, ...) are those
+    of :class:`pupi.client.AsyncApiClient`: the SDK opens one on first use.
 
     Instances belong to the event loop, not to one SDK object: every SDK and
     ``Puppeteer`` on a loop shares them, so ``close_all_instances`` closes them all.
@@ -98,28 +95,16 @@ class PupiPuppeteerSDK:
         naming every problem, before any browser starts. A step that fails in
         the browser does not raise: the result has ``status="failed"`` and an
         ``error``; call ``raise_for_status()`` to turn that into ``StepFailed``.
+        An ``instance_id`` that is not open raises ``InstanceNotFound``, a dead
+        one (crashed, or its browser gone) ``InstanceDead``, before anything runs.
         """
         variables = dict(variables or {})
         parsed = parse_steps(steps, variables=variables)
-        manager = get_manager()
-        if instance_id is None:
-            instance = await manager.open(
-                headless=self.headless if headless is None else headless, cdp_url=self.cdp_url
-            )
-        else:
-            instance = manager.get(instance_id)
-        if not instance.alive:
-            return RunResult(
-                instance_id=instance.id,
-                status="failed",
-                error={
-                    "step_index": 0,
-                    "type": "instance_dead",
-                    "message": f"instance {instance.id} is dead: {instance.dead_reason}; "
-                    "close it and run on a new instance",
-                    "screenshot": None,
-                },
-            )
+        instance = await get_manager().open_or_get(
+            instance_id,
+            headless=self.headless if headless is None else headless,
+            cdp_url=self.cdp_url,
+        )
         return await run_steps(
             instance,
             parsed,
@@ -158,17 +143,16 @@ class PupiPuppeteerSDK:
         ``planner`` is ``"rules"`` (offline, the default), ``"openai"`` or
         ``"anthropic"``. ``result.steps`` replays with ``execute_steps_locally``.
         ``on_step(step_result, step)`` is called after each action, for live output.
+        ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
 
         chosen = get_planner(planner)
-        manager = get_manager()
-        if instance_id is None:
-            instance = await manager.open(headless=self.headless, cdp_url=self.cdp_url)
-        else:
-            instance = manager.get(instance_id)
         try:
+            instance = await get_manager().open_or_get(
+                instance_id, headless=self.headless, cdp_url=self.cdp_url
+            )
             return await run_agent(
                 instance,
                 prompt,
@@ -191,51 +175,12 @@ class PupiPuppeteerSDK:
         if self._client is not None:
             self._client.set_access_token(token)
 
-    def _remote(self) -> AsyncApiClient:
+    def _api_client(self) -> AsyncApiClient:
+        # Every remote call (written once, in RemoteSessions) goes through here.
         if self.base_url is None:
             raise PupiError(
                 "this SDK has no server URL: create it as PupiPuppeteerSDK('http://host:8400')"
             )
         if self._client is None:
-            from pupi.client import AsyncApiClient
-
             self._client = AsyncApiClient(self.base_url, access_token=self._access_token)
         return self._client
-
-    async def send_prompt_to_ai(
-        self,
-        prompt: str,
-        *,
-        start_url: str | None = None,
-        planner: str | None = None,
-        max_steps: int | None = None,
-        timeout_s: float | None = None,
-    ) -> SessionStarted:
-        """Start a remote session that carries out ``prompt``; returns its id and status."""
-        return await self._remote().send_prompt_to_ai(
-            prompt, start_url=start_url, planner=planner, max_steps=max_steps, timeout_s=timeout_s
-        )
-
-    async def get_session_result(self, session_id: str) -> SessionResult:
-        """The session's status, answer, steps and error as they are now."""
-        return await self._remote().get_session_result(session_id)
-
-    async def wait_for_session(self, session_id: str, *, timeout_s: float = 120) -> SessionResult:
-        """Poll until the session is completed, failed or cancelled (or ``timeout_s`` passes)."""
-        return await self._remote().wait_for_session(session_id, timeout_s=timeout_s)
-
-    async def close_session(self, session_id: str) -> None:
-        """Close the session, cancelling it if it is queued or running."""
-        await self._remote().close_session(session_id)
-
-    async def get_active_sessions(self, *, include_closed: bool = False) -> ActiveSessions:
-        """The caller's active sessions (``.sessions``)."""
-        return await self._remote().get_active_sessions(include_closed=include_closed)
-
-    async def close_all_sessions(self) -> int:
-        """Close every active session of the caller; returns how many were closed."""
-        return await self._remote().close_all_sessions()
-
-    def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
-        """The session's events (one per step), earlier ones first, as they happen."""
-        return self._remote().iter_session_events(session_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -205,17 +204,6 @@ async def test_budget_keeps_page_order_and_stays_under_max_chars(page: Page) -> 
     assert observation.omitted["elements"] >= 280
     assert observation.omitted["texts"] > 0
     assert observation == await observe(page, max_elements=40, max_chars=4_000)
-
-
-async def test_observe_is_quick_on_a_demo_page(page: Page, demo_url: str) -> None:
-    await _open(page, f"{demo_url}/shop")
-    timings = []
-    for _ in range(5):
-        begun = time.perf_counter()
-        await observe(page)
-        timings.append(time.perf_counter() - begun)
-    # Generous: the target is < 50 ms, but CI machines are shared.
-    assert sorted(timings)[2] < 0.5
 
 
 @pytest.mark.parametrize(

@@ -35,9 +35,10 @@ def remote_chromium(tmp_path: Path) -> Iterator[str]:
     )
     try:
         port_file = profile / "DevToolsActivePort"
-        for _ in range(200):
-            if port_file.exists() and port_file.read_text().strip():
-                break
+        deadline = time.monotonic() + 60  # generous: a start on a loaded machine
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert process.poll() is None, "Chromium exited before it listened"
+            assert time.monotonic() < deadline, "Chromium wrote no DevToolsActivePort"
             time.sleep(0.05)
         port = port_file.read_text().split()[0]
         yield f"http://127.0.0.1:{port}"

@@ -13,6 +13,9 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+# Each script opens its browsers, prints "ready", then waits for a line on stdin:
+# the test looks at the browser processes while they certainly exist, then either
+# sends the line (the script goes on to ``{then}`` and exits) or a signal.
 OPEN_INSTANCES = """
 import asyncio, sys
 from pupi import PupiPuppeteerSDK
@@ -22,27 +25,35 @@ async def main():
     for _ in range(2):
         await sdk.execute_steps_locally([{"action": "go", "url": "data:text/html,<p>x</p>"}])
     print("ready", flush=True)
+    # In a thread, so that a signal finds the event loop idle, as in a real program.
+    await asyncio.to_thread(sys.stdin.readline)
     {then}
 
 asyncio.run(main())
 """
 
 SYNC_OPEN = """
+import sys
 from pupi.sync import PupiPuppeteerSDK, Puppeteer
 sdk = PupiPuppeteerSDK()
 sdk.execute_steps_locally([{"action": "go", "url": "data:text/html,<p>x</p>"}])
 Puppeteer().go("data:text/html,<p>y</p>").run()
 print("ready", flush=True)
+sys.stdin.readline()
 {then}
 """
 
+# (script, what it does once told to go on, or the signal it gets instead)
 CASES = {
     "normal-exit": (OPEN_INSTANCES, "pass", None),
     "uncaught-exception": (OPEN_INSTANCES, "raise RuntimeError('boom')", None),
-    "sigterm": (OPEN_INSTANCES, "await asyncio.sleep(60)", signal.SIGTERM),
+    "sigterm": (OPEN_INSTANCES, "pass", signal.SIGTERM),
     "sync-normal-exit": (SYNC_OPEN, "pass", None),
-    "sync-sigterm": (SYNC_OPEN, "import time; time.sleep(60)", signal.SIGTERM),
+    "sync-sigterm": (SYNC_OPEN, "pass", signal.SIGTERM),
 }
+
+SURVIVAL_GRACE_S = 15
+"""How long killed processes may take to be gone (each one takes milliseconds)."""
 
 
 def _browsers_of(pid: int) -> list[psutil.Process]:
@@ -72,7 +83,11 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
     template, then, send = CASES[case]
     script = textwrap.dedent(template).replace("{then}", then)
     with subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     ) as child:
         try:
             assert child.stdout is not None
@@ -81,15 +96,21 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
             if line != "ready":
                 child.kill()
                 pytest.fail(f"the script did not start: {child.stderr.read()}")
+            # The script waits for us: its browsers are running now.
             descendants = psutil.Process(child.pid).children(recursive=True)
             assert _browsers_of(child.pid), "the script should have started a browser"
-            if send is not None:
+            if send is None:
+                _, stderr = child.communicate("go\n", timeout=60)
+            else:
+                # Wait before communicate(), which closes stdin: that would tell the
+                # script to go on and exit by itself.
                 child.send_signal(send)
-            _, stderr = child.communicate(timeout=30)
+                child.wait(timeout=60)
+                _, stderr = child.communicate(timeout=60)
         finally:
             if child.poll() is None:
                 child.kill()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + SURVIVAL_GRACE_S
     while time.monotonic() < deadline and _still_running(descendants + _browsers_of(child.pid)):
         time.sleep(0.1)
     survivors = _still_running(descendants + _browsers_of(child.pid))
@@ -99,8 +120,7 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
         assert "boom" in stderr
     else:
         assert "Traceback" not in stderr, stderr
-    if send is not None:
-        assert child.returncode == -send
+        assert child.returncode == (0 if send is None else -send)
 
 
 def test_a_closed_event_loop_does_not_leave_its_browser_running() -> None:

@@ -30,9 +30,14 @@ def test_sessions_commands_list_show_and_close(shared_server: ApiServer) -> None
         httpx.post(f"{shared_server.url}/v1/sessions", json={"prompt": p}, headers=headers).json()[
             "session_id"
         ]
-        for p in ("steps=1 answer=cli", "steps=100 delay=0.2", "steps=100 delay=0.2")
+        for p in ("steps=1 answer=cli", "steps=1000 delay=0.2", "steps=1000 delay=0.2")
     ]
-    time.sleep(0.3)
+    deadline = time.monotonic() + 60  # the first one must have its answer for `show`
+    while httpx.get(f"{shared_server.url}/v1/sessions/{ids[0]}", headers=headers).json()[
+        "status"
+    ] in {"queued", "running"}:
+        assert time.monotonic() < deadline, "the first session never ended"
+        time.sleep(0.05)
     listing = runner.invoke(app, ["sessions", "list"], env=env)
     assert listing.exit_code == 0, listing.output
     for session_id in ids:

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/lib/chromium/chromium"
 
 
-async def wait_until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    """Poll ``condition``: pages record events with fire-and-forget requests."""
+async def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Poll ``condition``: pages record events with fire-and-forget requests (generous bound)."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"

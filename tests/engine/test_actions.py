@@ -188,7 +188,7 @@ async def test_selector_alternatives_use_the_first_that_matches(run: RunSteps) -
             {
                 "action": "click",
                 "selector": ["#nope", "role=button[name='Buy']"],
-                "timeout_ms": 2000,
+                "timeout_ms": 30_000,  # only bounds the wait for a button already there
             },
             {"action": "extract", "selector": "#b", "as": "text"},
         ]

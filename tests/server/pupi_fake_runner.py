@@ -2,15 +2,17 @@
 
 The prompt is read as ``key=value`` words: ``steps=3`` (steps to report),
 ``delay=0.2`` (seconds per step), ``answer=42``, ``fail=reason`` (end failed),
-``crash=1`` (raise). Anything else in the prompt is ignored. It writes a line to
-the file named by ``PUPI_FAKE_RUNNER_LOG`` when a run starts and when its
-"browser" is released, so tests can see that cancellation releases it.
+``crash=1`` (raise), ``hold=N`` (after N steps, wait until the file
+:func:`gate_path` names exists). Anything else in the prompt is ignored. It
+writes a line to the file named by ``PUPI_FAKE_RUNNER_LOG`` when a run starts
+and when its "browser" is released, so tests can see that cancellation releases it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 from pupi.server.workers.runner import SessionJob, SessionOutcome, StepReport, StepSink
 
@@ -28,6 +30,19 @@ def _log(line: str) -> None:
             handle.write(line + "\n")
 
 
+def gate_path(runner_log: str | os.PathLike[str], session_id: str) -> Path:
+    """The file whose creation lets a ``hold=N`` session go on (next to the runner log)."""
+    return Path(f"{os.fspath(runner_log)}.{session_id}.go")
+
+
+async def _opened(gate: Path) -> None:
+    """Return once the test has created ``gate``; the session's own timeout bounds the wait."""
+    while True:
+        if gate.exists():
+            return
+        await asyncio.sleep(0.02)
+
+
 def _options(prompt: str) -> dict[str, str]:
     return dict(word.split("=", 1) for word in prompt.split() if "=" in word)
 
@@ -39,6 +54,8 @@ async def run(job: SessionJob, report: StepSink) -> SessionOutcome:
     try:
         steps = []
         for n in range(int(options.get("steps", "2"))):
+            if n == int(options.get("hold", "-1")):
+                await _opened(gate_path(os.environ["PUPI_FAKE_RUNNER_LOG"], job.session_id))
             await asyncio.sleep(float(options.get("delay", "0.01")))
             step = {"action": "wait", "ms": n}
             steps.append(step)

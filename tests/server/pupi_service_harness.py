@@ -65,6 +65,9 @@ class ApiServer:
             "PUPI_PORT": str(self.port),
             "PUPI_HOST": "127.0.0.1",
             "PUPI_FAKE_RUNNER_LOG": str(self.runner_log),
+            # Sessions a test leaves running need no grace at its stop; the
+            # shutdown tests (test_shutdown.py) set their own.
+            "PUPI_SHUTDOWN_GRACE_S": "0",
             **(env or {}),
         }
         if fake_runner:
@@ -191,7 +194,7 @@ async def shared_server(
     else:
         assert POSTGRES_URL is not None
         url, drop = await _create_pg_database(POSTGRES_URL)
-    server = ApiServer(url, workdir, env={"PUPI_CONCURRENCY": "4"})
+    server = ApiServer(url, workdir, env={"PUPI_CONCURRENCY": "4", "PUPI_METRICS": "token"})
     await asyncio.to_thread(server.start)
     yield server
     await asyncio.to_thread(server.stop)

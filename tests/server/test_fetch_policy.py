@@ -56,6 +56,9 @@ def check(url: str, *allow: str) -> str | None:
         pytest.param("view-source:https://example.com", id="view-source"),
         pytest.param("javascript:alert(1)", id="javascript"),
         pytest.param("ftp://example.com/", id="ftp"),
+        # Pages with an opaque origin that run scripts: never a place to start.
+        pytest.param("data:text/html,<script>fetch('/')</script>", id="data"),
+        pytest.param("blob:https://example.com/0b5c", id="blob"),
         pytest.param("//example.com/", id="no-scheme"),
         pytest.param("http://[::1/", id="broken-url"),
     ],
@@ -74,8 +77,6 @@ def test_the_policy_refuses_non_public_or_non_web_urls(url: str) -> None:
         "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/",
         "wss://example.com/socket",
         "about:blank",
-        "data:text/html,<p>hi</p>",
-        "blob:https://example.com/0b5c",
     ],
 )
 def test_the_policy_lets_public_web_urls_through(url: str) -> None:
@@ -98,6 +99,8 @@ def test_a_refusal_names_the_address_kind_and_how_to_allow_it() -> None:
         ("http://127.0.0.1:8000/", "127.0.0.1:8000"),
         ("http://[::1]:9000/", "[::1]:9000"),
         ("http://[::1]:9000/", "::1"),
+        ("http://127.0.0.1/", "127.0.0.1:80"),
+        ("wss://127.0.0.1/socket", "127.0.0.1:443"),
         ("http://api.internal.test/", "*.internal.test"),
     ],
 )

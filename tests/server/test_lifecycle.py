@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -17,25 +18,39 @@ def client_for(url: str, token: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
 
 
-async def poll(client: httpx.AsyncClient, session_id: str, *statuses: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = (await client.get(f"/v1/sessions/{session_id}")).json()
-        if body["status"] in statuses:
-            return body
+# Generous: these bound a wait for a state the server reaches, they time nothing.
+WAIT_S = 60
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
+    """Call ``check`` until it returns something true; return that."""
+    deadline = time.monotonic() + WAIT_S
+    while not (found := await check()):
+        assert time.monotonic() < deadline, f"{what}: not in {WAIT_S} s"
         await asyncio.sleep(0.05)
-    raise AssertionError(f"{session_id} never reached {statuses}: {body}")
+    return found
+
+
+async def poll(client: httpx.AsyncClient, session_id: str, *statuses: str) -> dict[str, Any]:
+    async def reached() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await client.get(f"/v1/sessions/{session_id}")).json()
+        return body if body["status"] in statuses else None
+
+    found: dict[str, Any] = await eventually(reached, f"{session_id} reaching {statuses}")
+    return found
 
 
 async def test_a_full_queue_gets_429_with_retry_after_for_that_token_only(
     server_factory: ServerFactory,
 ) -> None:
-    server = await server_factory(env={"PUPI_CONCURRENCY": "1", "PUPI_MAX_QUEUED_PER_TOKEN": "2"})
+    server = await server_factory(
+        env={"PUPI_CONCURRENCY": "1", "PUPI_MAX_QUEUED_PER_TOKEN": "2", "PUPI_METRICS": "token"}
+    )
     async with (
         client_for(server.url, await server.token("busy")) as busy,
         client_for(server.url, await server.token("calm")) as calm,
     ):
-        first = (await busy.post("/v1/sessions", json={"prompt": "steps=50 delay=0.2"})).json()
+        first = (await busy.post("/v1/sessions", json={"prompt": "steps=1000 delay=0.2"})).json()
         await poll(busy, first["session_id"], "running")
         for _ in range(2):
             assert (await busy.post("/v1/sessions", json={"prompt": "x"})).status_code == 201
@@ -59,13 +74,15 @@ async def test_after_a_crash_running_sessions_fail_as_interrupted_and_queued_one
     async with client_for(server.url, token) as api:
         done = (await api.post("/v1/sessions", json={"prompt": "steps=2 answer=kept"})).json()
         await poll(api, done["session_id"], "completed")
-        running = (await api.post("/v1/sessions", json={"prompt": "steps=100 delay=0.2"})).json()
+        running = (await api.post("/v1/sessions", json={"prompt": "steps=1000 delay=0.2"})).json()
         await poll(api, running["session_id"], "running")
         queued = (await api.post("/v1/sessions", json={"prompt": "steps=1 answer=later"})).json()
-        for _ in range(100):  # wait for a recorded step, so the crash has one to keep
-            if (await api.get(f"/v1/sessions/{running['session_id']}")).json()["step_results"]:
-                break
-            await asyncio.sleep(0.05)
+
+        async def a_recorded_step() -> bool:  # so that the crash has one to keep
+            path = f"/v1/sessions/{running['session_id']}"
+            return bool((await api.get(path)).json()["step_results"])
+
+        await eventually(a_recorded_step, "a step recorded before the crash")
     server.kill()  # kill -9: no shutdown code runs
 
     server.start()
@@ -84,10 +101,11 @@ async def test_after_a_crash_running_sessions_fail_as_interrupted_and_queued_one
 async def test_a_graceful_stop_fails_running_sessions_and_keeps_queued_ones(
     server_factory: ServerFactory,
 ) -> None:
-    server = await server_factory(env={"PUPI_CONCURRENCY": "1"})
+    # No grace: the session is cut off at once (test_shutdown.py lets them finish).
+    server = await server_factory(env={"PUPI_CONCURRENCY": "1", "PUPI_SHUTDOWN_GRACE_S": "0"})
     token = await server.token()
     async with client_for(server.url, token) as api:
-        running = (await api.post("/v1/sessions", json={"prompt": "steps=100 delay=0.2"})).json()
+        running = (await api.post("/v1/sessions", json={"prompt": "steps=1000 delay=0.2"})).json()
         await poll(api, running["session_id"], "running")
         queued = (await api.post("/v1/sessions", json={"prompt": "steps=1"})).json()
     server.stop()
@@ -106,12 +124,11 @@ async def test_finished_sessions_nobody_closes_expire_but_stay_readable(
             "session_id"
         ]
         await poll(api, session_id, "completed")
-        for _ in range(100):
-            if not (await api.get("/v1/sessions")).json()["sessions"]:
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the finished session never expired")
+
+        async def expired() -> bool:
+            return not (await api.get("/v1/sessions")).json()["sessions"]
+
+        await eventually(expired, "the finished session expiring")
         body = (await api.get(f"/v1/sessions/{session_id}")).json()
         assert body["active"] is False
         assert body["status"] == "completed"
@@ -127,12 +144,11 @@ async def test_closed_sessions_are_deleted_after_the_retention(
         ]
         await poll(api, session_id, "completed")
         await api.delete(f"/v1/sessions/{session_id}")
-        for _ in range(100):
-            if (await api.get(f"/v1/sessions/{session_id}")).status_code == 404:
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the closed session was never deleted")
+
+        async def deleted() -> bool:
+            return (await api.get(f"/v1/sessions/{session_id}")).status_code == 404
+
+        await eventually(deleted, "the closed session being deleted")
 
 
 async def test_a_prompt_aimed_at_loopback_fails_and_sends_nothing_there(

@@ -48,7 +48,7 @@ async def test_generated_requests_never_get_a_server_error(
         command,
         capture_output=True,
         text=True,
-        timeout=50,
+        timeout=150,  # generous: it takes about 10 s; pytest's own limit is 180 s
         env=env,
         cwd=tmp_path,
         check=False,

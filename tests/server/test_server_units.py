@@ -6,8 +6,14 @@ import pytest
 
 from pupi.server.db.engine import async_url
 from pupi.server.metrics import Metrics, render
-from pupi.server.settings import ServerSettings
+from pupi.server.settings import MetricsExposure, ServerSettings
 from pupi.server.views import ViewCache
+from pupi.server.workers.estimate import (
+    DEFAULT_SESSION_S,
+    MAX_RETRY_AFTER_S,
+    RECENT_SESSIONS,
+    retry_after_s,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +105,31 @@ def test_metrics_render_histograms_cumulatively() -> None:
     assert 'pupi_step_duration_seconds_bucket{le="+Inf"} 3' in text
     assert 'pupi_sessions{status="completed"} 2' in text
     assert 'pupi_sessions{status="failed"} 0' in text
+
+
+def test_metrics_exposure_is_off_unless_the_environment_opens_it() -> None:
+    assert ServerSettings.from_env({}).metrics is MetricsExposure.OFF
+    assert ServerSettings.from_env({"PUPI_METRICS": "Public"}).metrics is MetricsExposure.PUBLIC
+    assert ServerSettings.from_env({"PUPI_METRICS": "token"}).metrics is MetricsExposure.TOKEN
+    with pytest.raises(ValueError, match="off, token, public"):
+        ServerSettings.from_env({"PUPI_METRICS": "yes"})
+
+
+def test_retry_after_follows_recent_sessions_not_the_cold_first_ones() -> None:
+    # A batch's first sessions wait for a browser launch; the rest take 2 s.
+    cold_then_warm = [30.0, 28.0, 25.0] + [2.0] * 10
+    warm = [2.0] * 10
+    # 8 sessions ahead, 2 at a time: 4 waves of a typical 2 s session.
+    assert retry_after_s(cold_then_warm, ahead=8, concurrency=2) == 8
+    assert retry_after_s(warm, ahead=8, concurrency=2) == 8
+    # A mean (what the estimate used to take) says 32 s: the cold starts dominate.
+    mean = sum(cold_then_warm) / len(cold_then_warm)
+    assert mean * 8 / 2 > 3 * retry_after_s(cold_then_warm, ahead=8, concurrency=2)
+
+
+def test_retry_after_looks_only_at_the_latest_sessions_and_stays_in_bounds() -> None:
+    slow_then_fast = [40.0] * 30 + [1.0] * (RECENT_SESSIONS // 2 + 1)
+    assert retry_after_s(slow_then_fast, ahead=1, concurrency=1) == 1
+    assert retry_after_s([], ahead=2, concurrency=1) == 2 * DEFAULT_SESSION_S
+    assert retry_after_s([0.01], ahead=1, concurrency=8) == 1
+    assert retry_after_s([200.0], ahead=50, concurrency=1) == MAX_RETRY_AFTER_S

@@ -132,3 +132,21 @@ def test_the_json_schema_covers_every_action() -> None:
     for action in ACTIONS:
         assert f'"const": "{action}"' in text
     assert schema["type"] == "array"
+
+
+def test_a_wait_for_elements_needs_a_selector_and_no_state() -> None:
+    with pytest.raises(InvalidSteps) as caught:
+        parse_steps(
+            [
+                {"action": "wait", "text": "x", "negate": True},
+                {"action": "wait", "selector": ".i", "count": 2, "state": "hidden"},
+                {"action": "wait", "selector": ".i", "compare": ">"},
+            ]
+        )
+    assert [(error.index, error.field) for error in caught.value.errors] == [
+        (0, None),
+        (1, None),
+        (2, "compare"),
+    ]
+    (step,) = parse_steps([{"action": "wait", "selector": ".i", "count": 0, "compare": "=="}])
+    assert step.counts_elements  # type: ignore[union-attr]

@@ -24,13 +24,11 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
-
 from pupi.agent.observe import Observation, observe
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
 from pupi.agent.result import PromptResult
-from pupi.engine import OnStep, StepResult, run_steps
+from pupi.engine import OnStep, PageSource, PageView, StepResult, run_steps
+from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError, InvalidSteps
 from pupi.steps import parse_steps
 
@@ -50,34 +48,16 @@ MAX_FAILURES = 3
 MAX_REPEATS = 2
 """How often the same action may run on the same page state; the next try stops the run."""
 
-_SETTLE_JS = """([quietMs, maxMs]) => new Promise((resolve) => {
-  // Resolves once the DOM has been quiet for quietMs, or after maxMs at most,
-  // so the next observation sees the page after a click's effects, not during.
-  let timer = setTimeout(done, quietMs);
-  const limit = setTimeout(done, maxMs);
-  const observer = new MutationObserver(() => {
-    clearTimeout(timer);
-    timer = setTimeout(done, quietMs);
-  });
-  const what = {subtree: true, childList: true, attributes: true, characterData: true};
-  observer.observe(document, what);
-  function done() {
-    observer.disconnect();
-    clearTimeout(timer);
-    clearTimeout(limit);
-    resolve(true);
-  }
-})"""
 
+class AgentInstance(PageSource, Protocol):
+    """What the loop needs of a browser instance (``pupi.browser.instances.Instance``).
 
-class AgentInstance(Protocol):
-    """What the loop needs of a browser instance (``pupi.browser.instances.Instance``)."""
+    The loop reads its page only through a :class:`~pupi.engine.PageView`, and
+    acts on it only through the step engine.
+    """
 
     @property
     def id(self) -> str: ...
-
-    @property
-    def page(self) -> Page: ...
 
     @property
     def dialogs(self) -> list[str]:
@@ -153,11 +133,11 @@ async def run_agent(
                 if actions_taken >= max_steps:
                     raise _Stop("max_steps", f"stopped after {max_steps} actions (max_steps)")
                 actions_taken += 1
-                url_before = run.page.url
+                url_before = run.view.url
                 keep_going = await run.act(action, observation, deadline)
                 # Later actions of the same decision point at elements of the old
                 # observation; after a failure or a navigation, look again first.
-                if not keep_going or run.page.url != url_before:
+                if not keep_going or run.view.url != url_before:
                     break
     except _Stop as stop:
         error = {"type": stop.kind, "message": stop.message}
@@ -189,6 +169,7 @@ class _AgentRun:
         step_timeout_s: float,
     ) -> None:
         self.instance = instance
+        self.view = PageView(instance)
         self.step_timeout_ms = step_timeout_s * 1000
         self.task = task
         self.planner = planner
@@ -202,17 +183,23 @@ class _AgentRun:
         # The instance accepts dialogs; the run shows the planner the new ones.
         self.dialogs_seen = len(instance.dialogs)
 
-    @property
-    def page(self) -> Page:
-        return self.instance.page
-
     # -- turns --------------------------------------------------------------
 
     async def observe(self, deadline: float) -> Observation:
+        # Bounded by a step's time too: a page stuck loading (a go that timed out on
+        # a server that never answers) would otherwise hold the run to its very end.
+        step_s = self.step_timeout_ms / 1000
+        left_s = _left(deadline)
         try:
-            observation = await asyncio.wait_for(observe(self.page), _left(deadline))
+            observation = await asyncio.wait_for(observe(self.view), min(step_s, left_s))
         except TimeoutError:
-            raise _Stop("timeout", "ran out of time (timeout_s) while reading the page") from None
+            if left_s <= step_s:
+                raise _Stop(
+                    "timeout", "ran out of time (timeout_s) while reading the page"
+                ) from None
+            raise _Stop(
+                "page_error", f"the page did not answer within {step_s:g} s while being read"
+            ) from None
         except AgentError as exc:
             raise _Stop("page_error", str(exc)) from exc
         dialogs = self.instance.dialogs
@@ -237,7 +224,7 @@ class _AgentRun:
 
     async def act(self, action: Action, observation: Observation, deadline: float) -> bool:
         """Run one action; False when it failed (the caller re-observes)."""
-        url_before = self.page.url
+        url_before = self.view.url
         try:
             step = action_to_step(action, observation)
         except AgentError as exc:
@@ -280,7 +267,7 @@ class _AgentRun:
         left_ms = _left(deadline) * 1000
         if left_ms <= 0:
             raise _Stop("timeout", "ran out of time (timeout_s)")
-        url_before = self.page.url
+        url_before = self.view.url
         run = await run_steps(
             self.instance,
             parsed,
@@ -292,7 +279,7 @@ class _AgentRun:
         ok = result.status == "ok"
         if ok:
             self.steps.append(step)
-            await self._settle(deadline)
+            await self.view.settle(timeout_s=_left(deadline))
         if action is not None:
             self.history.append(
                 HistoryEntry(
@@ -301,7 +288,7 @@ class _AgentRun:
                     ok=ok,
                     error=result.error,
                     url_before=url_before,
-                    url_after=self.page.url,
+                    url_after=self.view.url,
                 )
             )
         if self.on_step is not None:
@@ -321,29 +308,14 @@ class _AgentRun:
         if not fallback or fallback == selector:
             return selector
         try:
-            if await self.page.locator(selector).count() == 1:
+            if await self.view.count(selector) == 1:
                 return selector
-            if await self.page.locator(fallback).count() == 1:
+            if await self.view.count(fallback) == 1:
                 logger.debug("selector %r is not unique; using %r", selector, fallback)
                 return fallback
-        except PlaywrightError as exc:
+        except PageQueryFailed as exc:
             logger.debug("could not check selector %r: %s", selector, exc)
         return selector
-
-    async def _settle(self, deadline: float) -> None:
-        # A click may start a navigation or a fetch that re-renders the page; wait
-        # for the document to load and the DOM to go quiet before observing again.
-        for _ in range(3):
-            budget_ms = min(5_000.0, _left(deadline) * 1000)
-            if budget_ms <= 0:
-                return
-            try:
-                await self.page.wait_for_load_state("load", timeout=budget_ms)
-                await self.page.evaluate(_SETTLE_JS, [150, min(1_500, int(budget_ms))])
-                return
-            except PlaywrightError as exc:
-                # "Execution context was destroyed": a navigation began; wait again.
-                logger.debug("page still settling: %s", exc)
 
 
 def action_to_step(action: Action, observation: Observation) -> dict[str, Any]:

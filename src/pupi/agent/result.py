@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pupi.engine.results import StepResult
-from pupi.errors import AgentError
+from pupi.errors import PromptFailed
 
 __all__ = ["PromptResult"]
 
@@ -42,15 +42,12 @@ class PromptResult(BaseModel):
         return self.status == "completed"
 
     def raise_for_status(self) -> PromptResult:
-        """Raise :class:`~pupi.AgentError` when the run failed; return ``self`` otherwise.
+        """Raise :class:`~pupi.PromptFailed` when the run failed; return ``self`` otherwise.
 
         The exception's ``result`` attribute holds this result.
         """
         if self.status == "failed":
-            error = self.error or {}
-            exc = AgentError(f"prompt failed ({error.get('type')}): {error.get('message')}")
-            exc.result = self  # type: ignore[attr-defined]
-            raise exc
+            raise PromptFailed(self)
         return self
 
     def __repr__(self) -> str:

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 
 from pupi.browser import reaper
 from pupi.browser.launch import connect_browser, launch_browser
-from pupi.errors import InstanceNotFound
+from pupi.errors import InstanceDead, InstanceNotFound
 
 __all__ = ["Instance", "InstanceInfo", "InstanceManager", "RequestFilter", "get_manager"]
 
@@ -46,8 +46,10 @@ RequestFilter = Callable[[str], str | None]
 
 VIEWPORT = {"width": 1280, "height": 720}
 SPARE_DELAY_S = 0.25
+_CONTEXT_CLOSED = "its browser context was closed"
 
-_BrowserKey = tuple[str, str]
+_BrowserKey = tuple[str, str, str]
+"""("local", headless, proxy) or ("cdp", url, ""): one browser each."""
 
 
 class InstanceInfo(BaseModel):
@@ -95,6 +97,7 @@ class Instance:
         page.on("crash", self._on_crash)
         context.on("page", self._on_page)
         context.on("dialog", self._on_dialog)
+        context.on("close", self._on_context_close)
 
     @property
     def page(self) -> Page:
@@ -126,6 +129,11 @@ class Instance:
     def _on_crash(self, _page: Page) -> None:
         self.dead_reason = "the page crashed (out of memory or a renderer bug)"
 
+    def _on_context_close(self, _context: BrowserContext) -> None:
+        # Also fires when the manager closes the instance or the browser dies;
+        # those set their own, more precise reason (see InstanceManager).
+        self.dead_reason = self.dead_reason or _CONTEXT_CLOSED
+
     def __repr__(self) -> str:
         return f"<Instance {self.id[:8]} {'alive' if self.alive else 'dead'}>"
 
@@ -155,20 +163,58 @@ class InstanceManager:
         headless: bool = True,
         cdp_url: str | None = None,
         request_filter: RequestFilter | None = None,
+        egress_proxy: str | None = None,
     ) -> Instance:
-        """Open a new isolated instance and return it."""
+        """Open a new isolated instance and return it.
+
+        ``egress_proxy`` (``http://host:port``) carries every connection the
+        instance's pages make, loopback included: the server's fetch policy.
+        Local instances get a browser launched with it (shared by the instances
+        with the same proxy); over CDP it is set on the instance's context.
+        """
         cdp_url = cdp_url or os.environ.get("PUPI_CDP_URL") or None
-        key: _BrowserKey = ("cdp", cdp_url) if cdp_url else ("local", str(headless))
+        key: _BrowserKey = (
+            ("cdp", cdp_url, "") if cdp_url else ("local", str(headless), egress_proxy or "")
+        )
         context, page = await self._take_spare(key)
         if context is None or page is None:
             browser = await self._browser(key)
-            context, page = await self._new_context(browser)
+            context_proxy = egress_proxy if key[0] == "cdp" else None
+            context, page = await self._new_context(browser, proxy=context_proxy)
         instance = Instance(uuid.uuid4().hex, context, page, key, request_filter)
         if request_filter is not None:
             await context.route("**/*", _filtering_handler(instance, request_filter))
         self._instances[instance.id] = instance
         if self.keep_spare and key[0] == "local":
             self._schedule_spare(key)
+        return instance
+
+    async def open_or_get(
+        self,
+        instance_id: str | None = None,
+        *,
+        headless: bool = True,
+        cdp_url: str | None = None,
+        request_filter: RequestFilter | None = None,
+        egress_proxy: str | None = None,
+    ) -> Instance:
+        """A new instance when ``instance_id`` is None (see :meth:`open`), else that one.
+
+        Every entry point that runs on an instance comes through here, so each
+        refuses the same way: ``InstanceNotFound`` when no open instance has the
+        id, ``InstanceDead`` when its page crashed, its browser died or its
+        context was closed. The options only apply to a new instance.
+        """
+        if instance_id is None:
+            return await self.open(
+                headless=headless,
+                cdp_url=cdp_url,
+                request_filter=request_filter,
+                egress_proxy=egress_proxy,
+            )
+        instance = self.get(instance_id)
+        if not instance.alive:
+            raise InstanceDead(instance.id, instance.dead_reason or "unknown")
         return instance
 
     def get(self, instance_id: str) -> Instance:
@@ -196,8 +242,8 @@ class InstanceManager:
         instance = self._instances.pop(instance_id, None)
         if instance is None:
             raise InstanceNotFound(instance_id)
-        await _close_context(instance.context)
         instance.dead_reason = instance.dead_reason or "the instance was closed"
+        await _close_context(instance.context)
 
     async def close_all(self) -> int:
         """Close every open instance; return how many were closed."""
@@ -278,8 +324,13 @@ class InstanceManager:
     async def _make_spare(self, key: _BrowserKey) -> tuple[BrowserContext, Page]:
         return await self._new_context(await self._browser(key))
 
-    async def _new_context(self, browser: Browser) -> tuple[BrowserContext, Page]:
-        context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    async def _new_context(
+        self, browser: Browser, *, proxy: str | None = None
+    ) -> tuple[BrowserContext, Page]:
+        context = await browser.new_context(
+            viewport=VIEWPORT,  # type: ignore[arg-type]
+            proxy={"server": proxy} if proxy else None,
+        )
         return context, await context.new_page()
 
     async def _browser(self, key: _BrowserKey) -> Browser:
@@ -300,7 +351,9 @@ class InstanceManager:
                 browser = await connect_browser(self._playwright, key[1])
             else:
                 tag = uuid.uuid4().hex
-                browser = await launch_browser(self._playwright, headless=key[1] == "True", tag=tag)
+                browser = await launch_browser(
+                    self._playwright, headless=key[1] == "True", tag=tag, proxy=key[2] or None
+                )
                 self._tags[key] = tag
             browser.on("disconnected", lambda _: self._on_disconnected(key))
             self._browsers[key] = browser
@@ -314,7 +367,8 @@ class InstanceManager:
         self._pids.pop(key, None)
         self._spares.pop(key, None)
         for instance in self._instances.values():
-            if instance._key == key and instance.alive:
+            # The contexts may report their close before the browser its disconnect.
+            if instance._key == key and instance.dead_reason in {None, _CONTEXT_CLOSED}:
                 instance.dead_reason = "the browser process exited or crashed"
 
     def _pid(self, key: _BrowserKey) -> int | None:

@@ -11,7 +11,7 @@ from pupi.browser import reaper
 from pupi.browser.discovery import find_browser, install_hint
 from pupi.errors import BrowserLaunchError
 
-__all__ = ["CHROMIUM_ARGS", "connect_browser", "launch_browser"]
+__all__ = ["CHROMIUM_ARGS", "PROXIED_ARGS", "connect_browser", "launch_browser"]
 
 logger = logging.getLogger("pupi.browser")
 
@@ -42,18 +42,32 @@ CHROMIUM_ARGS = (
 )
 
 
+# With a proxy, WebRTC may still send UDP (STUN, media) straight from the
+# renderer's network process; this keeps it to TCP through the proxy.
+PROXIED_ARGS = ("--webrtc-ip-handling-policy=disable_non_proxied_udp",)
+
+
 async def launch_browser(
-    playwright: Playwright, *, headless: bool = True, tag: str | None = None
+    playwright: Playwright,
+    *,
+    headless: bool = True,
+    tag: str | None = None,
+    proxy: str | None = None,
 ) -> Browser:
     """Launch a local Chromium found by :func:`~pupi.browser.discovery.find_browser`.
 
     ``tag`` is added as a ``--pupi-browser=TAG`` switch, so that this browser's
-    process can be told apart from the others this process launched.
+    process can be told apart from the others this process launched. ``proxy``
+    (``http://host:port``) carries every connection the browser makes, loopback
+    included (Playwright adds ``<-loopback>`` to the bypass list), and WebRTC
+    is kept off direct UDP: the server's egress proxy relies on both.
     """
     location = find_browser()
     args = [*CHROMIUM_ARGS, reaper.MARKER]
     if tag:
         args.append(f"--pupi-browser={tag}")
+    if proxy:
+        args.extend(PROXIED_ARGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to sandbox as root.
     reaper.install()
@@ -67,6 +81,7 @@ async def launch_browser(
             handle_sigint=False,
             handle_sigterm=False,
             handle_sighup=False,
+            proxy={"server": proxy} if proxy else None,
         )
     except Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

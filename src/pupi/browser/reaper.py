@@ -5,6 +5,10 @@ At interpreter exit (normal or after an uncaught exception) and on SIGTERM or
 SIGHUP, every process tree carrying the marker is killed. The Playwright driver
 would usually take its browsers down with it, but not when Python is killed by a
 signal, and not reliably when the driver itself is stuck.
+
+A host with a graceful shutdown of its own (``pupi serve``) calls
+:func:`defer_signals_to_host` first: its SIGTERM must let running work finish
+before the browsers go, so the reaper then only acts after the host is done.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from typing import Any
 
 import psutil
 
-__all__ = ["MARKER", "browser_pids", "install", "kill_owned_browsers", "kill_trees"]
+__all__ = [
+    "MARKER",
+    "browser_pids",
+    "defer_signals_to_host",
+    "install",
+    "kill_owned_browsers",
+    "kill_trees",
+]
 
 logger = logging.getLogger("pupi.browser")
 
@@ -27,6 +38,7 @@ MARKER = f"--pupi-owner={os.getpid()}"
 """Chromium ignores unknown switches; this one lets us find our own browsers."""
 
 _installed = False
+_deferred = False
 _install_lock = threading.Lock()
 _signals = (signal.SIGTERM, signal.SIGHUP)
 
@@ -83,9 +95,26 @@ def install() -> None:
         if not _installed:
             atexit.register(kill_owned_browsers)
             _installed = True
-        if threading.current_thread() is threading.main_thread():
+        if not _deferred and threading.current_thread() is threading.main_thread():
             for signum in _signals:
                 _chain_signal(signum)
+
+
+def defer_signals_to_host() -> None:
+    """Install now, and let later :func:`install` calls leave the signal handlers alone.
+
+    For a process whose host (uvicorn under ``pupi serve``) handles SIGTERM with a
+    graceful shutdown: every browser launch calls :func:`install`, which would
+    otherwise put the reaper in front of the host's handler and kill the browsers
+    of the sessions the host means to let finish. Call it from the main thread
+    before the host takes the signals over: the handlers installed here are the
+    ones the host restores and re-raises the signal to when it is done, so they
+    still kill whatever browser is left.
+    """
+    global _deferred
+    install()
+    with _install_lock:
+        _deferred = True
 
 
 def _chain_signal(signum: int) -> None:

@@ -2,20 +2,24 @@
 
 These commands talk to the database directly (not to a running server), so
 they work before the server first starts; ``create`` creates the database too.
+They hold no token logic of their own: minting, hashing, listing and revoking
+are :mod:`pupi.server.db.tokens`, the store the server checks tokens against.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pupi.cli import app
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["token_app"]
 

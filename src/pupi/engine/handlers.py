@@ -12,15 +12,17 @@ import asyncio
 import fnmatch
 import re
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Frame, Locator, Page, expect
 
-from pupi.engine.locate import locate
-from pupi.engine.translate import NavigationRefused, StepCheckFailed
+from pupi.engine.locate import locate, poll_until
+from pupi.engine.pages import cdp_session
+from pupi.engine.translate import ElementNotChangeable, NavigationRefused, StepCheckFailed
 from pupi.steps import models as m
 
 __all__ = ["HANDLERS", "StepContext", "url_pattern"]
@@ -36,6 +38,13 @@ class StepContext:
     artifacts_dir: Path
     url_filter: Callable[[str], str | None] | None = None
     """The instance's request filter, checked before a ``go`` is sent."""
+    frame: Frame | None = None
+    """The step's ``frame``; None for the page's main frame."""
+
+    @property
+    def scope(self) -> Page | Frame:
+        """Where the step's selectors and scripts apply: its frame, or the page."""
+        return self.frame or self.page
 
 
 Handler = Callable[[Any, StepContext], Awaitable[Any]]
@@ -54,19 +63,76 @@ async def _go(step: m.GoStep, ctx: StepContext) -> Any:
     reason = ctx.url_filter(step.url) if ctx.url_filter else None
     if reason:
         raise NavigationRefused(reason)
-    response = await ctx.page.goto(step.url, wait_until=step.wait_until, timeout=ctx.timeout_ms)
-    return {"url": ctx.page.url, "status": response.status if response else None}
+    frame = ctx.frame or ctx.page.main_frame
+    response = await frame.goto(step.url, wait_until=step.wait_until, timeout=ctx.timeout_ms)
+    return {"url": frame.url, "status": response.status if response else None}
 
 
 async def _click(step: m.ClickStep, ctx: StepContext) -> None:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    if step.force or step.button in ("back", "forward"):
+        await _click_at_point(locator, step, ctx)
+        return
     position = step.position.model_dump() if step.position else None
     await locator.click(
-        button=step.button,
+        button=step.button,  # type: ignore[arg-type]  # back/forward are handled above
         click_count=step.click_count,
         position=position,  # type: ignore[arg-type]
+        delay=step.delay_ms or 0,
         timeout=ctx.timeout_ms,
     )
+
+
+async def _ready_for_pointer(locator: Locator, ctx: StepContext) -> None:
+    """What the Recorder's replayer waits for before it clicks or hovers: the element
+    visible, enabled and in view. Unlike Playwright it does not check that the
+    element receives the events at that point."""
+    await locator.wait_for(state="visible", timeout=ctx.timeout_ms)
+    await poll_until(
+        lambda: locator.is_enabled(timeout=ctx.timeout_ms),
+        ctx.timeout_ms,
+        "the element stayed disabled",
+    )
+    await locator.scroll_into_view_if_needed(timeout=ctx.timeout_ms)
+
+
+_CDP_BUTTONS = {"back": 8, "forward": 16}
+"""The ``buttons`` bit of each extra mouse button in CDP's Input.dispatchMouseEvent."""
+
+
+async def _click_at_point(locator: Locator, step: m.ClickStep, ctx: StepContext) -> None:
+    # A point inside an element's box can belong to another element (the corner
+    # of an SVG circle's box is the <svg>): the press goes there, as in Chrome.
+    await _ready_for_pointer(locator, ctx)
+    box = await locator.bounding_box(timeout=ctx.timeout_ms)
+    if box is None:
+        raise StepCheckFailed("the element has no box to click: it left the page")
+    if step.position is not None:
+        x, y = box["x"] + step.position.x, box["y"] + step.position.y
+    else:
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    if step.button not in _CDP_BUTTONS:
+        await ctx.page.mouse.click(
+            x,
+            y,
+            button=step.button,  # type: ignore[arg-type]
+            click_count=step.click_count,
+            delay=step.delay_ms or 0,
+        )
+        return
+    # Playwright's mouse has no back/forward buttons; Chromium's input domain does.
+    session = await cdp_session(ctx.page)
+    event = {"x": x, "y": y, "button": step.button}
+    await session.send(
+        "Input.dispatchMouseEvent", {**event, "type": "mouseMoved", "button": "none"}
+    )
+    for count in range(1, step.click_count + 1):
+        pressed = {**event, "clickCount": count, "buttons": _CDP_BUTTONS[step.button]}
+        await session.send("Input.dispatchMouseEvent", {**pressed, "type": "mousePressed"})
+        if step.delay_ms:
+            await asyncio.sleep(step.delay_ms / 1000)
+        released = {**event, "clickCount": count, "buttons": 0}
+        await session.send("Input.dispatchMouseEvent", {**released, "type": "mouseReleased"})
 
 
 _CARET_TO_END = """el => {
@@ -76,7 +142,7 @@ _CARET_TO_END = """el => {
 
 
 async def _type(step: m.TypeStep, ctx: StepContext) -> None:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     if step.clear and not step.delay_ms:
         await locator.fill(step.text, timeout=ctx.timeout_ms)
         return
@@ -88,16 +154,24 @@ async def _type(step: m.TypeStep, ctx: StepContext) -> None:
     await locator.press_sequentially(step.text, delay=step.delay_ms or 0, timeout=ctx.timeout_ms)
 
 
+async def _key_down(step: m.KeyDownStep, ctx: StepContext) -> None:
+    await ctx.page.keyboard.down(step.key)
+
+
+async def _key_up(step: m.KeyUpStep, ctx: StepContext) -> None:
+    await ctx.page.keyboard.up(step.key)
+
+
 async def _press(step: m.PressStep, ctx: StepContext) -> None:
     if step.selector is None:
         await ctx.page.keyboard.press(step.key)
         return
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.press(step.key, timeout=ctx.timeout_ms)
 
 
 async def _select(step: m.SelectStep, ctx: StepContext) -> list[str]:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     if step.values is not None:
         # Each entry may be an option's value or its label, as a person would name it.
         chosen = await locator.select_option(step.values, timeout=ctx.timeout_ms)
@@ -109,37 +183,91 @@ async def _select(step: m.SelectStep, ctx: StepContext) -> list[str]:
 
 
 async def _check(step: m.CheckStep, ctx: StepContext) -> None:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.check(timeout=ctx.timeout_ms)
 
 
 async def _uncheck(step: m.UncheckStep, ctx: StepContext) -> None:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.uncheck(timeout=ctx.timeout_ms)
 
 
 async def _hover(step: m.HoverStep, ctx: StepContext) -> None:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
-    await locator.hover(timeout=ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    if step.force:
+        await _ready_for_pointer(locator, ctx)
+    await locator.hover(force=step.force, timeout=ctx.timeout_ms)
+
+
+# What the Recorder's replayer does for each kind of element (Puppeteer's
+# Locator.fill): a select, text to type, a value already set, or nothing to do.
+_CHANGE_JS = """(el, value) => {
+  const typeable = new Set(
+    ["textarea", "text", "url", "tel", "search", "password", "number", "email"]);
+  if (el instanceof HTMLSelectElement) return {kind: "select"};
+  const editable = el.isContentEditable;
+  if (!editable && !(el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement))
+    return {kind: "other"};
+  if (!editable && !typeable.has(el.type)) {
+    el.focus();
+    el.value = value;
+    el.dispatchEvent(new Event("input", {bubbles: true}));
+    el.dispatchEvent(new Event("change", {bubbles: true}));
+    return {kind: "set"};
+  }
+  const current = editable ? el.innerText : el.value;
+  el.focus();
+  if (value.length <= current.length || !value.startsWith(current)) {
+    if (editable) el.innerText = ""; else el.value = "";
+    return {kind: "type", text: value};
+  }
+  // Keep what is there and put the caret after it, to type only the rest.
+  if (editable) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    range.collapse(false);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  } else {
+    el.value = "";
+    el.value = current;
+  }
+  return {kind: "type", text: value.substring(current.length)};
+}"""
+
+
+async def _change(step: m.ChangeStep, ctx: StepContext) -> None:
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    await locator.wait_for(state="visible", timeout=ctx.timeout_ms)
+    await locator.scroll_into_view_if_needed(timeout=ctx.timeout_ms)
+    plan = await locator.evaluate(_CHANGE_JS, step.value, timeout=ctx.timeout_ms)
+    if plan["kind"] == "select":
+        await locator.select_option(value=step.value, timeout=ctx.timeout_ms)
+    elif plan["kind"] == "type":
+        await locator.press_sequentially(plan["text"], timeout=ctx.timeout_ms)
+    elif plan["kind"] == "other":
+        raise ElementNotChangeable(
+            "the element is neither a form control nor contenteditable; its value cannot change"
+        )
 
 
 async def _scroll(step: m.ScrollStep, ctx: StepContext) -> None:
     if step.to is not None:
-        await ctx.page.evaluate(
+        await ctx.scope.evaluate(
             "top => window.scrollTo(0, top ? 0 : document.documentElement.scrollHeight)",
             step.to == "top",
         )
         return
     offsets = {"x": step.x, "y": step.y}
     if step.selector is None:
-        await ctx.page.evaluate(
+        await ctx.scope.evaluate(
             "o => window.scrollTo(o.x ?? window.scrollX, o.y ?? window.scrollY)", offsets
         )
         return
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
-    if step.x is None and step.y is None:
-        await locator.scroll_into_view_if_needed(timeout=ctx.timeout_ms)
-    else:
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    await locator.scroll_into_view_if_needed(timeout=ctx.timeout_ms)
+    if step.x is not None or step.y is not None:
         await locator.evaluate(
             "(el, o) => el.scrollTo(o.x ?? el.scrollLeft, o.y ?? el.scrollTop)",
             offsets,
@@ -148,20 +276,73 @@ async def _scroll(step: m.ScrollStep, ctx: StepContext) -> None:
 
 
 async def _wait(step: m.WaitStep, ctx: StepContext) -> None:
-    page, timeout = ctx.page, ctx.timeout_ms
+    scope, timeout = ctx.scope, ctx.timeout_ms
     if step.ms is not None:
         await asyncio.sleep(step.ms / 1000)
+    elif step.selector is not None and step.counts_elements:
+        await _wait_for_elements(step, ctx)
     elif step.selector is not None:
-        locator = await locate(page, step.selector, timeout)
+        locator = await locate(scope, step.selector, timeout)
         await locator.first.wait_for(state=step.state, timeout=timeout)
     elif step.text is not None:
-        await page.get_by_text(step.text).first.wait_for(state="visible", timeout=timeout)
+        await scope.get_by_text(step.text).first.wait_for(state="visible", timeout=timeout)
     elif step.url is not None:
-        await page.wait_for_url(url_pattern(step.url), timeout=timeout, wait_until="commit")
+        await scope.wait_for_url(url_pattern(step.url), timeout=timeout, wait_until="commit")
     elif step.load_state is not None:
-        await page.wait_for_load_state(step.load_state, timeout=timeout)
+        await scope.wait_for_load_state(step.load_state, timeout=timeout)
     elif step.expression is not None:
-        await page.wait_for_function(step.expression, timeout=timeout)
+        await scope.wait_for_function(step.expression, timeout=timeout)
+
+
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    ">=": lambda found, wanted: found >= wanted,
+    "==": lambda found, wanted: found == wanted,
+    "<=": lambda found, wanted: found <= wanted,
+}
+
+# Puppeteer replay's isDeepMatch: every key given must match, recursively.
+_ELEMENTS_MATCH_JS = """(elements, [attributes, properties]) => {
+  const deepMatch = (a, b) => {
+    if (a === b) return true;
+    if ((a && !b) || (!a && b)) return false;
+    if (!(a instanceof Object) || !(b instanceof Object)) return false;
+    for (const key in a) if (!deepMatch(a[key], b[key])) return false;
+    return true;
+  };
+  return elements.every(el =>
+    Object.entries(attributes || {}).every(([name, value]) => el.getAttribute(name) === value)
+    && (properties === null || deepMatch(properties, el)));
+}"""
+
+
+async def _wait_for_elements(step: m.WaitStep, ctx: StepContext) -> None:
+    # As the Recorder's replayer: the first alternative matching anything is
+    # counted (no visibility check), and `negate` waits for the opposite.
+    assert step.selector is not None
+    alternatives = [step.selector] if isinstance(step.selector, str) else step.selector
+    locators = [ctx.scope.locator(alternative) for alternative in alternatives]
+    wanted = 1 if step.count is None else step.count
+    compare = _COMPARE[step.compare or ">="]
+    checks_values = step.attributes is not None or step.properties is not None
+
+    async def holds() -> bool:
+        found, matched = 0, None
+        for locator in locators:
+            found = await locator.count()
+            if found:
+                matched = locator
+                break
+        result = compare(found, wanted)
+        if result and matched is not None and checks_values:
+            result = await matched.evaluate_all(
+                _ELEMENTS_MATCH_JS, [step.attributes, step.properties]
+            )
+        return bool(result) != step.negate
+
+    expected = f"{step.compare or '>='} {wanted} elements matching {step.selector!r}"
+    if checks_values:
+        expected += " with the given attributes and properties"
+    await poll_until(holds, ctx.timeout_ms, ("still " if step.negate else "not ") + expected)
 
 
 _READ_JS = """(el, [attribute, property]) => {
@@ -185,7 +366,7 @@ async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
     # Reads go through Playwright's own commands where one exists: they run in
     # its utility world, while any evaluate in the page's main world makes
     # Playwright inject its script there first, about 20 ms after each navigation.
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     arg = [step.attribute, step.property]
     if step.all:
         await locator.first.wait_for(state="attached", timeout=ctx.timeout_ms)
@@ -198,7 +379,7 @@ async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
     text = await first.inner_text(timeout=ctx.timeout_ms)
     # A form control's innerText is empty (inputs) or every option (selects):
     # then read its value, or its chosen option's label, instead.
-    if (not text or "\n" in text) and await first.and_(ctx.page.locator(_FORM_CONTROLS)).count():
+    if (not text or "\n" in text) and await first.and_(ctx.scope.locator(_FORM_CONTROLS)).count():
         return await first.evaluate(_READ_JS, arg, timeout=ctx.timeout_ms)
     return text.strip()
 
@@ -210,7 +391,7 @@ async def _screenshot(step: m.ScreenshotStep, ctx: StepContext) -> str:
         path = ctx.artifacts_dir / f"step-{ctx.index}-{time.time_ns()}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     if step.selector is not None:
-        locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+        locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
         await locator.screenshot(path=path, timeout=ctx.timeout_ms)
     else:
         await ctx.page.screenshot(path=path, full_page=step.full_page, timeout=ctx.timeout_ms)
@@ -218,7 +399,7 @@ async def _screenshot(step: m.ScreenshotStep, ctx: StepContext) -> str:
 
 
 async def _evaluate(step: m.EvaluateStep, ctx: StepContext) -> Any:
-    return await ctx.page.evaluate(step.script, step.arg)
+    return await ctx.scope.evaluate(step.script, step.arg)
 
 
 async def _assert(step: m.AssertStep, ctx: StepContext) -> None:
@@ -228,7 +409,7 @@ async def _assert(step: m.AssertStep, ctx: StepContext) -> None:
     elif step.title is not None:
         await expect(ctx.page).to_have_title(re.compile(re.escape(step.title)), timeout=timeout)
     elif step.selector is not None:
-        locator = await locate(ctx.page, step.selector, timeout)
+        locator = await locate(ctx.scope, step.selector, timeout)
         if step.count is not None:
             await expect(locator).to_have_count(step.count, timeout=timeout)
         if step.text is not None:
@@ -258,12 +439,63 @@ async def _reload(step: m.ReloadStep, ctx: StepContext) -> None:
     await ctx.page.reload(timeout=ctx.timeout_ms)
 
 
+_DEVICES: weakref.WeakKeyDictionary[Page, tuple[bool, bool]] = weakref.WeakKeyDictionary()
+"""Per page, the (mobile, touch) emulation a ``set_viewport`` left on."""
+
+
 async def _set_viewport(step: m.SetViewportStep, ctx: StepContext) -> None:
-    await ctx.page.set_viewport_size({"width": step.width, "height": step.height})
+    page = ctx.page
+    await page.set_viewport_size({"width": step.width, "height": step.height})
+    device = (step.is_mobile, step.has_touch)
+    before = _DEVICES.get(page, (False, False))
+    if (
+        step.device_scale_factor is None
+        and not step.is_landscape
+        and device == before == (False, False)
+    ):
+        return
+    # Playwright sets these once per context; Puppeteer (and so the Recorder's
+    # replayer) sets them per page through the emulation domain, as here.
+    session = await cdp_session(page)
+    landscape = {"type": "landscapePrimary", "angle": 90}
+    portrait = {"type": "portraitPrimary", "angle": 0}
+    await session.send(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": step.width,
+            "height": step.height,
+            "deviceScaleFactor": step.device_scale_factor or 0,
+            "mobile": step.is_mobile,
+            "screenOrientation": landscape if step.is_landscape else portrait,
+        },
+    )
+    await session.send("Emulation.setTouchEmulationEnabled", {"enabled": step.has_touch})
+    _DEVICES[page] = device
+    if device != before:
+        # A page reads "mobile" and "touch" as it loads, so Puppeteer reloads it.
+        await page.reload(timeout=ctx.timeout_ms)
+
+
+async def _emulate_network(step: m.EmulateNetworkStep, ctx: StepContext) -> None:
+    await ctx.page.context.set_offline(step.offline)
+    session = await cdp_session(ctx.page)
+    await session.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": step.offline,
+            "latency": step.latency_ms,
+            "downloadThroughput": -1 if step.download is None else step.download,
+            "uploadThroughput": -1 if step.upload is None else step.upload,
+        },
+    )
+
+
+async def _close_page(step: m.ClosePageStep, ctx: StepContext) -> None:
+    await ctx.page.close()
 
 
 async def _upload(step: m.UploadStep, ctx: StepContext) -> list[str]:
-    locator = await locate(ctx.page, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.set_input_files(step.files, timeout=ctx.timeout_ms)
     return [Path(file).name for file in step.files]
 
@@ -288,5 +520,10 @@ HANDLERS: dict[str, Handler] = {
     "reload": _reload,
     "set_viewport": _set_viewport,
     "upload": _upload,
+    "change": _change,
+    "key_down": _key_down,
+    "key_up": _key_up,
+    "emulate_network": _emulate_network,
+    "close_page": _close_page,
 }
 """Every action's handler; a test checks that each step model has one."""

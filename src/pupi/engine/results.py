@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pupi.errors import StepFailed
 
-__all__ = ["RunResult", "StepResult"]
+__all__ = ["RunError", "RunResult", "StepResult"]
 
 
 class StepResult(BaseModel):
@@ -28,12 +28,44 @@ class StepResult(BaseModel):
         return f"<StepResult {self.index} {self.action} {self.status} {self.duration_ms:.0f}ms>"
 
 
+class RunError(BaseModel):
+    """Why a run failed: the failing step's index, the kind of failure and its message.
+
+    ``type`` is the engine's name for the failure (``timeout``, ``assertion``,
+    ``not_found``, ``instance_dead``, ...); ``screenshot`` the path of the page's
+    screenshot taken when it happened, if one could be. Reading it like the dict
+    it used to be (``error["message"]``, ``error.get("screenshot")``) still works.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    step_index: int
+    type: str
+    message: str
+    screenshot: str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in RunError.model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field ``key``, or ``default`` when there is no such field."""
+        return getattr(self, key) if key in RunError.model_fields else default
+
+    def __str__(self) -> str:
+        return f"step {self.step_index} failed ({self.type}): {self.message}"
+
+    def __repr__(self) -> str:
+        return f"<RunError step={self.step_index} {self.type}>"
+
+
 class RunResult(BaseModel):
     """The outcome of a list of steps run on one instance.
 
     ``status`` is ``"failed"`` when a step that is not ``optional`` failed; then
-    ``error`` is ``{"step_index", "type", "message", "screenshot"}`` and the
-    instance is left open on the page where it happened.
+    ``error`` is a :class:`RunError` (``step_index``, ``type``, ``message``,
+    ``screenshot``) and the instance is left open on the page where it happened.
 
     >>> run = await sdk.execute_steps_locally(steps)
     >>> run.raise_for_status().outputs["price"]
@@ -44,7 +76,7 @@ class RunResult(BaseModel):
     status: Literal["completed", "failed"]
     steps: list[StepResult] = Field(default_factory=list)
     outputs: dict[str, Any] = Field(default_factory=dict)
-    error: dict[str, Any] | None = None
+    error: RunError | None = None
     duration_ms: float = 0.0
 
     @property

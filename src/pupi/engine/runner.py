@@ -14,6 +14,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.engine.handlers import HANDLERS, StepContext
+from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
 from pupi.engine.translate import describe_error
 from pupi.steps import BaseStep, Step
@@ -77,8 +78,19 @@ async def run_steps(
         begun = time.perf_counter()
         try:
             concrete = _render(step, context)
-            ctx = StepContext(page, step.timeout_ms or default_timeout, index, folder, url_filter)
-            output = await HANDLERS[step.action](concrete, ctx)
+            step_timeout = step.timeout_ms or default_timeout
+            page = await resolve_page(page, concrete.target, step_timeout)
+            frame_path = getattr(concrete, "frame", None)
+            frame = await resolve_frame(page, frame_path, step_timeout)
+            ctx = StepContext(
+                page, step_timeout, index, folder, url_filter, frame if frame_path else None
+            )
+            handler = HANDLERS[step.action]
+            if concrete.expect_navigation:
+                async with expecting_navigation(frame, step_timeout):
+                    output = await handler(concrete, ctx)
+            else:
+                output = await handler(concrete, ctx)
         except Exception as exc:
             kind, message = describe_error(exc)
             selector = getattr(step, "selector", None)

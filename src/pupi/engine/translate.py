@@ -1,4 +1,6 @@
-"""Playwright's exceptions, translated into a step error type and a readable message.
+"""Playwright's exceptions, translated: into a step error type and a readable
+message for a step's result, or into a :class:`PageQueryFailed` for a read of
+the page (:class:`~pupi.engine.page_view.PageView`).
 
 This is the only place that reads Playwright's error texts.
 """
@@ -10,7 +12,18 @@ import re
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-__all__ = ["NavigationRefused", "SelectorNotFound", "StepCheckFailed", "describe_error"]
+__all__ = [
+    "ConditionTimedOut",
+    "ElementNotChangeable",
+    "NavigationRefused",
+    "PageClosed",
+    "PageNavigated",
+    "PageQueryFailed",
+    "SelectorNotFound",
+    "StepCheckFailed",
+    "describe_error",
+    "translate_page_error",
+]
 
 
 class StepCheckFailed(Exception):
@@ -23,6 +36,32 @@ class SelectorNotFound(Exception):
 
 class NavigationRefused(Exception):
     """The instance's request filter refused a ``go`` before it was sent."""
+
+
+class ConditionTimedOut(Exception):
+    """Something the engine polls for (a ``target`` page, a ``frame``, a number of
+    elements, an element becoming enabled) did not happen before the step's timeout."""
+
+
+class ElementNotChangeable(Exception):
+    """A ``change`` step found an element that is no form control nor contenteditable."""
+
+
+class PageQueryFailed(Exception):
+    """A read of the page (a script, a selector count) failed; the message says why.
+
+    Raised by :class:`~pupi.engine.page_view.PageView`; the subclasses name the
+    two causes a caller may act on, anything else (a bad selector, a script that
+    threw) is this class itself.
+    """
+
+
+class PageNavigated(PageQueryFailed):
+    """A navigation replaced the document while the script ran; reading again may work."""
+
+
+class PageClosed(PageQueryFailed):
+    """The page, its context or its browser is closed (or crashed); nothing more can be read."""
 
 
 _NET_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
@@ -38,7 +77,7 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     message = _first_lines(str(exc))
     if isinstance(exc, StepCheckFailed | AssertionError):
         return "assertion", message
-    if isinstance(exc, PlaywrightTimeoutError | SelectorNotFound):
+    if isinstance(exc, PlaywrightTimeoutError | SelectorNotFound | ConditionTimedOut):
         return "timeout", message
     if isinstance(exc, NavigationRefused):
         return "blocked", message
@@ -62,7 +101,7 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
             or ("Unknown engine" in text)
         ):
             return "invalid_selector", message
-        if "has been closed" in text or "Target closed" in text:
+        if _closed(text):
             return "target_closed", message
         if text.startswith(("Error: Evaluation failed", "Evaluation failed")) or (
             "evaluate" in text.split("\n", 1)[0]
@@ -70,6 +109,24 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
             return "evaluation", message
         return "error", message
     return "error", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def translate_page_error(exc: PlaywrightError) -> PageQueryFailed:
+    """The :class:`PageQueryFailed` for a Playwright error raised by a read of the page.
+
+    The caller chains it: ``raise translate_page_error(exc) from exc``.
+    """
+    text = str(exc)
+    message = _first_lines(text)
+    if "Execution context was destroyed" in text or "navigation" in text:
+        return PageNavigated(message)
+    if _closed(text):
+        return PageClosed(message)
+    return PageQueryFailed(message)
+
+
+def _closed(text: str) -> bool:
+    return "has been closed" in text or "Target closed" in text
 
 
 def _first_lines(text: str) -> str:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from pupi.server.db.engine import create_engine, migrate
 from pupi.server.db.sessions import SessionStore
+from pupi.server.egress import EgressProxy
 from pupi.server.errors import install_error_handlers
 from pupi.server.events import EventHub
 from pupi.server.fetch_policy import make_request_filter
@@ -22,6 +23,7 @@ from pupi.server.limits import BodyLimitMiddleware
 from pupi.server.metrics import Metrics
 from pupi.server.routes import events, health, metrics, sessions
 from pupi.server.settings import ServerSettings
+from pupi.server.shutdown import close_browsers
 from pupi.server.state import ServerState
 from pupi.server.workers.pool import WorkerPool
 from pupi.server.workers.runner import run_agent_session
@@ -51,6 +53,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         store = SessionStore(engine)
         hub = EventHub()
         counters = Metrics()
+        # Started before the workers, stopped after them: no session browses without it.
+        proxy = EgressProxy(allow_hosts=settings.allow_hosts)
+        await proxy.start()
         pool = WorkerPool(
             store=store,
             hub=hub,
@@ -60,6 +65,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             concurrency=settings.concurrency,
             max_queued_per_token=settings.max_queued_per_token,
             screenshots=settings.screenshots,
+            egress_proxy=proxy.url,
         )
         app.state.pupi = ServerState(settings, engine, store, hub, pool, counters)
         await pool.start()
@@ -76,7 +82,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         finally:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)
-            await pool.stop()
+            # Sessions first (their browsers still up), then the browsers: see shutdown.py.
+            await pool.stop(grace_s=settings.shutdown_grace_s)
+            await close_browsers()
+            await proxy.aclose()
             await engine.dispose()
 
     app = FastAPI(

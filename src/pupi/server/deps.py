@@ -12,9 +12,12 @@ from pupi.errors import AuthenticationError
 from pupi.server.db.tokens import TOKEN_PREFIX, find_token_id, hash_token
 from pupi.server.state import ServerState
 
-__all__ = ["CallerToken", "State", "caller_token", "server_state"]
+__all__ = ["BearerCredentials", "CallerToken", "State", "caller_token", "server_state"]
 
 _bearer = HTTPBearer(auto_error=False, description="A token made with `pupi token create`.")
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The request's bearer credentials, unchecked; :func:`caller_token` checks them."""
 
 
 def server_state(request: Request) -> ServerState:

@@ -1,7 +1,9 @@
-"""Turning exceptions into the API's JSON errors: ``{"error": {"code", "message"}}``.
+"""Turning exceptions into the API's JSON errors: ``{"error": {"code", "message", "details"}}``.
 
-The status follows the exception's class, so routes just raise Pupi's own
-errors and the client maps the status back to the same class.
+Status and code come from the exception's class (the table in :mod:`pupi.errors`),
+so routes just raise Pupi's own errors and the client rebuilds the same class from
+the answer. Framework errors (an unknown route, a bad body) get the code of the
+class with their status, so a wrong URL is ``not_found``, never ``session_not_found``.
 """
 
 from __future__ import annotations
@@ -15,48 +17,22 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from pupi.errors import (
-    ApiError,
     AuthenticationError,
-    InvalidSteps,
-    PermissionDenied,
+    InvalidRequest,
     PupiError,
     RateLimited,
-    SessionNotFound,
+    code_for_status,
+    error_answer,
 )
 
 __all__ = ["error_response", "install_error_handlers", "status_for"]
 
 logger = logging.getLogger("pupi.server")
 
-_STATUS: list[tuple[type[PupiError], int]] = [
-    (AuthenticationError, 401),
-    (PermissionDenied, 403),
-    (SessionNotFound, 404),
-    (RateLimited, 429),
-    (InvalidSteps, 422),
-]
-_HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "rate_limited",
-}
-
 
 def status_for(exc: PupiError) -> int:
     """The HTTP status for one of Pupi's errors."""
-    for cls, status in _STATUS:
-        if isinstance(exc, cls):
-            return status
-    if isinstance(exc, ApiError) and 400 <= exc.status_code < 600:
-        return exc.status_code
-    return 400
+    return error_answer(exc)[0]
 
 
 def error_response(
@@ -73,8 +49,8 @@ async def _pupi_error(_request: Request, exc: Exception) -> JSONResponse:
         headers["Retry-After"] = str(max(1, round(exc.retry_after)))
     if isinstance(exc, AuthenticationError):
         headers["WWW-Authenticate"] = "Bearer"
-    message = getattr(exc, "message", None) or str(exc)
-    return error_response(status_for(exc), exc.code, message, headers)
+    status, body = error_answer(exc)
+    return JSONResponse(body, status, headers=headers)
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -88,12 +64,12 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     if any(error.get("type") == "json_invalid" for error in errors):
         return error_response(400, "invalid_json", "the request body is not valid JSON")
     message = "; ".join(_describe(error) for error in errors[:10]) or "invalid request"
-    return error_response(422, "validation_error", message)
+    return error_response(InvalidRequest.status, InvalidRequest.code, message)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    code = code_for_status(exc.status_code)
     return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 

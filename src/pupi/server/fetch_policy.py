@@ -1,19 +1,22 @@
-"""Which URLs the agent may fetch when it runs on the server.
+"""Which URLs and addresses the agent may reach when it runs on the server.
 
 A server that browses wherever a prompt says is a ready-made request forger: a
 prompt could read the cloud metadata endpoint, the admin page on localhost or
-a file on disk. So in server mode every navigation, and every request a page
-makes, goes through :func:`make_request_filter`'s callable, which refuses
+a file on disk. The policy refuses
 
-- schemes other than http(s) and ws(s) (``file:``, ``chrome:``, ``view-source:``...),
-  except ``about:blank``, ``data:`` and ``blob:``, which reach no host;
+- schemes other than http(s) and ws(s) (``file:``, ``chrome:``, ``view-source:``,
+  ``data:``, ``blob:``...), except ``about:blank``;
 - hosts that are, or resolve to, loopback, private, link-local, unspecified,
   multicast or otherwise non-global addresses, IPv4 and IPv6 (IPv4-mapped included),
 
 unless the host is in the allow list (exact name or address, ``host:port``, or
-``*.suffix``). Names are resolved here, with a short cache, because a public
-name can point at a private address. This module is pure apart from that DNS
-look-up, which callers can replace.
+``*.suffix``). It is enforced twice. :func:`make_request_filter` judges URLs: a
+session's first URL, every ``go`` and every request a page makes, so a refusal
+is reported early and clearly. The address actually connected to is judged by
+:mod:`pupi.server.egress`, the proxy every server-side browser's traffic goes
+through, which resolves a name once and connects to the address it checked:
+that is what closes redirects, WebSockets, workers and DNS rebinding. This
+module is pure apart from the DNS look-up, which callers can replace.
 """
 
 from __future__ import annotations
@@ -28,8 +31,13 @@ __all__ = [
     "RequestFilter",
     "Resolver",
     "address_problem",
+    "addresses_refusal",
     "check_url",
+    "host_allowed",
+    "is_localhost_name",
+    "literal_address",
     "make_request_filter",
+    "refusal",
     "system_resolver",
 ]
 
@@ -37,8 +45,9 @@ RequestFilter = Callable[[str], str | None]
 Resolver = Callable[[str], list[str]]
 """Given a host name, the IP addresses it resolves to; raises OSError when it cannot."""
 
-_WEB_SCHEMES = {"http", "https", "ws", "wss"}
-_HOSTLESS_OK = {"data", "blob"}
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+_WEB_SCHEMES = set(_DEFAULT_PORTS)
+_HOSTLESS = {"data", "blob"}
 # WHATWG URL parsing drops these anywhere in the input, so "127.0.\t0.1" is 127.0.0.1.
 _STRIPPED = str.maketrans("", "", "\t\n\r")
 
@@ -109,6 +118,42 @@ def _host_allowed(host: str, port: int | None, allow_hosts: Iterable[str]) -> bo
     return False
 
 
+def literal_address(host: str) -> str | None:
+    """The IP address ``host`` spells (``"[::1]"``, ``"127.0.0.1"``), or None for a name."""
+    try:
+        return str(ipaddress.ip_address(_normalise_host(host).split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def is_localhost_name(host: str) -> bool:
+    """``localhost`` and ``*.localhost``, which resolvers answer with loopback whatever DNS says."""
+    host = _normalise_host(host)
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def host_allowed(host: str, port: int | None, allow_hosts: Iterable[str]) -> bool:
+    """Whether the allow list names ``host`` (and ``port``, where the entry has one)."""
+    return _host_allowed(_normalise_host(host), port, allow_hosts)
+
+
+def addresses_refusal(url: str, host: str, addresses: Iterable[str]) -> str | None:
+    """Why the addresses ``host`` resolved to may not be reached, or None when all are public.
+
+    Every address must be public, not just one: a resolver may hand Chromium (or
+    a retry) any of them.
+    """
+    found = list(addresses)
+    if not found:
+        return f"refused {url!r}: {host!r} has no address"
+    for address in found:
+        problem = address_problem(address)
+        if problem is not None:
+            via = "" if address == host else f" ({address})"
+            return refusal(url, host + via, problem)
+    return None
+
+
 def check_url(url: str, *, allow_hosts: Iterable[str] = (), resolve: Resolver) -> str | None:
     """Why the agent may not fetch ``url``, or None when it may."""
     cleaned = url.strip().translate(_STRIPPED)
@@ -116,12 +161,14 @@ def check_url(url: str, *, allow_hosts: Iterable[str] = (), resolve: Resolver) -
         return None
     try:
         parts = urlsplit(cleaned.replace("\\", "/"))
-        port = parts.port
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
     except ValueError:
         return f"refused {url!r}: not a valid URL"
     scheme = parts.scheme.lower()
-    if scheme in _HOSTLESS_OK:
-        return None
+    if scheme in _HOSTLESS:
+        # A data: or blob: page reaches no host itself, but it runs scripts that do,
+        # with an opaque origin no allow list can name: never a place to start.
+        return f"refused {url!r}: the server's fetch policy does not open {scheme}: pages"
     if scheme not in _WEB_SCHEMES:
         shown = f"{scheme}:" if scheme else "a URL without a scheme"
         return f"refused {url!r}: the server's fetch policy allows only http(s) URLs, not {shown}"
@@ -130,27 +177,22 @@ def check_url(url: str, *, allow_hosts: Iterable[str] = (), resolve: Resolver) -
         return f"refused {url!r}: no host"
     if _host_allowed(host, port, allow_hosts):
         return None
-    if host == "localhost" or host.endswith(".localhost"):
-        return _refusal(url, host, "a loopback address")
-    try:
-        addresses = [str(ipaddress.ip_address(host.split("%", 1)[0]))]
-    except ValueError:
+    if is_localhost_name(host):
+        return refusal(url, host, "a loopback address")
+    literal = literal_address(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
         try:
             addresses = resolve(host)
         except (OSError, UnicodeError):
             # Fail closed: a name we cannot resolve might resolve differently for Chromium.
             return f"refused {url!r}: cannot resolve {host!r}"
-    if not addresses:
-        return f"refused {url!r}: {host!r} has no address"
-    for address in addresses:
-        problem = address_problem(address)
-        if problem is not None:
-            via = "" if address == host else f" ({address})"
-            return _refusal(url, host + via, problem)
-    return None
+    return addresses_refusal(url, host, addresses)
 
 
-def _refusal(url: str, host: str, problem: str) -> str:
+def refusal(url: str, host: str, problem: str) -> str:
+    """The message for a URL refused because ``host`` is ``problem`` ("a loopback address")."""
     return (
         f"refused {url!r}: {host} is {problem}, which the server's fetch policy forbids "
         "(allow it with --allow-host or PUPI_ALLOW_HOSTS)"

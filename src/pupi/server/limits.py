@@ -1,21 +1,117 @@
-"""A cap on request bodies, enforced before anything parses them (413)."""
+"""A cap on request bodies (413), and error answers a client still sending can read.
+
+Closing a connection with unread request bytes in the server's socket makes the
+kernel send a reset, and a reset makes the client's kernel drop what it has
+received but not yet handed over: our answer. A client that writes its whole
+body before it reads (httpx, most others) then sees a broken connection instead
+of the 413. So an error answered before the body is in (:func:`refuse`) is sent
+at once but the connection is closed only after the rest of the body has been
+read and thrown away, within :data:`DRAIN_MAX_BYTES` and :data:`DRAIN_MAX_S`,
+as nginx's lingering close does. Past those the connection is just closed.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimitMiddleware"]
+from pupi.errors import PayloadTooLarge, PupiError, error_answer
 
-DRAIN_LIMIT = 1024 * 1024
+__all__ = [
+    "DRAIN_MAX_BYTES",
+    "DRAIN_MAX_S",
+    "BodyLimitMiddleware",
+    "error_body",
+    "has_body",
+    "refuse",
+]
+
+DRAIN_MAX_BYTES = 16 * 1024 * 1024
+"""The most of a refused body read before closing: twice the 8 MB a client may try."""
+DRAIN_MAX_S = 10.0
+"""The longest a refused body is read before closing, however fast it comes."""
+
+
+def error_body(error: PupiError) -> tuple[int, bytes]:
+    """The status and JSON body (as bytes) the API answers ``error`` with."""
+    status, body = error_answer(error)
+    return status, json.dumps(body).encode()
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+def _announced_length(scope: Scope) -> int | None:
+    value = _header(scope, b"content-length")
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None  # the HTTP parser rejects these before the app sees them
+
+
+def has_body(scope: Scope) -> bool:
+    """Whether the request says a body follows its headers."""
+    return bool(_announced_length(scope)) or _header(scope, b"transfer-encoding") is not None
+
+
+def _waits_for_continue(scope: Scope) -> bool:
+    # Such a client sends its body only after a "100 Continue", which the server
+    # never sends once it has answered: there is nothing to drain.
+    value = _header(scope, b"expect")
+    return value is not None and value.lower() == b"100-continue"
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    try:
+        async with asyncio.timeout(DRAIN_MAX_S):
+            while budget > 0:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                budget -= len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    return
+    except TimeoutError:
+        pass  # a slow sender gets the close it would have got without the drain
+
+
+async def refuse(receive: Receive, send: Send, error: PupiError, *, drain_budget: int = 0) -> None:
+    """Answer a JSON error and close, reading up to ``drain_budget`` more body bytes first.
+
+    The answer goes out before the drain, so a client that reads while it writes
+    can stop early; pass 0 when the body is already read or there is none.
+    """
+    status, payload = error_body(error)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    # more_body=True: the server closes the connection when the response ends,
+    # so it must not end before the drain has.
+    await send({"type": "http.response.body", "body": payload, "more_body": True})
+    if drain_budget > 0:
+        await _drain(receive, drain_budget)
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class BodyLimitMiddleware:
     """Answers 413 to a body over ``max_bytes``, whether announced or streamed.
 
     Bodies are small here (a prompt), so the body is read whole, then replayed
-    to the app; a chunked upload is cut off as soon as it passes the limit.
+    to the app; a chunked upload is answered as soon as it passes the limit.
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
@@ -26,29 +122,26 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    announced = int(value)
-                except ValueError:
-                    announced = 0
-                if announced > self.max_bytes:
-                    await self._refuse(send)
-                    return
+        announced = _announced_length(scope)
+        if announced is not None and announced > self.max_bytes:
+            fits = announced <= DRAIN_MAX_BYTES and not _waits_for_continue(scope)
+            await self._refuse(receive, send, drain_budget=announced if fits else 0)
+            return
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                break
+                return  # the client went away mid-body: nobody to answer
             chunk = message.get("body", b"")
             size += len(chunk)
+            more_body = bool(message.get("more_body", False))
             if size > self.max_bytes:
-                await self._discard_rest(receive, size, message)
-                await self._refuse(send)
+                budget = DRAIN_MAX_BYTES - size if more_body else 0
+                await self._refuse(receive, send, drain_budget=budget)
                 return
             chunks.append(chunk)
-            if not message.get("more_body", False):
+            if not more_body:
                 break
         body = b"".join(chunks)
         replayed = False
@@ -62,33 +155,6 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _discard_rest(self, receive: Receive, size: int, message: Message) -> None:
-        # Reading a little more lets a client that is still sending see the 413
-        # instead of a reset connection; past DRAIN_LIMIT it is cut off anyway.
-        while message.get("more_body", False) and size < DRAIN_LIMIT:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            size += len(message.get("body", b""))
-
-    async def _refuse(self, send: Send) -> None:
-        payload = json.dumps(
-            {
-                "error": {
-                    "code": "payload_too_large",
-                    "message": f"request body larger than {self.max_bytes} bytes",
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+    async def _refuse(self, receive: Receive, send: Send, *, drain_budget: int) -> None:
+        too_large = PayloadTooLarge(f"request body larger than {self.max_bytes} bytes")
+        await refuse(receive, send, too_large, drain_budget=drain_budget)

@@ -109,8 +109,11 @@ class ClosedCount(BaseModel):
 class ErrorDetail(BaseModel):
     """What went wrong."""
 
-    code: str
+    code: str = Field(description="Stable name of the error; one exception class each.")
     message: str
+    details: dict[str, Any] | None = Field(
+        None, description="Facts besides the message, e.g. every bad step's index and field."
+    )
 
 
 class ErrorBody(BaseModel):

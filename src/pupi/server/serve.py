@@ -7,10 +7,10 @@ import logging
 import os
 from dataclasses import replace
 
-import uvicorn
-
 from pupi.server.app import create_app
+from pupi.server.connections import ConnectionLimits, protocol_class
 from pupi.server.settings import ServerSettings
+from pupi.server.shutdown import serve_app
 from pupi.server.workers.runner import SessionRunner
 
 __all__ = ["load_runner", "serve"]
@@ -37,7 +37,8 @@ def serve(settings: ServerSettings, *, runner_spec: str | None = None) -> None:
     if runner_spec:
         settings = replace(settings, runner=load_runner(runner_spec))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
+    # uvicorn.run's options; serve_app adds the shutdown order (see shutdown.py).
+    serve_app(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -45,9 +46,16 @@ def serve(settings: ServerSettings, *, runner_spec: str | None = None) -> None:
         timeout_graceful_shutdown=5,
         log_level="info",
         # uvloop and httptools when installed (the server extra has them): about
-        # twice the requests per second of the pure-Python defaults.
+        # twice the requests per second of the pure-Python defaults. The protocol
+        # adds deadlines for slow clients and the connection cap (connections.py).
         loop="auto",
-        http="auto",
+        http=protocol_class(
+            ConnectionLimits(
+                header_timeout_s=settings.header_timeout_s,
+                body_timeout_s=settings.body_timeout_s,
+                max_connections=settings.max_connections,
+            )
+        ),
         access_log=False,
         server_header=False,
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pupi.server.workers.runner import SessionRunner
 
-__all__ = ["ServerSettings", "default_concurrency", "default_database_url"]
+__all__ = ["MetricsExposure", "ServerSettings", "default_concurrency", "default_database_url"]
 
 
 def default_database_url() -> str:
@@ -31,6 +32,21 @@ def default_concurrency() -> int:
     renders, so more than a few per core only makes every session slower.
     """
     return max(2, min(16, os.cpu_count() or 2))
+
+
+class MetricsExposure(StrEnum):
+    """Who may read ``GET /metrics`` (``PUPI_METRICS``).
+
+    The figures are server-wide (every token's sessions together), so they stay
+    hidden unless the operator says otherwise.
+    """
+
+    OFF = "off"
+    """404, as if there were no such route."""
+    TOKEN = "token"
+    """Any valid access token; 401 without one."""
+    PUBLIC = "public"
+    """Anyone who can reach the port (a scraper on a private network)."""
 
 
 def _split_hosts(value: str) -> tuple[str, ...]:
@@ -66,12 +82,23 @@ class ServerSettings:
     sweep_interval_s: float = 30.0
     max_body_bytes: int = 64 * 1024
     max_prompt_chars: int = 8000
+    header_timeout_s: float = 10.0
+    """A connection must send a request's complete headers within this; else it is closed."""
+    body_timeout_s: float = 30.0
+    """A request body that stalls this long between two reads gets 408 and a close."""
+    max_connections: int = 1000
+    """Open connections served at once; a request on one more gets 503."""
     default_planner: str = "rules"
     screenshots: bool = True
     """Keep a screenshot after each step."""
     token_cache_s: float = 2.0
     """How long a checked token is trusted before the database is asked again;
     this bounds how late a revocation takes effect."""
+    shutdown_grace_s: float = 8.0
+    """On SIGTERM, how long running sessions may go on before they are failed as
+    interrupted; below Docker's default 10 s stop timeout, so they are recorded."""
+    metrics: MetricsExposure = MetricsExposure.OFF
+    """Who may read ``GET /metrics``."""
     runner: SessionRunner | None = None
     """The coroutine that runs one session; None means the real browser agent."""
 
@@ -106,8 +133,18 @@ _INTS = {
     "max_steps_limit",
     "max_body_bytes",
     "max_prompt_chars",
+    "max_connections",
 }
-_FLOATS = {"run_timeout_s", "idle_expiry_s", "retention_s", "sweep_interval_s", "token_cache_s"}
+_FLOATS = {
+    "run_timeout_s",
+    "idle_expiry_s",
+    "retention_s",
+    "sweep_interval_s",
+    "token_cache_s",
+    "shutdown_grace_s",
+    "header_timeout_s",
+    "body_timeout_s",
+}
 
 
 def _parse(name: str, raw: str) -> Any:
@@ -122,4 +159,10 @@ def _parse(name: str, raw: str) -> Any:
         return _split_hosts(raw)
     if name == "screenshots":
         return raw.strip().lower() not in {"0", "false", "no", "off"}
+    if name == "metrics":
+        try:
+            return MetricsExposure(raw.strip().lower())
+        except ValueError:
+            choices = ", ".join(member.value for member in MetricsExposure)
+            raise ValueError(f"PUPI_METRICS must be one of {choices}, not {raw!r}") from None
     return raw

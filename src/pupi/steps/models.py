@@ -15,13 +15,18 @@ __all__ = [
     "AssertStep",
     "BackStep",
     "BaseStep",
+    "ChangeStep",
     "CheckStep",
     "ClickStep",
+    "ClosePageStep",
+    "EmulateNetworkStep",
     "EvaluateStep",
     "ExtractStep",
     "ForwardStep",
     "GoStep",
     "HoverStep",
+    "KeyDownStep",
+    "KeyUpStep",
     "LoadState",
     "Position",
     "PressStep",
@@ -41,6 +46,8 @@ __all__ = [
 LoadState: TypeAlias = Literal["load", "domcontentloaded", "networkidle"]
 WaitUntil: TypeAlias = Literal["load", "domcontentloaded", "networkidle", "commit"]
 ElementState: TypeAlias = Literal["attached", "detached", "visible", "hidden"]
+MouseButton: TypeAlias = Literal["left", "right", "middle", "back", "forward"]
+CountComparison: TypeAlias = Literal[">=", "==", "<="]
 
 OutputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 """A name under which a step saves its output (``"as"``); a valid ``{{placeholder}}``."""
@@ -75,6 +82,16 @@ class BaseStep(BaseModel):
     optional: bool = Field(
         False, description="When true a failure is recorded and the run goes on."
     )
+    target: str | None = Field(
+        None,
+        description="The page to act on: the current page by default; 'main' for the "
+        "instance's first open page; or a URL: the open page at exactly that URL "
+        "(a popup), waited for until the step's timeout.",
+    )
+    expect_navigation: bool = Field(
+        False,
+        description="The step starts a navigation: wait until the new page has loaded.",
+    )
     # Whether any string field may hold a {{placeholder}}. True unless validation
     # found none, so the engine can skip templating without re-reading the step.
     _templated: bool = PrivateAttr(default=True)
@@ -96,8 +113,15 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+FramePath = Annotated[
+    list[Annotated[int, Field(ge=0)]],
+    Field(description="Child-frame indexes from the page's main frame, outermost first."),
+]
+
+
 class _SelectorStep(BaseStep):
     selector: Selector
+    frame: FramePath | None = None
 
     @field_validator("selector")
     @classmethod
@@ -107,6 +131,7 @@ class _SelectorStep(BaseStep):
 
 class _OptionalSelectorStep(BaseStep):
     selector: Selector | None = None
+    frame: FramePath | None = None
 
     @field_validator("selector")
     @classmethod
@@ -137,15 +162,23 @@ class GoStep(BaseStep):
     action: Literal["go"] = "go"
     url: str = Field(min_length=1)
     wait_until: WaitUntil = "load"
+    frame: FramePath | None = None
 
 
 class ClickStep(_SelectorStep):
-    """Click an element (waits until it is visible, enabled, stable and receives events)."""
+    """Click an element (waits until it is visible, enabled, stable and receives events).
+
+    With ``force`` the element only has to be visible and enabled: the mouse is
+    pressed at ``position`` (from the corner of its border box) or its centre,
+    whatever element lies on top there, as Chrome's Recorder replays a click.
+    """
 
     action: Literal["click"] = "click"
-    button: Literal["left", "right", "middle"] = "left"
+    button: MouseButton = "left"
     click_count: int = Field(1, ge=1, le=3)
     position: Position | None = None
+    delay_ms: int | None = Field(None, ge=0, description="Pause between mouse down and up.")
+    force: bool = False
 
 
 class TypeStep(_SelectorStep):
@@ -191,9 +224,39 @@ class UncheckStep(_SelectorStep):
 
 
 class HoverStep(_SelectorStep):
-    """Move the mouse over an element."""
+    """Move the mouse over an element; with ``force``, over its centre once it is visible,
+    whatever element lies on top there."""
 
     action: Literal["hover"] = "hover"
+    force: bool = False
+
+
+class ChangeStep(_SelectorStep):
+    """Change a form control's value as Chrome's Recorder replays a ``change``.
+
+    A ``<select>`` gets the option whose value is ``value``; a text-like input, a
+    textarea or a contenteditable element is typed into key by key (only the
+    missing end when ``value`` extends what is there); any other input (date,
+    colour, range, ...) gets ``value`` set, with ``input`` and ``change`` events.
+    """
+
+    action: Literal["change"] = "change"
+    value: str
+
+
+class KeyDownStep(BaseStep):
+    """Hold a key down (``Shift``, ``a``, ``ArrowLeft``) until a ``key_up``; held
+    modifiers apply to the keys pressed meanwhile, so Shift then Tab is Shift+Tab."""
+
+    action: Literal["key_down"] = "key_down"
+    key: str = Field(min_length=1)
+
+
+class KeyUpStep(BaseStep):
+    """Release a key held by ``key_down``."""
+
+    action: Literal["key_up"] = "key_up"
+    key: str = Field(min_length=1)
 
 
 class ScrollStep(_OptionalSelectorStep):
@@ -220,7 +283,14 @@ class ScrollStep(_OptionalSelectorStep):
 
 class WaitStep(_OptionalSelectorStep):
     """Wait for one thing: an element's ``state``, some ``text``, a ``url``, a pause,
-    a ``load_state``, or a JavaScript ``expression`` to become truthy."""
+    a ``load_state``, or a JavaScript ``expression`` to become truthy.
+
+    With ``selector`` and any of ``count``, ``compare``, ``attributes``,
+    ``properties`` or ``negate`` it waits for the matching elements instead (as a
+    Recorder ``waitForElement``): their number compares to ``count`` (default 1)
+    by ``compare`` (default ``>=``), and every one has the ``attributes`` and
+    ``properties`` given; ``negate`` waits for that to be false.
+    """
 
     action: Literal["wait"] = "wait"
     state: ElementState = "visible"
@@ -229,10 +299,32 @@ class WaitStep(_OptionalSelectorStep):
     ms: int | None = Field(None, ge=0)
     load_state: LoadState | None = None
     expression: str | None = None
+    count: int | None = Field(None, ge=0)
+    compare: CountComparison | None = None
+    attributes: dict[str, str] | None = None
+    properties: dict[str, Any] | None = None
+    negate: bool = False
+
+    @property
+    def counts_elements(self) -> bool:
+        """Whether this waits for a number of elements rather than one element's state."""
+        return self.negate or any(
+            value is not None
+            for value in (self.count, self.compare, self.attributes, self.properties)
+        )
 
     @model_validator(mode="after")
     def _one_condition(self) -> WaitStep:
         _exactly_one(self, ("selector", "text", "url", "ms", "load_state", "expression"))
+        if self.counts_elements:
+            if self.selector is None:
+                raise ValueError(
+                    "count, compare, attributes, properties and negate need a selector"
+                )
+            if "state" in self.model_fields_set:
+                raise ValueError(
+                    "state cannot be combined with count, compare, attributes, properties or negate"
+                )
         return self
 
 
@@ -272,6 +364,7 @@ class EvaluateStep(BaseStep):
 
     action: Literal["evaluate"] = "evaluate"
     script: str = Field(min_length=1)
+    frame: FramePath | None = None
     arg: Any = None
     as_: OutputName | None = Field(None, alias="as")
 
@@ -320,11 +413,38 @@ class ReloadStep(BaseStep):
 
 
 class SetViewportStep(BaseStep):
-    """Resize the page's viewport."""
+    """Resize the page's viewport; optionally emulate a device's pixel ratio, a mobile
+    viewport, touch and a landscape screen (changing mobile or touch reloads the page,
+    as in Puppeteer)."""
 
     action: Literal["set_viewport"] = "set_viewport"
     width: int = Field(gt=0, le=10_000)
     height: int = Field(gt=0, le=10_000)
+    device_scale_factor: float | None = Field(None, gt=0, le=10)
+    is_mobile: bool = False
+    has_touch: bool = False
+    is_landscape: bool = False
+
+
+class EmulateNetworkStep(BaseStep):
+    """Throttle the page's network, or take the instance offline.
+
+    ``download`` and ``upload`` are in bytes per second (omitted or -1: not
+    throttled); ``latency_ms`` is added to every request.
+    """
+
+    action: Literal["emulate_network"] = "emulate_network"
+    download: float | None = Field(None, ge=-1)
+    upload: float | None = Field(None, ge=-1)
+    latency_ms: float = Field(0, ge=0)
+    offline: bool = False
+
+
+class ClosePageStep(BaseStep):
+    """Close the page (the ``target``, by default the current page); the next steps
+    act on the newest page still open."""
+
+    action: Literal["close_page"] = "close_page"
 
 
 class UploadStep(_SelectorStep):
@@ -358,7 +478,12 @@ Step = Annotated[
     | ForwardStep
     | ReloadStep
     | SetViewportStep
-    | UploadStep,
+    | UploadStep
+    | ChangeStep
+    | KeyDownStep
+    | KeyUpStep
+    | EmulateNetworkStep
+    | ClosePageStep,
     Field(discriminator="action"),
 ]
 """Any one step; pydantic picks the model from ``action``."""

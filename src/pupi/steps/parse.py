@@ -108,7 +108,7 @@ def _as_list(source: StepsLike) -> list[Any]:
         if is_recording(source):
             steps, problems = convert_recording(source)
             if problems:
-                raise InvalidSteps([StepError(-1, None, None, problem) for problem in problems])
+                raise InvalidSteps(problems)
             return steps
         if isinstance(source.get("steps"), list):
             return list(source["steps"])

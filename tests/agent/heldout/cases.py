@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
+from tests.agent.requests_in_flight import RequestsInFlight
 
 from pupi.agent import run_agent
 from pupi.agent.planners.rules import RulesPlanner
@@ -24,6 +23,7 @@ async def run_case(heldout: HeldoutSite, page: str | None, prompt: str, check: C
     """Run ``prompt`` with the rules planner on a fresh instance and assert ``check``."""
     manager = get_manager()
     instance = await manager.open(headless=True)
+    in_flight = RequestsInFlight(instance.context)
     try:
         result = await run_agent(
             instance,
@@ -33,10 +33,7 @@ async def run_case(heldout: HeldoutSite, page: str | None, prompt: str, check: C
             max_steps=15,
             timeout_s=60,
         )
+        await in_flight.settled()  # a click's fetch may still be on its way
     finally:
         await manager.close(instance.id)
-    for _ in range(10):  # a page's last background request may still be landing
-        if check(result, heldout.state):
-            break
-        await asyncio.sleep(0.1)
     assert check(result, heldout.state), (result.status, result.answer, result.error, result.steps)

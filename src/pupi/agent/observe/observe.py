@@ -9,7 +9,6 @@ state always gives an equal observation.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -19,11 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
-
 from pupi.agent.observe.model import Element, Fingerprint, Form, ItemList, Observation, Table
 from pupi.agent.observe.selectors import element_selector, frame_prefix
+from pupi.engine import PageTarget, PageView
+from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError
 
 __all__ = ["DEFAULT_MAX_CHARS", "DEFAULT_MAX_ELEMENTS", "build_observation", "observe"]
@@ -49,7 +47,6 @@ _INPUT_ROLES = frozenset(
         "spinbutton",
     }
 )
-_NAVIGATION_ERRORS = ("Execution context was destroyed", "navigation", "Target closed")
 
 
 @cache
@@ -67,7 +64,7 @@ def _script() -> str:
 
 
 async def observe(
-    page: Page,
+    page: PageView | PageTarget,
     *,
     max_elements: int = DEFAULT_MAX_ELEMENTS,
     max_chars: int = DEFAULT_MAX_CHARS,
@@ -76,6 +73,9 @@ async def observe(
     lists and forms, trimmed to ``max_elements`` elements and ``max_chars``
     characters of :meth:`~Observation.to_text`.
 
+    ``page`` is a page, an instance (its current page) or a
+    :class:`~pupi.engine.PageView`.
+
     >>> observation = await observe(page)
     >>> observation.elements[0]
     Element(index=1, role='link', name='Shop', ..., selector='#nav-shop')
@@ -83,22 +83,14 @@ async def observe(
     Raises :class:`~pupi.AgentError` when the page cannot be read (it keeps
     navigating, or it closed).
     """
-    raw: dict[str, Any] | None = None
-    for attempt in range(3):
-        begun = time.perf_counter()
-        try:
-            raw = json.loads(await page.evaluate(_script(), {"maxText": 300}))
-            break
-        except PlaywrightError as exc:
-            # A navigation that starts while the script runs destroys its context;
-            # wait for the new document and look again.
-            if attempt == 2 or not any(text in str(exc) for text in _NAVIGATION_ERRORS):
-                raise AgentError(f"could not observe the page: {exc}") from exc
-            try:
-                await page.wait_for_load_state("domcontentloaded", timeout=5_000)
-            except PlaywrightError:
-                await asyncio.sleep(0.2)
-    assert raw is not None
+    begun = time.perf_counter()
+    try:
+        # The view runs the script again when a navigation interrupts it.
+        raw: dict[str, Any] = json.loads(
+            await PageView.of(page).snapshot(_script(), {"maxText": 300})
+        )
+    except PageQueryFailed as exc:
+        raise AgentError(f"could not observe the page: {exc}") from exc
     logger.debug(
         "snapshot of %s took %.1f ms", raw.get("url"), (time.perf_counter() - begun) * 1000
     )

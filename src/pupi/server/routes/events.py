@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response, StreamingResponse
 
-from pupi.errors import SessionNotFound
+from pupi.errors import NotFound
 from pupi.server.db.sessions import TERMINAL_STATUSES
 from pupi.server.deps import CallerToken, State
 from pupi.server.routes.sessions import not_found
@@ -124,11 +124,7 @@ async def session_screenshot(
         raise not_found(session_id)
     shot = await state.store.screenshot(session_id, n)
     if shot is None:
-        raise SessionNotFound(
-            f"no screenshot {n} for session {session_id!r}",
-            status_code=404,
-            code="screenshot_not_found",
-        )
+        raise NotFound(f"no screenshot {n} for session {session_id!r}")
     return Response(
         shot.data, media_type=shot.content_type, headers={"Cache-Control": "private, max-age=86400"}
     )

@@ -48,7 +48,7 @@ def _invalid(field: str, message: str) -> RequestValidationError:
 
 def not_found(session_id: str) -> SessionNotFound:
     """The 404 for a session the caller cannot see."""
-    return SessionNotFound(f"no session {session_id!r} for this token", status_code=404)
+    return SessionNotFound(f"no session {session_id!r} for this token")
 
 
 def _summary_fields(row: SessionRow) -> dict[str, Any]:

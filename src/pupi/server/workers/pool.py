@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from pupi.errors import RateLimited
@@ -20,6 +19,7 @@ from pupi.server.db.sessions import SessionStore
 from pupi.server.events import EventHub, SessionEvent
 from pupi.server.fetch_policy import RequestFilter
 from pupi.server.metrics import Metrics
+from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
 from pupi.server.workers.guard import refusal_for
 from pupi.server.workers.runner import (
     SessionJob,
@@ -50,6 +50,7 @@ class WorkerPool:
         concurrency: int,
         max_queued_per_token: int,
         screenshots: bool = True,
+        egress_proxy: str | None = None,
     ) -> None:
         self._store = store
         self._hub = hub
@@ -59,12 +60,18 @@ class WorkerPool:
         self.concurrency = concurrency
         self._max_queued = max_queued_per_token
         self._screenshots = screenshots
+        self._egress_proxy = egress_proxy
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._waiting: dict[str, str] = {}  # session id -> token id, in queue order
         self._per_token: Counter[str] = Counter()
         self._running: dict[str, asyncio.Task[None]] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._draining_since: float | None = None
+        """When the pool stopped starting queued sessions (monotonic), if it has."""
+        self._recent_s: deque[float] = deque(maxlen=RECENT_SESSIONS)
+        """Run times of the latest sessions that ended by themselves, for Retry-After."""
 
     @property
     def queue_depth(self) -> int:
@@ -78,6 +85,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Fail the sessions a crash left running, queue the queued ones, start the workers."""
+        self._loop = asyncio.get_running_loop()
         for session_id, token_id in await self._store.recover():
             self._per_token[token_id] += 1
             self._enqueue(session_id, token_id)
@@ -86,8 +94,42 @@ class WorkerPool:
             for index in range(self.concurrency)
         ]
 
-    async def stop(self) -> None:
-        """Stop the workers; running sessions are failed as interrupted, queued ones stay."""
+    def stop_taking_work(self) -> None:
+        """Start no more queued sessions; they stay queued in the database for the next start.
+
+        Running sessions go on. It only sets a flag, so a signal handler may call
+        it (``pupi serve`` does on SIGTERM, before uvicorn's shutdown waits for
+        its connections); calling it again changes nothing.
+        """
+        if self._draining_since is None:
+            self._draining_since = time.monotonic()
+
+    def end_grace(self) -> None:
+        """Interrupt the running sessions now rather than at the end of the grace.
+
+        For a second SIGTERM; like :meth:`stop_taking_work`, safe in a signal handler.
+        """
+        self.stop_taking_work()
+        self._stopping = True  # the cancelled runs are recorded as interrupted
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._cancel_running)
+
+    def _cancel_running(self) -> None:
+        for task in self._running.values():
+            task.cancel()
+
+    async def stop(self, *, grace_s: float = 0.0) -> None:
+        """Stop: running sessions get ``grace_s`` to finish, then fail as interrupted.
+
+        The grace counts from :meth:`stop_taking_work` when that came first (the
+        signal), so the time spent closing connections is part of it. Queued
+        sessions stay queued.
+        """
+        if self._draining_since is None:
+            self._draining_since = time.monotonic()
+        left_s = self._draining_since + grace_s - time.monotonic()
+        if self._running and left_s > 0:
+            await asyncio.wait(list(self._running.values()), timeout=left_s)
         self._stopping = True
         for worker in self._workers:
             worker.cancel()
@@ -104,7 +146,7 @@ class WorkerPool:
             raise RateLimited(
                 f"too many queued sessions for this token ({self._max_queued}); "
                 "wait for some to finish or close them",
-                retry_after=self._retry_after(),
+                retry_after=self._retry_after(token_id),
             )
         self._per_token[token_id] += 1
 
@@ -133,15 +175,21 @@ class WorkerPool:
         self._waiting[session_id] = token_id
         self._queue.put_nowait(session_id)
 
-    def _retry_after(self) -> int:
-        per_session = self._metrics.session_seconds
-        average = per_session.sum / per_session.count if per_session.count else 5.0
-        waves = (len(self._waiting) + len(self._running)) / max(1, self.concurrency)
-        return max(1, min(300, math.ceil(average * max(1.0, waves))))
+    def _retry_after(self, token_id: str) -> int:
+        # The token gets a place back when its oldest queued session starts, so
+        # count the sessions up to that one (the whole queue if it has none yet).
+        ahead = len(self._waiting) + 1
+        for position, waiting_token in enumerate(self._waiting.values()):
+            if waiting_token == token_id:
+                ahead = position + 1
+                break
+        return retry_after_s(self._recent_s, ahead=ahead, concurrency=self.concurrency)
 
     async def _work(self) -> None:
         while True:
             session_id = await self._queue.get()
+            if self._draining_since is not None:
+                return  # shutting down: it stays in _waiting, and queued in the database
             token_id = self._waiting.pop(session_id, None)
             if token_id is None:
                 continue  # cancelled while it waited
@@ -169,6 +217,7 @@ class WorkerPool:
             timeout_s=row.timeout_s,
             request_filter=self._filter,
             screenshots=self._screenshots,
+            egress_proxy=self._egress_proxy,
         )
         recorded: list[dict[str, Any]] = []
         started = time.monotonic()
@@ -210,7 +259,9 @@ class WorkerPool:
                     },
                 )
             raise
-        self._metrics.session_seconds.observe(time.monotonic() - started)
+        run_s = time.monotonic() - started
+        self._metrics.session_seconds.observe(run_s)
+        self._recent_s.append(run_s)
         steps = outcome.steps or recorded
         await self._store.finish(
             session_id,

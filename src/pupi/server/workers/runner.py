@@ -4,7 +4,8 @@ The pool does not care how a session runs. It calls a :data:`SessionRunner` with
 a :class:`SessionJob` and a callback for each step, and takes back a
 :class:`SessionOutcome`; timeouts and cancellation are the pool's business. The
 real runner opens a headless browser instance with the fetch policy as its
-request filter and hands it to the agent; tests put a fake in its place.
+request filter and its traffic through the egress proxy, and hands it to the
+agent; tests put a fake in its place.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class SessionJob:
     timeout_s: float
     request_filter: RequestFilter
     screenshots: bool = True
+    egress_proxy: str | None = None
+    """The proxy (``http://127.0.0.1:PORT``) all of the session's browser traffic goes through."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,9 @@ async def run_agent_session(job: SessionJob, report: StepSink) -> SessionOutcome
 
     planner = get_planner(job.planner)
     manager = get_manager()
-    instance = await manager.open(headless=True, request_filter=job.request_filter)
+    instance = await manager.open(
+        headless=True, request_filter=job.request_filter, egress_proxy=job.egress_proxy
+    )
     try:
 
         async def on_step(step_result: Any, step: Any) -> None:

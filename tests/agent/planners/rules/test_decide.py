@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -173,8 +172,7 @@ def test_single_actions_are_grounded(
     action = decision.actions[0]
     assert action.kind == kind
     assert _named(observation, action) == element
-    if text is not None:
-        assert (action.text or action.value) == text
+    assert (action.text or action.value) == text
 
 
 def test_adding_the_cheapest_product_clicks_its_own_button() -> None:
@@ -281,7 +279,8 @@ async def test_the_rules_planner_implements_the_protocol() -> None:
     assert decision.answer == "12"
 
 
-def test_the_decision_step_takes_under_20_ms() -> None:
+def test_a_page_with_150_more_links_gets_the_same_decision() -> None:
+    # How long this decision takes is measured by bench/planner_decide.py ("wide page").
     observation = page("shop")
     many = observation.model_copy(
         update={
@@ -294,6 +293,9 @@ def test_the_decision_step_takes_under_20_ms() -> None:
             ]
         }
     )
-    began = time.perf_counter()
-    decide("add the most expensive product to the cart", many, [])
-    assert (time.perf_counter() - began) * 1000 < 20
+    task = "add the most expensive product to the cart"
+    decision = decide(task, many, [])
+    assert decision.actions == decide(task, observation, []).actions
+    [action] = decision.actions
+    assert action.kind == "click"
+    assert many.element(action.element or 0).context == "Noise-Cancelling Headphones"

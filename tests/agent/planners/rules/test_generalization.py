@@ -278,8 +278,22 @@ def test_a_search_without_a_search_box_fills_the_form_from_prepositions() -> Non
 
 
 def test_a_piece_no_field_takes_refuses_the_whole_search() -> None:
-    decision = decide("search flights from Lisbon with my dog", _SEARCH, [])
-    assert not decision.actions or decision.actions[0].kind == "wait"
+    task = "search flights from Lisbon with my dog"
+    history: list[HistoryEntry] = []
+    for _ in range(5):
+        decision = decide(task, _SEARCH, history)
+        if decision.failed:
+            break
+        # Nothing is typed, not even "Lisbon": it waits for the page, then gives up.
+        assert [a.kind for a in decision.actions] == ["wait"]
+        step = {"action": "wait", "ms": decision.actions[0].ms}
+        history.append(
+            HistoryEntry(
+                action=decision.actions[0], step=step, ok=True, url_before=URL, url_after=URL
+            )
+        )
+    assert decision.failed
+    assert "search" in (decision.reason or "")
 
 
 def test_an_option_named_then_described_is_chosen() -> None:

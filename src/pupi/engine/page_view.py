@@ -1,0 +1,144 @@
+"""What the agent reads of a page, and how it waits for one, without Playwright.
+
+The agent observes pages and checks selectors, but it must not depend on
+Playwright's API or on the texts of its errors: it goes through a
+:class:`PageView`, and every Playwright error a view meets is translated by
+:func:`~pupi.engine.translate.translate_page_error` into a
+:class:`~pupi.engine.translate.PageQueryFailed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from pupi.engine.runner import PageSource
+from pupi.engine.translate import PageClosed, PageNavigated, translate_page_error
+
+__all__ = ["PageTarget", "PageView"]
+
+logger = logging.getLogger("pupi.engine")
+
+PageTarget = Page | PageSource
+"""A page, or anything with a current ``page`` (an :class:`~pupi.browser.Instance`)."""
+
+_SETTLE_JS = """([quietMs, maxMs]) => new Promise((resolve) => {
+  // Resolves once the DOM has been quiet for quietMs, or after maxMs at most,
+  // so the next observation sees the page after a click's effects, not during.
+  let timer = setTimeout(done, quietMs);
+  const limit = setTimeout(done, maxMs);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, quietMs);
+  });
+  const what = {subtree: true, childList: true, attributes: true, characterData: true};
+  observer.observe(document, what);
+  function done() {
+    observer.disconnect();
+    clearTimeout(timer);
+    clearTimeout(limit);
+    resolve(true);
+  }
+})"""
+
+
+class PageView:
+    """A view of one page, or of an instance's current page, for reading and waiting.
+
+    A view of an instance follows it: when a click opens a new tab, the view
+    reads that tab from then on. Failed reads raise
+    :class:`~pupi.engine.translate.PageQueryFailed` (or its subclasses
+    ``PageNavigated`` and ``PageClosed``), never a Playwright error::
+
+        view = PageView(instance)
+        await view.settle(timeout_s=5)
+        if await view.count("#username") == 1:
+            data = await view.snapshot("() => document.title")
+    """
+
+    def __init__(self, target: PageTarget) -> None:
+        self._target = target
+
+    @classmethod
+    def of(cls, target: PageView | PageTarget) -> PageView:
+        """``target`` itself when it is a view already, else a new view of it."""
+        return target if isinstance(target, PageView) else cls(target)
+
+    def __repr__(self) -> str:
+        return f"<PageView {self.url!r}>"
+
+    @property
+    def _page(self) -> Page:
+        target = self._target
+        return target if isinstance(target, Page) else target.page
+
+    @property
+    def url(self) -> str:
+        """The page's current URL."""
+        return self._page.url
+
+    async def count(self, selector: str) -> int:
+        """How many elements ``selector`` matches now (no waiting)."""
+        try:
+            return await self._page.locator(selector).count()
+        except PlaywrightError as exc:
+            raise translate_page_error(exc) from exc
+
+    async def snapshot(self, script: str, arg: Any = None, *, attempts: int = 3) -> Any:
+        """The value of ``script`` (a JavaScript function of ``arg``) run in the page.
+
+        A navigation that starts while the script runs destroys its document;
+        the view then waits for the new document and runs the script again, up
+        to ``attempts`` times in all.
+        """
+        attempt = 1
+        while True:
+            page = self._page
+            try:
+                return await page.evaluate(script, arg)
+            except PlaywrightError as exc:
+                error = translate_page_error(exc)
+                # "Target closed" also comes from a frame swapped out during a
+                # navigation; only a page that is itself closed is gone for good.
+                retry = isinstance(error, PageNavigated) or (
+                    isinstance(error, PageClosed) and not page.is_closed()
+                )
+                if attempt >= attempts or not retry:
+                    raise error from exc
+            attempt += 1
+            await self._wait_for_document(page)
+
+    async def settle(self, *, timeout_s: float, quiet_ms: int = 150) -> None:
+        """Wait until the page has loaded and its DOM has been quiet for ``quiet_ms``.
+
+        At most about ``timeout_s`` seconds; a page that never settles (or
+        closed) is not an error: the caller reads it as it is.
+        """
+        # A click may start a navigation or a fetch that re-renders the page; a
+        # navigation destroys the settle script's document, so wait again then.
+        deadline = time.monotonic() + timeout_s
+        for _ in range(3):
+            budget_ms = min(5_000.0, (deadline - time.monotonic()) * 1000)
+            if budget_ms <= 0:
+                return
+            page = self._page
+            try:
+                await page.wait_for_load_state("load", timeout=budget_ms)
+                await page.evaluate(_SETTLE_JS, [quiet_ms, min(1_500, int(budget_ms))])
+                return
+            except PlaywrightError as exc:
+                error = translate_page_error(exc)
+                logger.debug("page still settling: %s", error)
+                if isinstance(error, PageClosed) and page.is_closed():
+                    return
+
+    async def _wait_for_document(self, page: Page) -> None:
+        try:
+            await page.wait_for_load_state("domcontentloaded", timeout=5_000)
+        except PlaywrightError:
+            await asyncio.sleep(0.2)

@@ -1,0 +1,84 @@
+"""Which page and frame a step acts on, waiting for the navigation a step starts,
+and the CDP sessions for what Playwright has no API for.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from playwright.async_api import CDPSession, Frame, Page
+
+from pupi.engine.locate import poll_until
+
+__all__ = ["cdp_session", "expecting_navigation", "resolve_frame", "resolve_page"]
+
+_SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
+
+
+async def resolve_page(current: Page, target: str | None, timeout_ms: float) -> Page:
+    """The page a step with ``target`` acts on.
+
+    None: ``current`` (the instance's newest open page). ``"main"``: the oldest
+    open page of the instance, where a Recorder recording started. Anything else
+    is a URL: the open page whose URL is exactly that, polled for until the
+    timeout, because a popup exists before it has navigated to its URL.
+    """
+    if target is None:
+        return current
+    context = current.context
+
+    async def find() -> Page | None:
+        pages = [page for page in context.pages if not page.is_closed()]
+        if target == "main":
+            return pages[0] if pages else None
+        return next((page for page in pages if page.url == target), None)
+
+    what = "an open page" if target == "main" else f"a page at {target}"
+    return await poll_until(find, timeout_ms, f"no {what} appeared")
+
+
+async def resolve_frame(page: Page, path: list[int] | None, timeout_ms: float) -> Frame:
+    """The frame at ``path`` (child-frame indexes from the main frame), polled for
+    until the timeout since an iframe may attach after the page has loaded."""
+    if not path:
+        return page.main_frame
+
+    async def find() -> Frame | None:
+        frame = page.main_frame
+        for index in path:
+            children = [child for child in frame.child_frames if not child.is_detached()]
+            if index >= len(children):
+                return None
+            frame = children[index]
+        return frame
+
+    return await poll_until(find, timeout_ms, f"no frame at {path}")
+
+
+@asynccontextmanager
+async def expecting_navigation(frame: Frame, timeout_ms: float) -> AsyncIterator[None]:
+    """Around a step that starts a navigation of ``frame``: after the step, wait
+    for that navigation and for its page to load.
+
+    The listener is in place before the step acts, so a navigation that
+    finishes during the step's own call is not missed.
+    """
+    page = frame.page
+    async with page.expect_event(
+        "framenavigated", predicate=lambda navigated: navigated == frame, timeout=timeout_ms
+    ) as navigated:
+        yield
+    await navigated.value
+    await frame.wait_for_load_state("load", timeout=timeout_ms)
+
+
+async def cdp_session(page: Page) -> CDPSession:
+    """One CDP session per page, kept open: Chromium drops a session's emulation
+    (network conditions, device metrics) when the session detaches."""
+    session = _SESSIONS.get(page)
+    if session is None:
+        session = await page.context.new_cdp_session(page)
+        _SESSIONS[page] = session
+    return session
