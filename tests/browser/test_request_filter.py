@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 
 from pupi.browser.instances import get_manager
@@ -55,5 +58,30 @@ async def test_a_refused_go_fails_before_anything_is_sent() -> None:
         assert result.error["type"] == "blocked"
         assert result.error["message"] == "no browser pages"
         assert instance.page.url == "about:blank"
+    finally:
+        await manager.close(instance.id)
+
+
+async def test_a_filter_that_blocks_does_not_block_the_event_loop(demo_url: str) -> None:
+    # A filter may resolve names (the server's does); a slow answer must leave the
+    # loop free. Here the filter waits for an event only the loop can set: were it
+    # called on the loop's thread, it would wait in vain and refuse.
+    loop_ran = threading.Event()
+
+    def slow_filter(url: str) -> str | None:
+        return None if loop_ran.wait(timeout=60) else "the event loop was blocked"
+
+    manager = get_manager()
+    instance = await manager.open(request_filter=slow_filter)
+    try:
+        # Runs at the loop's next turn: after run_steps' first real wait, not before.
+        asyncio.get_running_loop().call_soon(loop_ran.set)
+        result = await run_steps(
+            instance,
+            parse_steps([{"action": "go", "url": f"{demo_url}/shop"}]),
+            instance_id=instance.id,
+        )
+        assert result.status == "completed", result.error
+        assert instance.blocked == []
     finally:
         await manager.close(instance.id)

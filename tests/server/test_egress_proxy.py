@@ -184,3 +184,14 @@ async def test_closing_the_proxy_cuts_open_tunnels(upstream: EchoUpstream) -> No
     async with asyncio.timeout(60):
         assert await reader.read() == b""
     writer.close()
+
+
+async def test_a_refusal_names_the_origin_never_the_path_or_query() -> None:
+    async with EgressProxy() as proxy:
+        answer = await exchange(
+            proxy, b"GET http://127.0.0.1:9/admin?token=s3cr3t HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert b"http://127.0.0.1:9" in answer
+    assert b"s3cr3t" not in answer and b"admin" not in answer
+    assert all("s3cr3t" not in r.reason for r in proxy.refusals)

@@ -398,7 +398,8 @@ async def _close_context(context: BrowserContext) -> None:
 def _filtering_handler(instance: Instance, request_filter: RequestFilter) -> Any:
     async def handle(route: Route) -> None:
         url = route.request.url
-        reason = request_filter(url)
+        # In a thread: a filter may resolve the host, which must not block the loop.
+        reason = await asyncio.to_thread(request_filter, url)
         if reason is None:
             await route.continue_()
             return

@@ -60,7 +60,8 @@ def url_pattern(text: str) -> re.Pattern[str]:
 async def _go(step: m.GoStep, ctx: StepContext) -> Any:
     # The filter also sees every request the page makes, but browser-internal
     # URLs (chrome:, about:) never reach the network layer, so check here too.
-    reason = ctx.url_filter(step.url) if ctx.url_filter else None
+    # In a thread: a filter may resolve the host (the server's fetch policy does).
+    reason = await asyncio.to_thread(ctx.url_filter, step.url) if ctx.url_filter else None
     if reason:
         raise NavigationRefused(reason)
     frame = ctx.frame or ctx.page.main_frame

@@ -213,7 +213,8 @@ class EgressProxy:
         except ValueError:
             raise _Refused(400, "invalid port") from None
         host = parts.hostname
-        upstream_reader, upstream_writer = await self._connect(host, port, url)
+        # Refusals name the origin only: a path or query can carry a secret.
+        upstream_reader, upstream_writer = await self._connect(host, port, f"http://{host}:{port}")
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
@@ -239,13 +240,13 @@ class EgressProxy:
             self.refusals.append(Refusal(destination, refused.reason))
             logger.info("refused a connection to %s: the fetch policy forbids it", destination)
             raise
-        last_error: OSError | None = None
+        last_error: Exception | None = None
         for address in addresses:
             try:
                 async with asyncio.timeout(DIAL_TIMEOUT_S):
                     return await self._dial(address, port)
             except (OSError, TimeoutError) as exc:
-                last_error = exc if isinstance(exc, OSError) else OSError(str(exc))
+                last_error = exc
         logger.info("could not connect to %s: %s", destination, last_error)
         raise _Refused(502, f"could not connect to {destination}")
 

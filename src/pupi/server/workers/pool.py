@@ -274,7 +274,9 @@ class WorkerPool:
         self._hub.publish(session_id, SessionEvent("end", {"status": outcome.status}))
 
     async def _outcome(self, job: SessionJob, record: Any) -> SessionOutcome:
-        refusal = refusal_for(job.prompt, job.start_url, self._filter)
+        # In a thread: the policy may resolve a name, and a slow DNS server must
+        # not stall every other request this process serves.
+        refusal = await asyncio.to_thread(refusal_for, job.prompt, job.start_url, self._filter)
         if refusal is not None:
             return SessionOutcome("failed", error={"type": "fetch_refused", "message": refusal})
         try:
