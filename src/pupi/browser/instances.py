@@ -168,7 +168,9 @@ class InstanceManager:
         """Open a new isolated instance and return it.
 
         ``egress_proxy`` (``http://host:port``) carries every connection the
-        instance's pages make, loopback included: the server's fetch policy.
+        instance's pages make, loopback included: the server's fetch policy. With
+        it, ``request_filter`` is checked for ``go`` steps only, as the proxy
+        judges every request.
         Local instances get a browser launched with it (shared by the instances
         with the same proxy); over CDP it is set on the instance's context.
         """
@@ -182,7 +184,9 @@ class InstanceManager:
             context_proxy = egress_proxy if key[0] == "cdp" else None
             context, page = await self._new_context(browser, proxy=context_proxy)
         instance = Instance(uuid.uuid4().hex, context, page, key, request_filter)
-        if request_filter is not None:
+        if request_filter is not None and egress_proxy is None:
+            # Behind an egress proxy the proxy judges every connection; routing each
+            # request through Python as well would check it twice and slow every page.
             await context.route("**/*", _filtering_handler(instance, request_filter))
         self._instances[instance.id] = instance
         if self.keep_spare and key[0] == "local":

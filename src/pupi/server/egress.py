@@ -21,12 +21,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pupi.server import fetch_policy
 from pupi.server.fetch_policy import (
     addresses_refusal,
     host_allowed,
@@ -64,9 +64,8 @@ _HOP_BY_HOP = {
 
 
 async def system_resolver(host: str) -> list[str]:
-    """Resolve ``host`` with the operating system, without blocking the loop."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    """The fetch policy's resolver, in a thread: a slow DNS answer must not block the loop."""
+    return await asyncio.to_thread(fetch_policy.system_resolver, host)
 
 
 async def _open_connection(
