@@ -5,7 +5,8 @@ The prompt is read as ``key=value`` words: ``steps=3`` (steps to report),
 ``crash=1`` (raise), ``hold=N`` (after N steps, wait until the file
 :func:`gate_path` names exists). Anything else in the prompt is ignored. It
 writes a line to the file named by ``PUPI_FAKE_RUNNER_LOG`` when a run starts
-and when its "browser" is released, so tests can see that cancellation releases it.
+(with the pid of the process running it) and when its "browser" is released,
+so tests can see that cancellation releases it and which worker ran what.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _options(prompt: str) -> dict[str, str]:
 async def run(job: SessionJob, report: StepSink) -> SessionOutcome:
     """Pretend to run the prompt."""
     options = _options(job.prompt)
-    _log(f"start {job.session_id}")
+    _log(f"start {job.session_id} {os.getpid()}")
     try:
         steps = []
         for n in range(int(options.get("steps", "2"))):

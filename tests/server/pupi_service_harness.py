@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,65 +41,54 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class ApiServer:
-    """One ``pupi serve`` process; start, stop (SIGTERM), kill (SIGKILL), start again."""
+def _service_env(
+    database_url: str, runner_log: Path, *, fake_runner: bool, env: dict[str, str] | None
+) -> dict[str, str]:
+    """The environment of a ``pupi serve`` or ``pupi worker`` process under test."""
+    service_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PUPI_DATABASE_URL": database_url,
+        "PUPI_FAKE_RUNNER_LOG": str(runner_log),
+        # Sessions a test leaves running need no grace at its stop; the
+        # shutdown tests (test_shutdown.py) set their own.
+        "PUPI_SHUTDOWN_GRACE_S": "0",
+        # A killed worker's sessions fail once it has been silent this long; ten
+        # heartbeats, so that a loaded machine is not taken for a dead worker.
+        "PUPI_WORKER_HEARTBEAT_S": "0.5",
+        "PUPI_WORKER_LOST_AFTER_S": "5",
+        **(env or {}),
+    }
+    if fake_runner:
+        service_env["PUPI_SESSION_RUNNER"] = "tests.server.pupi_fake_runner:run"
+    return service_env
 
-    def __init__(
-        self,
-        database_url: str,
-        workdir: Path,
-        *,
-        fake_runner: bool = True,
-        allow_hosts: tuple[str, ...] = (),
-        env: dict[str, str] | None = None,
-    ) -> None:
-        self.database_url = database_url
+
+class _Process:
+    """A ``pupi`` service process: start, stop (SIGTERM), kill (SIGKILL), start again."""
+
+    def __init__(self, args: list[str], env: dict[str, str], workdir: Path, log_path: Path) -> None:
+        self._args = args
+        self._env = env
         self.workdir = workdir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.runner_log = workdir / "runner.log"
-        self.log_path = workdir / f"server-{self.port}.log"
-        self._env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            "PUPI_DATABASE_URL": database_url,
-            "PUPI_PORT": str(self.port),
-            "PUPI_HOST": "127.0.0.1",
-            "PUPI_FAKE_RUNNER_LOG": str(self.runner_log),
-            # Sessions a test leaves running need no grace at its stop; the
-            # shutdown tests (test_shutdown.py) set their own.
-            "PUPI_SHUTDOWN_GRACE_S": "0",
-            **(env or {}),
-        }
-        if fake_runner:
-            self._env["PUPI_SESSION_RUNNER"] = "tests.server.pupi_fake_runner:run"
-        self._args = [sys.executable, "-c", SERVE, "serve"]
-        for host in allow_hosts:
-            self._args += ["--allow-host", host]
+        self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout_s: float = 30.0) -> ApiServer:
-        """Start the process and wait until /healthz answers."""
+    def _spawn(self) -> subprocess.Popen[bytes]:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self._args, cwd=self.workdir, env=self._env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not start in {timeout_s} s:\n{self.log()}")
+        return self.process
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     def log(self) -> str:
-        """What the server printed so far."""
+        """What the process printed so far."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
@@ -117,6 +107,86 @@ class ApiServer:
             self.process.kill()
             self.process.wait(10)
 
+
+class WorkerProcess(_Process):
+    """One ``pupi worker`` process (PostgreSQL), sharing the runner log of its workdir."""
+
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        *,
+        name: str,
+        fake_runner: bool = True,
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.runner_log = workdir / "runner.log"
+        super().__init__(
+            [sys.executable, "-c", SERVE, "worker", *args],
+            _service_env(database_url, self.runner_log, fake_runner=fake_runner, env=env),
+            workdir,
+            workdir / f"worker-{name}.log",
+        )
+
+    def start(self, timeout_s: float = 30.0) -> WorkerProcess:
+        """Start the process and wait until it says it runs."""
+        self._spawn()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log()}")
+            if "worker running" in self.log():
+                return self
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"worker did not start in {timeout_s} s:\n{self.log()}")
+
+
+class ApiServer(_Process):
+    """One ``pupi serve`` process; start, stop (SIGTERM), kill (SIGKILL), start again."""
+
+    def __init__(
+        self,
+        database_url: str,
+        workdir: Path,
+        *,
+        fake_runner: bool = True,
+        allow_hosts: tuple[str, ...] = (),
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.runner_log = workdir / "runner.log"
+        env = {"PUPI_PORT": str(self.port), "PUPI_HOST": "127.0.0.1", **(env or {})}
+        command = [sys.executable, "-c", SERVE, "serve", *args]
+        for host in allow_hosts:
+            command += ["--allow-host", host]
+        super().__init__(
+            command,
+            _service_env(database_url, self.runner_log, fake_runner=fake_runner, env=env),
+            workdir,
+            workdir / f"server-{self.port}.log",
+        )
+
+    def start(self, timeout_s: float = 30.0) -> ApiServer:
+        """Start the process and wait until /healthz answers."""
+        self._spawn()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"server did not start in {timeout_s} s:\n{self.log()}")
+
     async def token(self, name: str = "test") -> str:
         """A new access token in this server's database."""
         return await make_token(self.database_url, name)
@@ -134,24 +204,18 @@ async def make_token(database_url: str, name: str) -> str:
 
 
 async def _create_pg_database(base_url: str) -> tuple[str, Callable[[], Awaitable[None]]]:
-    import asyncpg
+    import psycopg
     from sqlalchemy.engine import make_url
 
     base = make_url(async_url(base_url))
     name = f"pupi_t_{uuid.uuid4().hex[:10]}"
     dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as connection:
         await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
 
     async def drop() -> None:
-        connection = await asyncpg.connect(dsn)
-        try:
+        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as connection:
             await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
 
     url = base.set(drivername="postgresql", database=name)
     return url.render_as_string(hide_password=False), drop
@@ -228,3 +292,29 @@ async def api(shared_server: ApiServer) -> AsyncIterator[httpx.AsyncClient]:
         base_url=shared_server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ) as client:
         yield client
+
+
+def client_for(url: str, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+
+# Generous: these bound a wait for a state the server reaches, they time nothing.
+WAIT_S = 60
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
+    """Call ``check`` until it returns something true; return that."""
+    deadline = time.monotonic() + WAIT_S
+    while not (found := await check()):
+        assert time.monotonic() < deadline, f"{what}: not in {WAIT_S} s"
+        await asyncio.sleep(0.05)
+    return found
+
+
+async def poll(client: httpx.AsyncClient, session_id: str, *statuses: str) -> dict[str, Any]:
+    async def reached() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await client.get(f"/v1/sessions/{session_id}")).json()
+        return body if body["status"] in statuses else None
+
+    found: dict[str, Any] = await eventually(reached, f"{session_id} reaching {statuses}")
+    return found

@@ -20,8 +20,8 @@ from pupi.server.workers.estimate import (
     ("plain", "driver"),
     [
         ("sqlite:///tmp/pupi.db", "sqlite+aiosqlite:///tmp/pupi.db"),
-        ("postgresql://u:p@db:5432/pupi", "postgresql+asyncpg://u:p@db:5432/pupi"),
-        ("postgres://u@db/pupi", "postgresql+asyncpg://u@db/pupi"),
+        ("postgresql://u:p@db:5432/pupi", "postgresql+psycopg://u:p@db:5432/pupi"),
+        ("postgres://u@db/pupi", "postgresql+psycopg://u@db/pupi"),
         ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
     ],
 )

@@ -1,8 +1,9 @@
 """The FastAPI application: ``create_app(settings)``.
 
 The lifespan opens the database (creating and migrating it), recovers what a
-crash left behind, starts the worker pool and the sweeper, and undoes all of
-it on the way out.
+crash left behind, starts the session queue (with this process's workers,
+unless it is an API-only node) and the sweeper, and undoes all of it on the
+way out. On PostgreSQL it also listens for other nodes' writes.
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from pupi.server.db.sessions import SessionStore
 from pupi.server.egress import EgressProxy
 from pupi.server.errors import install_error_handlers
 from pupi.server.events import EventHub
-from pupi.server.fetch_policy import make_request_filter
 from pupi.server.limits import BodyLimitMiddleware
+from pupi.server.listener import ChangeListener
 from pupi.server.metrics import Metrics
 from pupi.server.routes import events, health, metrics, sessions
 from pupi.server.settings import ServerSettings
 from pupi.server.shutdown import close_browsers
 from pupi.server.state import ServerState
-from pupi.server.workers.pool import WorkerPool
-from pupi.server.workers.runner import run_agent_session
+from pupi.server.workers.build import build_queue
 from pupi.server.workers.sweeper import sweep_forever
 
 __all__ = ["create_app"]
@@ -50,25 +50,19 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         await migrate(engine)
-        store = SessionStore(engine)
         hub = EventHub()
+        store = SessionStore(engine, hub)
         counters = Metrics()
+        listener = ChangeListener(settings.database_url, store) if settings.distributed else None
+        if listener is not None:
+            await listener.start()
         # Started before the workers, stopped after them: no session browses without it.
-        proxy = EgressProxy(allow_hosts=settings.allow_hosts)
-        await proxy.start()
-        pool = WorkerPool(
-            store=store,
-            hub=hub,
-            metrics=counters,
-            runner=settings.runner or run_agent_session,
-            request_filter=make_request_filter(settings.allow_hosts),
-            concurrency=settings.concurrency,
-            max_queued_per_token=settings.max_queued_per_token,
-            screenshots=settings.screenshots,
-            egress_proxy=proxy.url,
-        )
-        app.state.pupi = ServerState(settings, engine, store, hub, pool, counters)
-        await pool.start()
+        proxy = EgressProxy(allow_hosts=settings.allow_hosts) if settings.worker else None
+        if proxy is not None:
+            await proxy.start()
+        queue = build_queue(settings, store, counters, egress_proxy=proxy.url if proxy else None)
+        app.state.pupi = ServerState(settings, engine, store, hub, queue, counters)
+        await queue.start()
         sweeper = asyncio.create_task(
             sweep_forever(
                 store,
@@ -83,9 +77,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)
             # Sessions first (their browsers still up), then the browsers: see shutdown.py.
-            await pool.stop(grace_s=settings.shutdown_grace_s)
+            await queue.stop(grace_s=settings.shutdown_grace_s)
             await close_browsers()
-            await proxy.aclose()
+            if proxy is not None:
+                await proxy.aclose()
+            if listener is not None:
+                await listener.stop()
             await engine.dispose()
 
     app = FastAPI(

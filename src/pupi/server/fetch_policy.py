@@ -35,6 +35,7 @@ __all__ = [
     "check_url",
     "host_allowed",
     "is_localhost_name",
+    "is_loopback_url",
     "literal_address",
     "make_request_filter",
     "refusal",
@@ -130,6 +131,15 @@ def is_localhost_name(host: str) -> bool:
     """``localhost`` and ``*.localhost``, which resolvers answer with loopback whatever DNS says."""
     host = _normalise_host(host)
     return host == "localhost" or host.endswith(".localhost")
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether the URL's host is this machine: ``localhost`` or a loopback address."""
+    host = urlsplit(url).hostname or ""
+    if is_localhost_name(host):
+        return True
+    address = literal_address(host)
+    return address is not None and ipaddress.ip_address(address).is_loopback
 
 
 def host_allowed(host: str, port: int | None, allow_hosts: Iterable[str]) -> bool:

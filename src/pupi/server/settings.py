@@ -67,7 +67,16 @@ class ServerSettings:
     allow_hosts: tuple[str, ...] = ()
     """Hosts the agent may reach even though they are loopback or private."""
     concurrency: int = field(default_factory=default_concurrency)
-    """Sessions running at once, server-wide."""
+    """Sessions running at once in this process (``pupi serve`` or ``pupi worker``)."""
+    worker: bool = True
+    """Whether ``pupi serve`` runs sessions itself; False (``--no-worker``) makes an
+    API-only node, which needs PostgreSQL and ``pupi worker`` processes."""
+    cdp_url: str | None = None
+    """Run sessions on the remote Chromium at this DevTools endpoint instead of launching one."""
+    worker_heartbeat_s: float = 5.0
+    """How often a worker tells the database it is alive (PostgreSQL)."""
+    worker_lost_after_s: float = 30.0
+    """A worker silent this long is lost: its running sessions fail as ``worker_lost``."""
     max_queued_per_token: int = 32
     """Sessions one token may have waiting; past it, 429 with Retry-After."""
     run_timeout_s: float = 300.0
@@ -101,6 +110,15 @@ class ServerSettings:
     """Who may read ``GET /metrics``."""
     runner: SessionRunner | None = None
     """The coroutine that runs one session; None means the real browser agent."""
+
+    @property
+    def distributed(self) -> bool:
+        """Whether sessions go through the distributed queue: always on PostgreSQL.
+
+        On PostgreSQL any number of nodes may share the database, so no single
+        process may hold the queue; SQLite is one machine's file.
+        """
+        return self.database_url.split(":", 1)[0].split("+", 1)[0] in {"postgresql", "postgres"}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> ServerSettings:
@@ -144,7 +162,10 @@ _FLOATS = {
     "shutdown_grace_s",
     "header_timeout_s",
     "body_timeout_s",
+    "worker_heartbeat_s",
+    "worker_lost_after_s",
 }
+_BOOLS = {"screenshots", "worker"}
 
 
 def _parse(name: str, raw: str) -> Any:
@@ -157,7 +178,7 @@ def _parse(name: str, raw: str) -> Any:
         raise ValueError(f"PUPI_{name.upper()} must be a number, not {raw!r}") from exc
     if name == "allow_hosts":
         return _split_hosts(raw)
-    if name == "screenshots":
+    if name in _BOOLS:
         return raw.strip().lower() not in {"0", "false", "no", "off"}
     if name == "metrics":
         try:

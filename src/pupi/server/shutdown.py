@@ -59,9 +59,9 @@ class _Server(uvicorn.Server):
         if state is not None:
             # Both only set flags or schedule a callback: safe in a signal handler.
             if self.should_exit:
-                state.pool.end_grace()
+                state.queue.end_grace()
             else:
-                state.pool.stop_taking_work()
+                state.queue.stop_taking_work()
         super().handle_exit(sig, frame)
 
 

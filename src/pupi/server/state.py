@@ -1,4 +1,4 @@
-"""What the running server holds: settings, database, pool, events, metrics."""
+"""What the running server holds: settings, database, queue, events, metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pupi.server.events import EventHub
 from pupi.server.metrics import Metrics
 from pupi.server.settings import ServerSettings
 from pupi.server.views import ViewCache
-from pupi.server.workers.pool import WorkerPool
+from pupi.server.workers.queue import SessionQueue
 
 __all__ = ["ServerState"]
 
@@ -24,7 +24,7 @@ class ServerState:
     engine: AsyncEngine
     store: SessionStore
     hub: EventHub
-    pool: WorkerPool
+    queue: SessionQueue
     metrics: Metrics
     views: ViewCache = field(default_factory=ViewCache)
     token_cache: dict[str, tuple[float, str]] = field(default_factory=dict)

@@ -12,17 +12,17 @@ from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["async_url", "create_engine", "migrate"]
+__all__ = ["async_url", "create_engine", "libpq_url", "migrate"]
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
-    "postgresql": "postgresql+asyncpg",
-    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
 }
 
 
 def async_url(url: str) -> str:
-    """``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``; ``postgresql://`` -> asyncpg.
+    """``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``; ``postgresql://`` -> psycopg (3, async).
 
     URLs that already name a driver are left alone.
     """
@@ -36,6 +36,11 @@ def async_url(url: str) -> str:
             "use sqlite:///path/pupi.db or postgresql://user:pass@host/db"
         )
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """Any spelling of a PostgreSQL URL (``postgresql+psycopg://``...) as libpq takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,7 +72,13 @@ def _alembic_config() -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x70757069
+"""PostgreSQL advisory lock held while migrating: nodes starting together take turns."""
+
+
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

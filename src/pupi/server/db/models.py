@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Dialect,
     Float,
@@ -96,6 +97,10 @@ class SessionRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    job_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """The distributed queue's job that runs it (PostgreSQL); None in-process."""
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """Which worker ran it: ``host:pid``."""
 
 
 class StepRow(Base):

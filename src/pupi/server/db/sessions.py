@@ -3,6 +3,12 @@
 State changes are conditional updates (``WHERE status = 'running'``...), so a
 worker finishing and a client cancelling at the same moment cannot overwrite
 each other: whichever lands first wins, the other changes nothing.
+
+Every write also says what changed, as a :class:`SessionEvent`: for the event
+streams, and so that cached views know they are stale. In one process the
+events go straight to the hub after the commit; on PostgreSQL they are sent with
+``NOTIFY`` inside the write's transaction and come back to every node (this one
+included) through its listener, so a node learns of a worker's write at commit.
 """
 
 from __future__ import annotations
@@ -12,18 +18,34 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pupi.server.db.models import ScreenshotRow, SessionRow, StepRow, utcnow
+from pupi.server.events import EventHub, SessionEvent, encode_event
 
-__all__ = ["ACTIVE_STATUSES", "TERMINAL_STATUSES", "SessionStore"]
+__all__ = [
+    "ACTIVE_STATUSES",
+    "CHANGES_CHANNEL",
+    "TERMINAL_STATUSES",
+    "Enqueue",
+    "SessionStore",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 ACTIVE_STATUSES = ("queued", "running")
 TERMINAL_STATUSES = ("completed", "failed", "cancelled")
+
+CHANGES_CHANNEL = "pupi_sessions"
+"""The PostgreSQL notification channel of session events."""
+
+Enqueue = Callable[[Any, str], Awaitable[int]]
+"""Queue a stored session on the distributed queue, given the transaction's driver
+connection; returns the job's id."""
+
+_CHANGED = SessionEvent("changed", {})
 
 
 def _writes_one(
@@ -59,11 +81,16 @@ def _writes_all(
 
 
 class SessionStore:
-    """Sessions in the database; one per server, shared by routes and workers."""
+    """Sessions in the database; one per process, shared by routes and workers."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, hub: EventHub | None = None) -> None:
         self.engine = engine
+        self.hub = hub or EventHub()
         self._maker = async_sessionmaker(engine, expire_on_commit=False)
+        self.broadcast = engine.dialect.name == "postgresql"
+        """Events go out with NOTIFY (PostgreSQL) rather than straight to :attr:`hub`."""
+        self.cache_trusted = True
+        """False while this node may miss other nodes' writes (its listener is down)."""
         # Bumped on every write (per session, and for all on bulk writes) so that
         # cached views can tell they are stale; see pupi.server.views.
         self._generations: dict[str, int] = {}
@@ -71,10 +98,34 @@ class SessionStore:
 
     def generation(self, session_id: str) -> tuple[int, int]:
         """Changes whenever the session's stored record or steps change."""
+        if not self.cache_trusted:
+            self._bulk_generation += 1  # never the same twice: nothing is cached
         return self._bulk_generation, self._generations.get(session_id, 0)
+
+    def touch(self, session_id: str | None) -> None:
+        """Another node wrote to the session (None: to any session); drop cached views."""
+        if session_id is None:
+            self._bulk_generation += 1
+        else:
+            self._touch(session_id)
 
     def _touch(self, session_id: str) -> None:
         self._generations[session_id] = self._generations.get(session_id, 0) + 1
+
+    async def _announce(
+        self, db: AsyncSession, session_id: str | None, event: SessionEvent
+    ) -> None:
+        """Inside the write's transaction: NOTIFY, delivered at commit (PostgreSQL only)."""
+        if self.broadcast:
+            await db.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": CHANGES_CHANNEL, "payload": encode_event(session_id, event)},
+            )
+
+    def _deliver(self, session_id: str, event: SessionEvent) -> None:
+        """After the commit: hand the event to this process's readers (one process only)."""
+        if not self.broadcast and event.kind != "changed":
+            self.hub.publish(session_id, event)
 
     async def create(
         self,
@@ -85,8 +136,15 @@ class SessionStore:
         planner: str,
         max_steps: int,
         timeout_s: float,
-    ) -> SessionRow:
-        """Store a new queued session."""
+        max_queued: int | None = None,
+        enqueue: Enqueue | None = None,
+    ) -> SessionRow | None:
+        """Store a new queued session; None when the token already has ``max_queued`` queued.
+
+        On PostgreSQL the count and the insert hold the token's advisory lock, so
+        API nodes side by side keep one bound; ``enqueue`` queues the session's job
+        in the same transaction: a session is stored with its job or not at all.
+        """
         row = SessionRow(
             id=uuid.uuid4().hex,
             token_id=token_id,
@@ -99,8 +157,64 @@ class SessionStore:
             created_at=utcnow(),
         )
         async with self._maker() as db, db.begin():
+            if max_queued is not None:
+                if self.broadcast:
+                    await db.execute(
+                        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                        {"key": f"pupi-token:{token_id}"},
+                    )
+                if await self._queued_count(db, token_id) >= max_queued:
+                    return None
             db.add(row)
+            if enqueue is not None:
+                await db.flush()
+                connection = await db.connection()
+                raw = await connection.get_raw_connection()
+                row.job_id = await enqueue(raw.driver_connection, row.id)
         return row
+
+    @staticmethod
+    async def _queued_count(db: AsyncSession, token_id: str) -> int:
+        count = await db.scalar(
+            select(func.count())
+            .select_from(SessionRow)
+            .where(SessionRow.token_id == token_id, SessionRow.status == "queued")
+        )
+        return int(count or 0)
+
+    async def queued_ahead(self, token_id: str) -> int:
+        """Queued sessions up to and including the token's oldest queued one (all if none)."""
+        async with self._maker() as db:
+            oldest = await db.scalar(
+                select(func.min(SessionRow.created_at)).where(
+                    SessionRow.token_id == token_id, SessionRow.status == "queued"
+                )
+            )
+            query = (
+                select(func.count()).select_from(SessionRow).where(SessionRow.status == "queued")
+            )
+            if oldest is not None:
+                query = query.where(SessionRow.created_at <= oldest)
+            return int(await db.scalar(query) or 0) + (0 if oldest is not None else 1)
+
+    async def recent_run_seconds(self, limit: int) -> list[float]:
+        """How long the latest ``limit`` sessions that ended by themselves ran."""
+        async with self._maker() as db:
+            rows = await db.execute(
+                select(SessionRow.started_at, SessionRow.finished_at)
+                .where(
+                    SessionRow.status.in_(("completed", "failed")),
+                    SessionRow.started_at.is_not(None),
+                    SessionRow.finished_at.is_not(None),
+                )
+                .order_by(SessionRow.finished_at.desc())
+                .limit(limit)
+            )
+            return [
+                (finished - started).total_seconds()
+                for started, finished in rows.tuples()
+                if started is not None and finished is not None
+            ]
 
     async def get(self, session_id: str, token_id: str | None = None) -> SessionRow | None:
         """The session, or None when it does not exist or belongs to another token."""
@@ -120,17 +234,21 @@ class SessionStore:
             return list(await db.scalars(query))
 
     @_writes_one
-    async def mark_running(self, session_id: str) -> SessionRow | None:
+    async def mark_running(self, session_id: str, worker: str | None = None) -> SessionRow | None:
         """Move a queued session to running; None when it is no longer queued."""
+        event = SessionEvent("status", {"status": "running"})
         async with self._maker() as db, db.begin():
             result = await db.execute(
                 update(SessionRow)
                 .where(SessionRow.id == session_id, SessionRow.status == "queued")
-                .values(status="running", started_at=utcnow())
+                .values(status="running", started_at=utcnow(), worker=worker)
             )
             if not result.rowcount:  # type: ignore[attr-defined]
                 return None
-            return await db.get(SessionRow, session_id)
+            await self._announce(db, session_id, event)
+            row = await db.get(SessionRow, session_id)
+        self._deliver(session_id, event)
+        return row
 
     @_writes_one
     async def finish(
@@ -145,6 +263,7 @@ class SessionStore:
         from_statuses: tuple[str, ...] = ("running",),
     ) -> bool:
         """Record a session's end; False when it had already ended (say, cancelled)."""
+        event = SessionEvent("end", {"status": status})
         async with self._maker() as db, db.begin():
             result = await db.execute(
                 update(SessionRow)
@@ -158,7 +277,11 @@ class SessionStore:
                     finished_at=utcnow(),
                 )
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            if not result.rowcount:  # type: ignore[attr-defined]
+                return False
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
+        return True
 
     @_writes_one
     async def close(self, session_id: str, token_id: str) -> SessionRow | None:
@@ -179,14 +302,18 @@ class SessionStore:
                 return None
             before = _copy(row)
             now = utcnow()
+            event = _CHANGED
             if row.status in ACTIVE_STATUSES:
                 row.status = "cancelled"
                 row.finished_at = now
                 row.error = {"type": "cancelled", "message": "the session was closed by the client"}
                 row.steps = await self._step_list(db, session_id)
+                event = SessionEvent("end", {"status": "cancelled"})
             if row.closed_at is None:
                 row.closed_at = now
-            return before
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
+        return before
 
     async def active_ids(self, token_id: str) -> list[str]:
         """The ids of the token's sessions not yet closed."""
@@ -217,6 +344,8 @@ class SessionStore:
             has_screenshot=screenshot is not None,
             created_at=utcnow(),
         )
+        data = {"n": n, "step": step, "result": result, "screenshot": screenshot is not None}
+        event = SessionEvent("step", data, n)
         async with self._maker() as db, db.begin():
             db.add(row)
             if screenshot is not None:
@@ -225,6 +354,8 @@ class SessionStore:
                         session_id=session_id, n=n, content_type=screenshot[0], data=screenshot[1]
                     )
                 )
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
         return row
 
     async def steps(self, session_id: str, *, after: int = -1) -> list[StepRow]:
@@ -288,6 +419,8 @@ class SessionStore:
                 )
                 .values(closed_at=utcnow())
             )
+            if result.rowcount:  # type: ignore[attr-defined]
+                await self._announce(db, None, _CHANGED)
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     @_writes_all
@@ -301,6 +434,8 @@ class SessionStore:
             result = await db.execute(
                 delete(SessionRow).where(SessionRow.closed_at < closed_before)
             )
+            if result.rowcount:  # type: ignore[attr-defined]
+                await self._announce(db, None, _CHANGED)
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def count_by_status(self) -> dict[str, int]:

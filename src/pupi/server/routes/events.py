@@ -48,17 +48,13 @@ async def _stream(state: ServerState, session_id: str) -> AsyncIterator[str]:
         row = await state.store.get(session_id)
         if row is None:
             return
-        yield _sse("status", {"status": row.status})
-        last = -1
-        for step in await state.store.steps(session_id):
-            yield _sse(
-                "step",
-                _step_data(session_id, step.n, step.step, step.result, step.has_screenshot),
-                step.n,
-            )
-            last = step.n
-        if row.status in TERMINAL_STATUSES:
-            yield _sse("end", {"status": row.status})
+        status = row.status
+        yield _sse("status", {"status": status})
+        chunks, last = await _stored_steps(state, session_id, -1)
+        for chunk in chunks:
+            yield chunk
+        if status in TERMINAL_STATUSES:
+            yield _sse("end", {"status": status})
             return
         while True:
             try:
@@ -66,23 +62,46 @@ async def _stream(state: ServerState, session_id: str) -> AsyncIterator[str]:
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
+            if event.kind == "step" and "step" in event.data:
+                # In one process the event carries the step: no query needed.
+                if event.n > last:
+                    last = event.n
+                    data = event.data
+                    yield _sse(
+                        "step",
+                        _step_data(
+                            session_id, event.n, data["step"], data["result"], data["screenshot"]
+                        ),
+                        event.n,
+                    )
+                continue
+            # From another node (or after the listener's reconnect) an event only
+            # says what changed: the database has the rest.
+            chunks, last = await _stored_steps(state, session_id, last)
+            for chunk in chunks:
+                yield chunk
             if event.kind == "step":
-                if event.n <= last:
-                    continue
-                last = event.n
-                data = event.data
-                yield _sse(
-                    "step",
-                    _step_data(
-                        session_id, event.n, data["step"], data["result"], bool(data["screenshot"])
-                    ),
-                    event.n,
-                )
-            elif event.kind == "status":
-                yield _sse("status", event.data)
-            else:
-                yield _sse("end", event.data)
+                continue
+            row = await state.store.get(session_id)
+            if row is None:
                 return
+            if row.status != status:
+                status = row.status
+                if status not in TERMINAL_STATUSES:
+                    yield _sse("status", {"status": status})
+            if status in TERMINAL_STATUSES:
+                yield _sse("end", {"status": status})
+                return
+
+
+async def _stored_steps(state: ServerState, session_id: str, last: int) -> tuple[list[str], int]:
+    """The stored steps after number ``last`` as events, and the number of the newest."""
+    chunks = []
+    for step in await state.store.steps(session_id, after=last):
+        data = _step_data(session_id, step.n, step.step, step.result, step.has_screenshot)
+        chunks.append(_sse("step", data, step.n))
+        last = step.n
+    return chunks, last
 
 
 @router.get(

@@ -19,6 +19,6 @@ async def healthz(state: State) -> dict[str, object]:
         await connection.execute(text("SELECT 1"))
     return {
         "status": "ok",
-        "queued": state.pool.queue_depth,
-        "running": state.pool.running_count,
+        "queued": await state.queue.queue_depth(),
+        "running": state.queue.running_count,
     }

@@ -40,8 +40,8 @@ async def metrics(state: State, credentials: BearerCredentials) -> PlainTextResp
     body = render(
         state.metrics,
         sessions_by_status=await state.store.count_by_status(),
-        queue_depth=state.pool.queue_depth,
-        running=state.pool.running_count,
-        concurrency=state.pool.concurrency,
+        queue_depth=await state.queue.queue_depth(),
+        running=state.queue.running_count,
+        concurrency=state.queue.concurrency,
     )
     return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")

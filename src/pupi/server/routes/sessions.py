@@ -26,6 +26,7 @@ from pupi.server.schemas import (
     SessionSummary,
     StepRecord,
 )
+from pupi.server.workers.queue import SessionSpec
 
 __all__ = ["KNOWN_PLANNERS", "router", "session_detail"]
 
@@ -118,20 +119,14 @@ async def create_session(
         raise _invalid("max_steps", f"at most {settings.max_steps_limit}")
     # The server's run timeout is a ceiling: a request may ask for less, not more.
     timeout_s = min(body.timeout_s or settings.run_timeout_s, settings.run_timeout_s)
-    state.pool.reserve(token_id)
-    try:
-        row = await state.store.create(
-            token_id=token_id,
-            prompt=body.prompt,
-            start_url=body.start_url,
-            planner=planner,
-            max_steps=max_steps,
-            timeout_s=timeout_s,
-        )
-    except BaseException:
-        state.pool.release(token_id)
-        raise
-    state.pool.submit(row.id, token_id)
+    spec = SessionSpec(
+        prompt=body.prompt,
+        start_url=body.start_url,
+        planner=planner,
+        max_steps=max_steps,
+        timeout_s=timeout_s,
+    )
+    row = await state.queue.admit(token_id, spec)
     return SessionStarted(session_id=row.id, status="queued")
 
 
@@ -180,7 +175,7 @@ async def close_session(session_id: str, state: State, token_id: CallerToken) ->
     if before is None:
         raise not_found(session_id)
     if before.status in ACTIVE_STATUSES:
-        await state.pool.cancel(session_id)
+        await state.queue.cancel(session_id)
     return await get_session(session_id, state, token_id)
 
 
@@ -195,6 +190,6 @@ async def close_all_sessions(state: State, token_id: CallerToken) -> ClosedCount
             continue
         closed += 1
         if before.status in ACTIVE_STATUSES:
-            cancelling.append(state.pool.cancel(session_id))
+            cancelling.append(state.queue.cancel(session_id))
     await asyncio.gather(*cancelling)
     return ClosedCount(closed=closed)

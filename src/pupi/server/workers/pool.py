@@ -1,9 +1,11 @@
-"""The in-process worker pool: a FIFO of queued sessions and N workers taking from it.
+"""The in-process worker pool (SQLite): a FIFO of queued sessions and N workers taking from it.
 
 The database is the record; the pool holds only what it needs to schedule:
 which sessions wait (and for which token, to bound each token's queue) and
 which run (to cancel them). After a restart the queue is rebuilt from the
-database by :meth:`WorkerPool.start`.
+database by :meth:`WorkerPool.start`. One process owns the database, so the
+bound and the queue can live in memory; on PostgreSQL the distributed queue
+(:mod:`.distributed`) takes this place.
 """
 
 from __future__ import annotations
@@ -11,22 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter, deque
-from typing import Any
+from collections import Counter
 
 from pupi.errors import RateLimited
+from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionStore
-from pupi.server.events import EventHub, SessionEvent
-from pupi.server.fetch_policy import RequestFilter
 from pupi.server.metrics import Metrics
-from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
-from pupi.server.workers.guard import refusal_for
-from pupi.server.workers.runner import (
-    SessionJob,
-    SessionOutcome,
-    SessionRunner,
-    StepReport,
-)
+from pupi.server.workers.estimate import retry_after_s
+from pupi.server.workers.execute import SessionExecutor
+from pupi.server.workers.queue import SessionSpec
 
 __all__ = ["WorkerPool"]
 
@@ -43,24 +38,16 @@ class WorkerPool:
         self,
         *,
         store: SessionStore,
-        hub: EventHub,
         metrics: Metrics,
-        runner: SessionRunner,
-        request_filter: RequestFilter,
+        executor: SessionExecutor,
         concurrency: int,
         max_queued_per_token: int,
-        screenshots: bool = True,
-        egress_proxy: str | None = None,
     ) -> None:
         self._store = store
-        self._hub = hub
         self._metrics = metrics
-        self._runner = runner
-        self._filter = request_filter
+        self._executor = executor
         self.concurrency = concurrency
         self._max_queued = max_queued_per_token
-        self._screenshots = screenshots
-        self._egress_proxy = egress_proxy
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._waiting: dict[str, str] = {}  # session id -> token id, in queue order
         self._per_token: Counter[str] = Counter()
@@ -70,11 +57,8 @@ class WorkerPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._draining_since: float | None = None
         """When the pool stopped starting queued sessions (monotonic), if it has."""
-        self._recent_s: deque[float] = deque(maxlen=RECENT_SESSIONS)
-        """Run times of the latest sessions that ended by themselves, for Retry-After."""
 
-    @property
-    def queue_depth(self) -> int:
+    async def queue_depth(self) -> int:
         """Sessions waiting for a worker."""
         return len(self._waiting)
 
@@ -139,6 +123,25 @@ class WorkerPool:
         await asyncio.gather(*self._workers, *running, return_exceptions=True)
         self._workers.clear()
 
+    async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
+        """Hold a queue place, store the session and queue it (or raise :class:`RateLimited`)."""
+        self.reserve(token_id)
+        try:
+            row = await self._store.create(
+                token_id=token_id,
+                prompt=spec.prompt,
+                start_url=spec.start_url,
+                planner=spec.planner,
+                max_steps=spec.max_steps,
+                timeout_s=spec.timeout_s,
+            )
+        except BaseException:
+            self.release(token_id)
+            raise
+        assert row is not None  # unbounded in the store: the bound is held here
+        self.submit(row.id, token_id)
+        return row
+
     def reserve(self, token_id: str) -> None:
         """Hold a queue place for the token, or raise :class:`RateLimited`."""
         if self._per_token[token_id] >= self._max_queued:
@@ -169,7 +172,6 @@ class WorkerPool:
         if task is not None:
             task.cancel()
             await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
-        self._hub.publish(session_id, SessionEvent("end", {"status": "cancelled"}))
 
     def _enqueue(self, session_id: str, token_id: str) -> None:
         self._waiting[session_id] = token_id
@@ -183,7 +185,7 @@ class WorkerPool:
             if waiting_token == token_id:
                 ahead = position + 1
                 break
-        return retry_after_s(self._recent_s, ahead=ahead, concurrency=self.concurrency)
+        return retry_after_s(self._executor.recent_s, ahead=ahead, concurrency=self.concurrency)
 
     async def _work(self) -> None:
         while True:
@@ -204,98 +206,4 @@ class WorkerPool:
                 logger.error("session %s crashed the worker", session_id, exc_info=task.exception())
 
     async def _run(self, session_id: str) -> None:
-        row = await self._store.mark_running(session_id)
-        if row is None:
-            return  # closed between the queue and here
-        self._hub.publish(session_id, SessionEvent("status", {"status": "running"}))
-        job = SessionJob(
-            session_id=session_id,
-            prompt=row.prompt,
-            start_url=row.start_url,
-            planner=row.planner,
-            max_steps=row.max_steps,
-            timeout_s=row.timeout_s,
-            request_filter=self._filter,
-            screenshots=self._screenshots,
-            egress_proxy=self._egress_proxy,
-        )
-        recorded: list[dict[str, Any]] = []
-        started = time.monotonic()
-
-        async def record(report: StepReport) -> None:
-            n = len(recorded)
-            recorded.append(report.step)
-            await self._store.add_step(
-                session_id, n, step=report.step, result=report.result, screenshot=report.screenshot
-            )
-            duration = report.result.get("duration_ms")
-            if isinstance(duration, int | float):
-                self._metrics.step_seconds.observe(duration / 1000)
-            self._hub.publish(
-                session_id,
-                SessionEvent(
-                    "step",
-                    {
-                        "n": n,
-                        "step": report.step,
-                        "result": report.result,
-                        "screenshot": report.screenshot is not None,
-                    },
-                    n,
-                ),
-            )
-
-        try:
-            outcome = await self._outcome(job, record)
-        except asyncio.CancelledError:
-            if self._stopping:
-                await self._store.finish(
-                    session_id,
-                    status="failed",
-                    steps=recorded,
-                    error={
-                        "type": "interrupted",
-                        "message": "interrupted: the server stopped while this session was running",
-                    },
-                )
-            raise
-        run_s = time.monotonic() - started
-        self._metrics.session_seconds.observe(run_s)
-        self._recent_s.append(run_s)
-        steps = outcome.steps or recorded
-        await self._store.finish(
-            session_id,
-            status=outcome.status,
-            answer=outcome.answer,
-            steps=steps,
-            error=outcome.error,
-            usage=outcome.usage,
-        )
-        self._hub.publish(session_id, SessionEvent("end", {"status": outcome.status}))
-
-    async def _outcome(self, job: SessionJob, record: Any) -> SessionOutcome:
-        # In a thread: the policy may resolve a name, and a slow DNS server must
-        # not stall every other request this process serves.
-        refusal = await asyncio.to_thread(refusal_for, job.prompt, job.start_url, self._filter)
-        if refusal is not None:
-            return SessionOutcome("failed", error={"type": "fetch_refused", "message": refusal})
-        try:
-            async with asyncio.timeout(job.timeout_s):
-                return await self._runner(job, record)
-        except TimeoutError:
-            return SessionOutcome(
-                "failed",
-                error={
-                    "type": "timeout",
-                    "message": f"the session ran past its {job.timeout_s:g} s limit",
-                },
-            )
-        except Exception as exc:  # the runner's bug must not take the worker down
-            logger.exception("session %s failed in its runner", job.session_id)
-            return SessionOutcome(
-                "failed",
-                error={
-                    "type": getattr(exc, "code", type(exc).__name__),
-                    "message": str(exc) or repr(exc),
-                },
-            )
+        await self._executor.run(session_id, stopping=lambda: self._stopping)

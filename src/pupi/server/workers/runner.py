@@ -43,6 +43,8 @@ class SessionJob:
     screenshots: bool = True
     egress_proxy: str | None = None
     """The proxy (``http://127.0.0.1:PORT``) all of the session's browser traffic goes through."""
+    cdp_url: str | None = None
+    """A remote Chromium's DevTools endpoint (``ws://``, ``http://``); None: launch one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,10 @@ async def run_agent_session(job: SessionJob, report: StepSink) -> SessionOutcome
     planner = get_planner(job.planner)
     manager = get_manager()
     instance = await manager.open(
-        headless=True, request_filter=job.request_filter, egress_proxy=job.egress_proxy
+        headless=True,
+        cdp_url=job.cdp_url,
+        request_filter=job.request_filter,
+        egress_proxy=job.egress_proxy,
     )
     try:
 

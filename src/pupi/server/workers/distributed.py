@@ -1,0 +1,337 @@
+"""The distributed queue (PostgreSQL): sessions as procrastinate jobs, run by any worker.
+
+An API node stores a session and defers its job in one transaction, after
+counting the token's queued sessions under an advisory lock, so every node
+keeps the same bound. Any process with an embedded :class:`procrastinate.worker.Worker`
+(``pupi worker``, or ``pupi serve`` without ``--no-worker``) takes jobs and runs
+them with the shared :class:`~.execute.SessionExecutor`.
+
+Faults, and who handles them:
+
+- **Close.** The closing node marks the session cancelled and asks procrastinate
+  to abort the job; the worker hears it on its LISTEN connection at once and
+  cancels the run, whose ``finally`` closes the browser.
+- **A worker killed.** Its heartbeat stops. Every node checks now and then for
+  jobs held by workers silent for ``worker_lost_after_s``: a session that was
+  running fails as ``worker_lost`` (a step may have had effects outside, a
+  purchase say, before it was recorded, so it is never run twice); one still
+  ``queued`` (fetched, not started: no browser ever opened) goes back to the queue.
+- **SIGTERM.** The worker takes no more jobs (they stay ``todo`` for the others),
+  lets its running sessions finish within the grace, then interrupts them.
+- **The database away.** Writes of a running session retry with backoff; the
+  worker, its heartbeat failing, stops taking jobs and starts again once the
+  database answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from procrastinate import App, PsycopgConnector
+from procrastinate.exceptions import ProcrastinateException
+from procrastinate.job_context import AbortReason, JobContext
+from procrastinate.jobs import Job, Status
+from procrastinate.worker import Worker
+
+from pupi.errors import RateLimited
+from pupi.server.db.engine import libpq_url
+from pupi.server.db.models import SessionRow
+from pupi.server.db.sessions import SessionStore
+from pupi.server.metrics import Metrics
+from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
+from pupi.server.workers.execute import SessionExecutor
+from pupi.server.workers.queue import SessionSpec
+
+__all__ = [
+    "QUEUE",
+    "TASK",
+    "DistributedQueue",
+    "WorkerLoop",
+    "procrastinate_app",
+    "recover_lost",
+]
+
+logger = logging.getLogger("pupi.server.distributed")
+
+TASK = "pupi.run_session"
+QUEUE = "pupi"
+CANCEL_GRACE_S = 1.8
+"""How long closing a session waits for its worker to let go of it (the contract says 2 s)."""
+
+WORKER_LOST = {
+    "type": "worker_lost",
+    "message": "the worker running this session stopped answering (killed, or its machine "
+    "went away); send the prompt again",
+}
+
+
+def procrastinate_app(database_url: str, *, pool_size: int = 4) -> App:
+    """The procrastinate app on Pupi's database; opened by :class:`DistributedQueue`."""
+    connector = PsycopgConnector(conninfo=libpq_url(database_url), min_size=1, max_size=pool_size)
+    return App(connector=connector)
+
+
+class DistributedQueue:
+    """The :class:`~.queue.SessionQueue` over procrastinate; an embedded worker when asked.
+
+    ``executor`` None (or ``concurrency`` 0) makes an API-only node: it admits,
+    cancels and recovers, and runs nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: SessionStore,
+        app: App,
+        metrics: Metrics,
+        max_queued_per_token: int,
+        executor: SessionExecutor | None,
+        concurrency: int,
+        heartbeat_s: float,
+        lost_after_s: float,
+        grace_s: float,
+    ) -> None:
+        self._store = store
+        self._app = app
+        self._metrics = metrics
+        self._max_queued = max_queued_per_token
+        self._executor = executor
+        self.concurrency = concurrency if executor is not None else 0
+        self._heartbeat_s = heartbeat_s
+        self._lost_after_s = lost_after_s
+        self._grace_s = grace_s
+        self._worker: WorkerLoop | None = None
+        self._recovery: asyncio.Task[None] | None = None
+
+    @property
+    def running_count(self) -> int:
+        return len(self._executor.running) if self._executor is not None else 0
+
+    async def start(self) -> None:
+        await self._app.open_async()
+        self._recovery = asyncio.create_task(self._recover_forever(), name="pupi-recovery")
+        if self._executor is not None and self.concurrency > 0:
+            self._worker = WorkerLoop(
+                self._app,
+                self._executor,
+                concurrency=self.concurrency,
+                heartbeat_s=self._heartbeat_s,
+                lost_after_s=self._lost_after_s,
+                grace_s=self._grace_s,
+            )
+            self._worker.start()
+
+    async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
+        row = await self._store.create(
+            token_id=token_id,
+            prompt=spec.prompt,
+            start_url=spec.start_url,
+            planner=spec.planner,
+            max_steps=spec.max_steps,
+            timeout_s=spec.timeout_s,
+            max_queued=self._max_queued,
+            enqueue=self._enqueue,
+        )
+        if row is None:
+            self._metrics.rejected += 1
+            raise RateLimited(
+                f"too many queued sessions for this token ({self._max_queued}); "
+                "wait for some to finish or close them",
+                retry_after=await self._retry_after(token_id),
+            )
+        return row
+
+    async def _enqueue(self, connection: Any, session_id: str) -> int:
+        # The lock keeps two jobs of one session (a retried one, say) from running
+        # at once; the queueing lock keeps two from waiting.
+        job = Job(
+            id=None,
+            queue=QUEUE,
+            lock=session_id,
+            queueing_lock=session_id,
+            task_name=TASK,
+            task_kwargs={"session_id": session_id},
+        )
+        deferred = await self._app.job_manager.defer_job_async(job, connection=connection)
+        assert deferred.id is not None
+        return deferred.id
+
+    async def _retry_after(self, token_id: str) -> int:
+        counts = await self._store.count_by_status()
+        return retry_after_s(
+            await self._store.recent_run_seconds(RECENT_SESSIONS),
+            ahead=await self._store.queued_ahead(token_id),
+            # With a queue waiting, the sessions running are about all the workers can take.
+            concurrency=max(1, counts.get("running", 0)),
+        )
+
+    async def cancel(self, session_id: str) -> None:
+        row = await self._store.get(session_id)
+        if row is None or row.job_id is None:
+            return
+        manager = self._app.job_manager
+        await manager.cancel_job_by_id_async(row.job_id, abort=True)
+        # Wait, briefly, for the worker to let go: the browser is closed by then.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CANCEL_GRACE_S
+        while loop.time() < deadline:
+            try:
+                status = await manager.get_job_status_async(row.job_id)
+            except Exception:  # deleted as it succeeded a moment ago: nothing runs it
+                return
+            if status is not Status.DOING:
+                return
+            await asyncio.sleep(0.05)
+
+    async def queue_depth(self) -> int:
+        return (await self._store.count_by_status()).get("queued", 0)
+
+    def stop_taking_work(self) -> None:
+        if self._worker is not None:
+            self._worker.stop_taking_work()
+
+    def end_grace(self) -> None:
+        if self._worker is not None:
+            self._worker.end_grace()
+
+    async def stop(self, *, grace_s: float) -> None:
+        if self._worker is not None:
+            await self._worker.stop()
+        if self._recovery is not None:
+            self._recovery.cancel()
+            await asyncio.gather(self._recovery, return_exceptions=True)
+        await self._app.close_async()
+
+    async def _recover_forever(self) -> None:
+        while True:
+            try:
+                await recover_lost(self._app, self._store, lost_after_s=self._lost_after_s)
+            except Exception:  # the database away now is no reason to stop checking later
+                logger.warning("checking for lost workers failed", exc_info=True)
+            await asyncio.sleep(self._heartbeat_s)
+
+
+async def recover_lost(app: App, store: SessionStore, *, lost_after_s: float) -> int:
+    """End or requeue the sessions of workers silent for ``lost_after_s``; returns how many.
+
+    Every node runs it; each change is conditional, so two nodes at once do it once.
+    """
+    manager = app.job_manager
+    handled = 0
+    for job in await manager.get_stalled_jobs(task_name=TASK, seconds_since_heartbeat=lost_after_s):
+        session_id = str(job.task_kwargs.get("session_id"))
+        row = await store.get(session_id)
+        try:
+            if row is not None and row.status == "queued":
+                await manager.retry_job(job)  # it never started: nothing ran, run it again
+                logger.warning("session %s requeued: its worker was lost first", session_id)
+            else:
+                if await store.finish(
+                    session_id, status="failed", error=WORKER_LOST, from_statuses=("running",)
+                ):
+                    logger.warning("session %s failed: its worker was lost", session_id)
+                assert job.id is not None
+                await manager.finish_job_by_id_async(job.id, status=Status.FAILED, delete_job=False)
+        except ProcrastinateException:
+            logger.debug("job %s was recovered by another node", job.id, exc_info=True)
+            continue
+        handled += 1
+    return handled
+
+
+class WorkerLoop:
+    """procrastinate's worker running Pupi's task, started again whenever it falls over.
+
+    procrastinate stops a worker whose heartbeat or listener fails (the database
+    went away); this loop waits, with backoff, and starts a new one, while the
+    sessions already running go on and retry their writes.
+    """
+
+    def __init__(
+        self,
+        app: App,
+        executor: SessionExecutor,
+        *,
+        concurrency: int,
+        heartbeat_s: float,
+        lost_after_s: float,
+        grace_s: float,
+    ) -> None:
+        self._app = app
+        self._executor = executor
+        self._concurrency = concurrency
+        self._heartbeat_s = heartbeat_s
+        self._lost_after_s = lost_after_s
+        self._grace_s = grace_s
+        self._stopping = False
+        self._interrupting = False
+        self._worker: Worker | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._register()
+
+    def _register(self) -> None:
+        executor = self._executor
+
+        @self._app.task(name=TASK, queue=QUEUE, pass_context=True)
+        async def run_session(context: JobContext, session_id: str) -> None:
+            def stopping() -> bool:
+                return self._interrupting or context.abort_reason() is AbortReason.SHUTDOWN
+
+            await executor.run(session_id, stopping=stopping)
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.create_task(self._run_forever(), name="pupi-worker")
+
+    async def _run_forever(self) -> None:
+        delay = 0.5
+        while not self._stopping:
+            self._worker = Worker(
+                self._app,
+                queues=[QUEUE],
+                name=self._executor.name,
+                concurrency=self._concurrency,
+                install_signal_handlers=False,
+                shutdown_graceful_timeout=self._grace_s,
+                update_heartbeat_interval=self._heartbeat_s,
+                stalled_worker_timeout=self._lost_after_s,
+                abort_job_polling_interval=max(0.5, self._heartbeat_s),
+                delete_jobs="successful",
+            )
+            try:
+                await self._worker.run()  # type: ignore[no-untyped-call]
+                delay = 0.5
+            except Exception:
+                logger.warning("the worker stopped on an error", exc_info=True)
+            if self._stopping:
+                return
+            logger.warning("the worker stopped; starting again in %.1f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    def stop_taking_work(self) -> None:
+        """Take no more jobs; running ones get the grace. Safe in a signal handler."""
+        self._stopping = True
+        worker, loop = self._worker, self._loop
+        if worker is not None and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(worker.stop)
+
+    def end_grace(self) -> None:
+        """Interrupt the running sessions now. Safe in a signal handler."""
+        self.stop_taking_work()
+        self._interrupting = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._executor.cancel_all)
+
+    async def stop(self) -> None:
+        """Stop as :meth:`stop_taking_work` does and wait for the worker to be gone."""
+        self.stop_taking_work()
+        if self._worker is not None:
+            self._worker.stop()  # type: ignore[no-untyped-call]
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

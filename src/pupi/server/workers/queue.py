@@ -1,0 +1,64 @@
+"""The one interface the routes see, whoever runs the sessions.
+
+Two implementations, chosen by the database URL: :class:`~.pool.WorkerPool`
+(SQLite: the queue and the workers live in the ``pupi serve`` process) and
+:class:`~.distributed.DistributedQueue` (PostgreSQL: jobs in procrastinate's
+tables, run by ``pupi worker`` processes on any machine, or by ``pupi serve``'s
+own embedded worker). Both run a session with the same
+:class:`~.execute.SessionExecutor`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pupi.server.db.models import SessionRow
+
+__all__ = ["SessionQueue", "SessionSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """What a new session should do, as checked and defaulted by the route."""
+
+    prompt: str
+    start_url: str | None
+    planner: str
+    max_steps: int
+    timeout_s: float
+
+
+class SessionQueue(Protocol):
+    """Admits sessions, runs them somewhere, cancels them wherever they run."""
+
+    concurrency: int
+    """Sessions this process runs at once (0 on an API-only node)."""
+
+    @property
+    def running_count(self) -> int:
+        """Sessions running in this process now."""
+        ...
+
+    async def start(self) -> None:
+        """Recover what a crash left, start this process's workers (if any)."""
+
+    async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
+        """Store the session and queue it; :class:`~pupi.errors.RateLimited` past the bound."""
+        ...
+
+    async def cancel(self, session_id: str) -> None:
+        """Stop a session the store just closed; waits briefly for its browser to close."""
+
+    async def queue_depth(self) -> int:
+        """Sessions waiting for a worker, wherever the workers are."""
+        ...
+
+    def stop_taking_work(self) -> None:
+        """Start no more sessions here (safe in a signal handler)."""
+
+    def end_grace(self) -> None:
+        """Interrupt this process's running sessions now (safe in a signal handler)."""
+
+    async def stop(self, *, grace_s: float) -> None:
+        """Let running sessions finish within ``grace_s`` of the signal, then interrupt them."""
