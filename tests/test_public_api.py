@@ -14,6 +14,7 @@ def test_all_is_sorted_and_pinned() -> None:
         "ApiError",
         "AuthenticationError",
         "BrowserLaunchError",
+        "DatabaseUnavailable",
         "InstanceDead",
         "InstanceInfo",
         "InstanceNotFound",
@@ -57,6 +58,7 @@ def test_aliases_and_the_exception_tree() -> None:
         "InstanceNotFound",
         "InstanceDead",
         "BrowserLaunchError",
+        "DatabaseUnavailable",
         "AgentError",
         "ApiError",
     ):

@@ -20,6 +20,7 @@ The tree, with the HTTP status and ``error.code`` of the classes the server answ
         ├── InvalidRequest        422 validation_error      a request field is invalid
         ├── RateLimited           429 rate_limited          too many sessions; see ``retry_after``
         └── ServerBusy            503 too_many_connections  the server is at its connection cap
+            └── DatabaseUnavailable  503 database_unavailable  the server cannot reach its database
 
 Each class's ``code`` and ``status`` are that table: the server answers a
 ``PupiError`` with ``status`` and ``{"error": {"code", "message", "details"}}``
@@ -50,6 +51,7 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "BrowserLaunchError",
+    "DatabaseUnavailable",
     "InstanceDead",
     "InstanceNotFound",
     "InvalidRequest",
@@ -403,6 +405,12 @@ class ServerBusy(ApiError):
 
     code = "too_many_connections"
     status = 503
+
+
+class DatabaseUnavailable(ServerBusy):
+    """503: the server cannot reach its database just now; try again in a moment."""
+
+    code = "database_unavailable"
 
 
 def _table() -> dict[str, type[PupiError]]:

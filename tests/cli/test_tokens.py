@@ -72,7 +72,22 @@ def test_a_revoked_token_is_refused_by_the_server(shared_server: ApiServer) -> N
     raise AssertionError("the revoked token was still accepted")
 
 
-def test_worker_explains_that_serve_runs_the_workers() -> None:
-    result = runner.invoke(app, ["worker"])
-    assert result.exit_code == 2
-    assert "in-process" in result.output
+def test_worker_and_an_api_only_node_need_postgresql(tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'pupi.db'}"
+    worker = runner.invoke(app, ["worker", "--database-url", sqlite])
+    assert worker.exit_code == 2
+    assert "needs a PostgreSQL database" in worker.output
+    api_only = runner.invoke(app, ["serve", "--no-worker", "--database-url", sqlite])
+    assert api_only.exit_code == 2
+    assert "--no-worker needs a PostgreSQL database" in api_only.output
+    assert not (tmp_path / "pupi.db").exists()  # refused before anything was opened
+
+
+def test_serve_and_worker_document_their_options() -> None:
+    serve_help = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
+    worker_help = runner.invoke(app, ["worker", "--help"], env={"COLUMNS": "200"}).output
+    assert "--no-worker" in serve_help
+    for option in ("--database-url", "--allow-host", "--concurrency", "--cdp-url"):
+        assert option in serve_help
+        assert option in worker_help
+    assert "--no-worker" not in worker_help

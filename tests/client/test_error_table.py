@@ -42,6 +42,7 @@ ANSWERED: dict[type[PupiError], Callable[[], PupiError]] = {
     errors.InvalidRequest: lambda: errors.InvalidRequest("body.max_steps: too small"),
     errors.RateLimited: lambda: errors.RateLimited("too many queued", retry_after=3),
     errors.ServerBusy: lambda: errors.ServerBusy("at its maximum of 10 connections"),
+    errors.DatabaseUnavailable: lambda: errors.DatabaseUnavailable("cannot reach its database"),
 }
 # Raised only on the caller's side: their result does not travel, their message does.
 LOCAL_ONLY = {errors.PupiError, errors.StepFailed, errors.PromptFailed}

@@ -14,16 +14,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from pupi.errors import (
     AuthenticationError,
+    DatabaseUnavailable,
     InvalidRequest,
     PupiError,
     RateLimited,
     code_for_status,
     error_answer,
 )
+from pupi.server.db.engine import is_unreachable
 
 __all__ = ["error_response", "install_error_handlers", "status_for"]
 
@@ -73,6 +76,19 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    # The database away (restarting, failing over, a network blip) is worth a
+    # retry; anything else the database says is a bug, answered as one.
+    if is_unreachable(exc):
+        logger.warning("the database is unreachable: %s", type(exc.orig).__name__)
+        status, body = error_answer(
+            DatabaseUnavailable("the server cannot reach its database; try again in a moment")
+        )
+        return JSONResponse(body, status, headers={"Retry-After": "1"})
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "internal server error; see the server log")
@@ -83,4 +99,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PupiError, _pupi_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,9 +10,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["async_url", "create_engine", "libpq_url", "migrate"]
+__all__ = ["async_url", "create_engine", "is_unreachable", "libpq_url", "migrate"]
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -41,6 +42,18 @@ def async_url(url: str) -> str:
 def libpq_url(url: str) -> str:
     """Any spelling of a PostgreSQL URL (``postgresql+psycopg://``...) as libpq takes it."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def is_unreachable(exc: DBAPIError) -> bool:
+    """Whether the error says the database could not be reached (worth a retry), not a bug.
+
+    psycopg's OperationalError covers a refused or dropped connection; SQLite's
+    "database is locked" is one too, and also worth waiting out.
+    """
+    return exc.connection_invalidated or type(exc.orig).__name__ in {
+        "OperationalError",
+        "InterfaceError",
+    }
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,8 +19,8 @@ Faults, and who handles them:
 - **SIGTERM.** The worker takes no more jobs (they stay ``todo`` for the others),
   lets its running sessions finish within the grace, then interrupts them.
 - **The database away.** Writes of a running session retry with backoff; the
-  worker, its heartbeat failing, stops taking jobs and starts again once the
-  database answers.
+  worker misses heartbeats and fetches nothing until the database answers,
+  and its listener reconnects with backoff (:class:`_PatientJobManager`).
 """
 
 from __future__ import annotations

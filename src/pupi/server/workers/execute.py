@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from pupi.server.db.engine import is_unreachable
 from pupi.server.db.sessions import SessionStore
 from pupi.server.fetch_policy import RequestFilter, is_loopback_url
 from pupi.server.metrics import Metrics
@@ -61,19 +62,13 @@ async def retrying(write: Callable[[], Awaitable[T]], *, for_s: float = WRITE_RE
         try:
             return await write()
         except DBAPIError as exc:
-            if not exc.connection_invalidated and not _is_connection_error(exc):
+            if not is_unreachable(exc):
                 raise
             if time.monotonic() + delay > deadline:
                 raise
-            logger.warning("database unreachable (%s); retrying in %.1f s", type(exc.orig), delay)
+            logger.warning("database unreachable; retrying in %.1f s", delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
-
-
-def _is_connection_error(exc: DBAPIError) -> bool:
-    # psycopg's OperationalError covers a refused or dropped connection; SQLite's
-    # "database is locked" is an OperationalError too and worth waiting out.
-    return type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}
 
 
 @dataclass
