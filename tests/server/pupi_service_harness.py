@@ -221,16 +221,15 @@ async def _create_pg_database(base_url: str) -> tuple[str, Callable[[], Awaitabl
     return url.render_as_string(hide_password=False), drop
 
 
+POSTGRES_ONLY = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not POSTGRES_URL, reason="PUPI_TEST_POSTGRES_URL is not set"),
+]
+"""The marks of a test (or a parameter) that needs PostgreSQL."""
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgres",
-        marks=[
-            pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason="PUPI_TEST_POSTGRES_URL is not set"),
-        ],
-    ),
+    pytest.param("postgres", id="postgres", marks=POSTGRES_ONLY),
 ]
 
 

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from tests.server.pupi_fake_runner import gate_path
 from tests.server.pupi_service_harness import (
+    POSTGRES_ONLY,
     POSTGRES_URL,
     ApiServer,
     WorkerProcess,
@@ -27,11 +28,7 @@ from tests.server.pupi_service_harness import (
     poll,
 )
 
-pytestmark = [
-    pytest.mark.service,
-    pytest.mark.postgres,
-    pytest.mark.skipif(not POSTGRES_URL, reason="PUPI_TEST_POSTGRES_URL is not set"),
-]
+pytestmark = [pytest.mark.service, *POSTGRES_ONLY]
 
 
 class Relay:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from tests.server.pupi_fake_runner import gate_path
 from tests.server.pupi_service_harness import (
+    POSTGRES_ONLY,
     POSTGRES_URL,
     ApiServer,
     WorkerProcess,
@@ -29,11 +30,7 @@ from tests.server.pupi_service_harness import (
     poll,
 )
 
-pytestmark = [
-    pytest.mark.service,
-    pytest.mark.postgres,
-    pytest.mark.skipif(not POSTGRES_URL, reason="PUPI_TEST_POSTGRES_URL is not set"),
-]
+pytestmark = [pytest.mark.service, *POSTGRES_ONLY]
 
 TERMINAL = ("completed", "failed", "cancelled")
 

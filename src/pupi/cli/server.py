@@ -114,6 +114,16 @@ def _settings(
     return settings
 
 
+def _require_postgres(settings: ServerSettings, what: str) -> None:
+    if not settings.distributed:
+        typer.echo(
+            f"{what} needs a PostgreSQL database (--database-url postgresql://..., or "
+            "PUPI_DATABASE_URL): with SQLite, sessions run in the pupi serve process.",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", envvar="PUPI_HOST", help="Address to listen on."),
@@ -146,13 +156,8 @@ def serve(
         screenshots=screenshots,
         run_timeout_s=run_timeout,
     )
-    if no_worker and not settings.distributed:
-        typer.echo(
-            "--no-worker needs a PostgreSQL database (--database-url postgresql://...): "
-            "with SQLite, sessions run in the pupi serve process.",
-            err=True,
-        )
-        raise typer.Exit(2)
+    if no_worker:
+        _require_postgres(settings, "--no-worker")
     from pupi.server.serve import serve as run_server
 
     run_server(settings, runner_spec=runner)
@@ -179,13 +184,7 @@ def worker(
         screenshots=screenshots,
         run_timeout_s=run_timeout,
     )
-    if not settings.distributed:
-        typer.echo(
-            "pupi worker needs a PostgreSQL database (--database-url postgresql://..., "
-            "or PUPI_DATABASE_URL): with SQLite, pupi serve runs the sessions itself.",
-            err=True,
-        )
-        raise typer.Exit(2)
+    _require_postgres(settings, "pupi worker")
     from pupi.server.worker import run_worker
 
     run_worker(settings, runner_spec=runner)

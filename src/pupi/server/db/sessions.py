@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -29,6 +30,7 @@ __all__ = [
     "CHANGES_CHANNEL",
     "TERMINAL_STATUSES",
     "Enqueue",
+    "SessionSpec",
     "SessionStore",
 ]
 
@@ -46,6 +48,17 @@ Enqueue = Callable[[Any, str], Awaitable[int]]
 connection; returns the job's id."""
 
 _CHANGED = SessionEvent("changed", {})
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """What a new session should do, as checked and defaulted by the route."""
+
+    prompt: str
+    start_url: str | None
+    planner: str
+    max_steps: int
+    timeout_s: float
 
 
 def _writes_one(
@@ -129,13 +142,9 @@ class SessionStore:
 
     async def create(
         self,
-        *,
         token_id: str,
-        prompt: str,
-        start_url: str | None,
-        planner: str,
-        max_steps: int,
-        timeout_s: float,
+        spec: SessionSpec,
+        *,
         max_queued: int | None = None,
         enqueue: Enqueue | None = None,
     ) -> SessionRow | None:
@@ -149,11 +158,11 @@ class SessionStore:
             id=uuid.uuid4().hex,
             token_id=token_id,
             status="queued",
-            prompt=prompt,
-            start_url=start_url,
-            planner=planner,
-            max_steps=max_steps,
-            timeout_s=timeout_s,
+            prompt=spec.prompt,
+            start_url=spec.start_url,
+            planner=spec.planner,
+            max_steps=spec.max_steps,
+            timeout_s=spec.timeout_s,
             created_at=utcnow(),
         )
         async with self._maker() as db, db.begin():

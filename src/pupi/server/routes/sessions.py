@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 
 from pupi.errors import SessionNotFound
 from pupi.server.db.models import SessionRow, StepRow
-from pupi.server.db.sessions import ACTIVE_STATUSES
+from pupi.server.db.sessions import ACTIVE_STATUSES, SessionSpec
 from pupi.server.deps import CallerToken, State
 from pupi.server.schemas import (
     ClosedCount,
@@ -26,7 +26,6 @@ from pupi.server.schemas import (
     SessionSummary,
     StepRecord,
 )
-from pupi.server.workers.queue import SessionSpec
 
 __all__ = ["KNOWN_PLANNERS", "router", "session_detail"]
 

@@ -39,11 +39,10 @@ from procrastinate.worker import Worker
 from pupi.errors import RateLimited
 from pupi.server.db.engine import libpq_url
 from pupi.server.db.models import SessionRow
-from pupi.server.db.sessions import SessionStore
+from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
 from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
 from pupi.server.workers.execute import SessionExecutor
-from pupi.server.workers.queue import SessionSpec
 
 __all__ = [
     "QUEUE",
@@ -60,6 +59,9 @@ TASK = "pupi.run_session"
 QUEUE = "pupi"
 CANCEL_GRACE_S = 1.8
 """How long closing a session waits for its worker to let go of it (the contract says 2 s)."""
+
+JOB_CLEANUP_S = 24 * 3600.0
+"""Ended jobs are deleted this long after they ended (succeeded ones at once)."""
 
 WORKER_LOST = {
     "type": "worker_lost",
@@ -126,14 +128,7 @@ class DistributedQueue:
 
     async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
         row = await self._store.create(
-            token_id=token_id,
-            prompt=spec.prompt,
-            start_url=spec.start_url,
-            planner=spec.planner,
-            max_steps=spec.max_steps,
-            timeout_s=spec.timeout_s,
-            max_queued=self._max_queued,
-            enqueue=self._enqueue,
+            token_id, spec, max_queued=self._max_queued, enqueue=self._enqueue
         )
         if row is None:
             self._metrics.rejected += 1
@@ -206,9 +201,21 @@ class DistributedQueue:
         await self._app.close_async()
 
     async def _recover_forever(self) -> None:
+        last_cleanup = -JOB_CLEANUP_S
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 await recover_lost(self._app, self._store, lost_after_s=self._lost_after_s)
+                if loop.time() - last_cleanup >= JOB_CLEANUP_S:
+                    # A job's record is only the queue's; the session keeps the outcome.
+                    await self._app.job_manager.delete_old_jobs(
+                        nb_hours=int(JOB_CLEANUP_S // 3600),
+                        queue=QUEUE,
+                        include_failed=True,
+                        include_cancelled=True,
+                        include_aborted=True,
+                    )
+                    last_cleanup = loop.time()
             except Exception:  # the database away now is no reason to stop checking later
                 logger.warning("checking for lost workers failed", exc_info=True)
             await asyncio.sleep(self._heartbeat_s)

@@ -17,11 +17,10 @@ from collections import Counter
 
 from pupi.errors import RateLimited
 from pupi.server.db.models import SessionRow
-from pupi.server.db.sessions import SessionStore
+from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
 from pupi.server.workers.estimate import retry_after_s
 from pupi.server.workers.execute import SessionExecutor
-from pupi.server.workers.queue import SessionSpec
 
 __all__ = ["WorkerPool"]
 
@@ -127,14 +126,7 @@ class WorkerPool:
         """Hold a queue place, store the session and queue it (or raise :class:`RateLimited`)."""
         self.reserve(token_id)
         try:
-            row = await self._store.create(
-                token_id=token_id,
-                prompt=spec.prompt,
-                start_url=spec.start_url,
-                planner=spec.planner,
-                max_steps=spec.max_steps,
-                timeout_s=spec.timeout_s,
-            )
+            row = await self._store.create(token_id, spec)
         except BaseException:
             self.release(token_id)
             raise

@@ -10,23 +10,12 @@ own embedded worker). Both run a session with the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from pupi.server.db.models import SessionRow
+from pupi.server.db.sessions import SessionSpec
 
 __all__ = ["SessionQueue", "SessionSpec"]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionSpec:
-    """What a new session should do, as checked and defaulted by the route."""
-
-    prompt: str
-    start_url: str | None
-    planner: str
-    max_steps: int
-    timeout_s: float
 
 
 class SessionQueue(Protocol):
