@@ -10,6 +10,7 @@ import time
 
 import psutil
 import pytest
+from tests.processes import browsers_of, still_running
 
 pytestmark = pytest.mark.browser
 
@@ -56,28 +57,6 @@ SURVIVAL_GRACE_S = 15
 """How long killed processes may take to be gone (each one takes milliseconds)."""
 
 
-def _browsers_of(pid: int) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        try:
-            if f"--pupi-owner={pid}" in (process.info["cmdline"] or []):
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
-
-
-def _still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
-    alive = []
-    for process in processes:
-        try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(process)
-        except psutil.Error:
-            continue
-    return alive
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_no_browser_process_survives_its_owner(case: str) -> None:
     template, then, send = CASES[case]
@@ -98,7 +77,7 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
                 pytest.fail(f"the script did not start: {child.stderr.read()}")
             # The script waits for us: its browsers are running now.
             descendants = psutil.Process(child.pid).children(recursive=True)
-            assert _browsers_of(child.pid), "the script should have started a browser"
+            assert browsers_of(child.pid), "the script should have started a browser"
             if send is None:
                 _, stderr = child.communicate("go\n", timeout=60)
             else:
@@ -111,9 +90,9 @@ def test_no_browser_process_survives_its_owner(case: str) -> None:
             if child.poll() is None:
                 child.kill()
     deadline = time.monotonic() + SURVIVAL_GRACE_S
-    while time.monotonic() < deadline and _still_running(descendants + _browsers_of(child.pid)):
+    while time.monotonic() < deadline and still_running(descendants + browsers_of(child.pid)):
         time.sleep(0.1)
-    survivors = _still_running(descendants + _browsers_of(child.pid))
+    survivors = still_running(descendants + browsers_of(child.pid))
     assert survivors == [], [p.cmdline()[:2] for p in survivors]
     if case == "uncaught-exception":
         assert child.returncode == 1

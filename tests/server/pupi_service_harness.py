@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -118,10 +119,13 @@ class WorkerProcess(_Process):
         *,
         name: str,
         fake_runner: bool = True,
+        allow_hosts: tuple[str, ...] = (),
         args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
     ) -> None:
         self.runner_log = workdir / "runner.log"
+        for host in allow_hosts:
+            args += ("--allow-host", host)
         super().__init__(
             [sys.executable, "-c", SERVE, "worker", *args],
             _service_env(database_url, self.runner_log, fake_runner=fake_runner, env=env),
@@ -262,6 +266,76 @@ async def shared_server(
     yield server
     await asyncio.to_thread(server.stop)
     if drop is not None:
+        await drop()
+
+
+class Cluster:
+    """API-only nodes and ``pupi worker`` processes on one fresh PostgreSQL database.
+
+    They share the workdir, so the fake runner's log says which process ran
+    what; every process is killed at the end (the ``cluster`` fixture).
+    """
+
+    def __init__(self, database_url: str, workdir: Path) -> None:
+        self.database_url = database_url
+        self.workdir = workdir
+        self.runner_log = workdir / "runner.log"
+        self._started: list[ApiServer | WorkerProcess] = []
+
+    async def api_node(self, env: dict[str, str] | None = None) -> ApiServer:
+        node = ApiServer(self.database_url, self.workdir, args=("--no-worker",), env=env)
+        self._started.append(node)
+        return await asyncio.to_thread(node.start)
+
+    async def worker(
+        self,
+        name: str,
+        *,
+        concurrency: int = 1,
+        fake_runner: bool = True,
+        allow_hosts: tuple[str, ...] = (),
+        args: tuple[str, ...] = (),
+    ) -> WorkerProcess:
+        process = WorkerProcess(
+            self.database_url,
+            self.workdir,
+            name=name,
+            fake_runner=fake_runner,
+            allow_hosts=allow_hosts,
+            args=("--concurrency", str(concurrency), *args),
+        )
+        self._started.append(process)
+        return await asyncio.to_thread(process.start)
+
+    def kill_all(self) -> None:
+        for process in self._started:
+            process.kill()
+
+    def ran_on(self) -> dict[str, int]:
+        """Session id -> pid of the process that started running it (the runner's log)."""
+        text = self.runner_log.read_text() if self.runner_log.exists() else ""
+        return {sid: int(pid) for sid, pid in re.findall(r"^start (\w+) (\d+)$", text, re.M)}
+
+    def released(self, session_id: str) -> bool:
+        """Whether the fake runner has let go of the session's "browser"."""
+        text = self.runner_log.read_text() if self.runner_log.exists() else ""
+        return f"released {session_id}" in text
+
+    def open_gate(self, session_id: str) -> None:
+        """Let a ``hold=N`` session of the fake runner go on."""
+        (Path(f"{self.runner_log}.{session_id}.go")).touch()
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
+    """A :class:`Cluster` on a new PostgreSQL database, dropped at the end."""
+    assert POSTGRES_URL is not None
+    url, drop = await _create_pg_database(POSTGRES_URL)
+    nodes = Cluster(url, tmp_path)
+    try:
+        yield nodes
+    finally:
+        await asyncio.to_thread(nodes.kill_all)
         await drop()
 
 

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import signal
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.server.pupi_fake_runner import gate_path
 from tests.server.pupi_service_harness import (
     POSTGRES_ONLY,
-    POSTGRES_URL,
-    ApiServer,
-    WorkerProcess,
-    _create_pg_database,
+    Cluster,
     client_for,
     eventually,
     make_token,
@@ -33,59 +27,6 @@ from tests.server.pupi_service_harness import (
 pytestmark = [pytest.mark.service, *POSTGRES_ONLY]
 
 TERMINAL = ("completed", "failed", "cancelled")
-
-
-class Cluster:
-    """API-only nodes and workers on one fresh database, all stopped at the end."""
-
-    def __init__(self, database_url: str, workdir: Path) -> None:
-        self.database_url = database_url
-        self.workdir = workdir
-        self.runner_log = workdir / "runner.log"
-        self._started: list[ApiServer | WorkerProcess] = []
-
-    async def api_node(self, env: dict[str, str] | None = None) -> ApiServer:
-        node = ApiServer(self.database_url, self.workdir, args=("--no-worker",), env=env)
-        self._started.append(node)
-        return await asyncio.to_thread(node.start)
-
-    async def worker(self, name: str, concurrency: int = 1) -> WorkerProcess:
-        process = WorkerProcess(
-            self.database_url,
-            self.workdir,
-            name=name,
-            args=("--concurrency", str(concurrency)),
-        )
-        self._started.append(process)
-        return await asyncio.to_thread(process.start)
-
-    def stop_all(self) -> None:
-        for process in self._started:
-            process.kill()
-
-    def ran_on(self) -> dict[str, int]:
-        """Session id -> pid of the process that started running it (the runner's log)."""
-        text = self.runner_log.read_text() if self.runner_log.exists() else ""
-        return {sid: int(pid) for sid, pid in re.findall(r"^start (\w+) (\d+)$", text, re.M)}
-
-    def released(self, session_id: str) -> bool:
-        text = self.runner_log.read_text() if self.runner_log.exists() else ""
-        return f"released {session_id}" in text
-
-    def open_gate(self, session_id: str) -> None:
-        gate_path(self.runner_log, session_id).touch()
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
-    assert POSTGRES_URL is not None
-    url, drop = await _create_pg_database(POSTGRES_URL)
-    nodes = Cluster(url, tmp_path)
-    try:
-        yield nodes
-    finally:
-        await asyncio.to_thread(nodes.stop_all)
-        await drop()
 
 
 async def start(api: httpx.AsyncClient, prompt: str) -> str:
