@@ -7,7 +7,14 @@ names. See the README for a quickstart.
 from pupi.agent.result import PromptResult
 from pupi.browser.instances import InstanceInfo
 from pupi.builder import Puppeteer
-from pupi.client import ActiveSessions, SessionEvent, SessionInfo, SessionResult, SessionStarted
+from pupi.client import (
+    ActiveSessions,
+    RunRecord,
+    SessionEvent,
+    SessionInfo,
+    SessionResult,
+    SessionStarted,
+)
 from pupi.engine.results import RunError, RunResult, StepResult
 from pupi.errors import (
     AgentError,
@@ -28,6 +35,7 @@ from pupi.errors import (
     RequestTimeout,
     ServerBusy,
     SessionNotFound,
+    SessionNotOpen,
     StepError,
     StepFailed,
 )
@@ -62,11 +70,13 @@ __all__ = [
     "RateLimited",
     "RequestTimeout",
     "RunError",
+    "RunRecord",
     "RunResult",
     "ServerBusy",
     "SessionEvent",
     "SessionInfo",
     "SessionNotFound",
+    "SessionNotOpen",
     "SessionResult",
     "SessionStarted",
     "Step",

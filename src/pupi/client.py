@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Literal
@@ -30,11 +31,13 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from pupi.errors import ApiError, PupiError, error_from_answer
+from pupi.steps import StepsLike, parse_steps
 
 __all__ = [
     "ActiveSessions",
     "AsyncApiClient",
     "RemoteSessions",
+    "RunRecord",
     "SessionEvent",
     "SessionInfo",
     "SessionResult",
@@ -52,13 +55,18 @@ class _Model(BaseModel):
 
 
 class SessionStarted(_Model):
-    """What ``send_prompt_to_ai`` returns: the new session's id and status."""
+    """What starting a session or a run in one returns: the session, the run's number, status.
+
+    ``run`` is 0 for a session's first prompt (or steps), then 1, 2, ... for
+    each follow-up sent with ``send_prompt_to_session`` or ``execute_steps_remotely``.
+    """
 
     session_id: str
     status: SessionStatus
+    run: int = 0
 
     def __repr__(self) -> str:
-        return f"<SessionStarted {self.session_id[:8]} {self.status}>"
+        return f"<SessionStarted {self.session_id[:8]} run={self.run} {self.status}>"
 
 
 class SessionInfo(_Model):
@@ -91,9 +99,31 @@ class StepRecord(_Model):
     result: dict[str, Any]
     screenshot_url: str | None = None
     created_at: datetime
+    run: int = 0
+    """The number of the run that made it."""
 
     def __repr__(self) -> str:
         return f"<StepRecord {self.n} {self.step.get('action')} {self.result.get('status')}>"
+
+
+class RunRecord(_Model):
+    """One run of a session: its first prompt or steps, or a follow-up, and how it went."""
+
+    n: int
+    kind: Literal["prompt", "steps"]
+    status: SessionStatus
+    prompt: str | None = None
+    answer: Any = None
+    outputs: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def __repr__(self) -> str:
+        return f"<RunRecord {self.n} {self.kind} {self.status}>"
 
 
 class SessionResult(SessionInfo):
@@ -112,6 +142,14 @@ class SessionResult(SessionInfo):
     step_results: list[StepRecord] = Field(default_factory=list)
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    outputs: dict[str, Any] | None = None
+    """What the latest run's steps stored (``extract ... as``)."""
+    runs: list[RunRecord] = Field(default_factory=list)
+    idle_timeout_s: float = 0.0
+    open: bool = False
+    """Whether the session still holds its browser and takes follow-ups."""
+    close_reason: str | None = None
+    """``client``, ``idle`` (its browser idle past ``idle_timeout_s``) or ``expired``."""
 
     def __repr__(self) -> str:
         answer = "" if self.answer is None else f" answer={str(self.answer)[:40]!r}"
@@ -138,6 +176,26 @@ class SessionEvent(_Model):
 
     def __repr__(self) -> str:
         return f"<SessionEvent {self.event} {self.data.get('n', self.data.get('status'))}>"
+
+
+def _body(**fields: Any) -> dict[str, Any]:
+    """A request body of the fields that were given."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _remote_steps(steps: StepsLike) -> list[dict[str, Any]]:
+    """Steps as the server takes them: a list of dicts, which it validates."""
+    if isinstance(steps, str | os.PathLike | Mapping):
+        # A file to read or a recording to convert: that much happens here.
+        steps = parse_steps(steps)
+    if isinstance(steps, BaseModel):
+        steps = [steps]
+    return [
+        dict(step.model_dump(mode="json", by_alias=True, exclude_none=True))
+        if isinstance(step, BaseModel)
+        else dict(step)
+        for step in steps
+    ]
 
 
 def _error_for(response: httpx.Response) -> PupiError:
@@ -176,17 +234,72 @@ class RemoteSessions:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        idle_timeout_s: float | None = None,
     ) -> SessionStarted:
-        """Start a session that carries out ``prompt``; returns at once with its id and status."""
-        body: dict[str, Any] = {"prompt": prompt}
-        options = {
-            "start_url": start_url,
-            "planner": planner,
-            "max_steps": max_steps,
-            "timeout_s": timeout_s,
-        }
-        body.update({key: value for key, value in options.items() if value is not None})
+        """Start a session that carries out ``prompt``; returns at once with its id and status.
+
+        ``idle_timeout_s`` keeps the session's browser open that long after each
+        run, for follow-ups (``send_prompt_to_session``, ``execute_steps_remotely``).
+        """
+        body = _body(
+            prompt=prompt,
+            start_url=start_url,
+            planner=planner,
+            max_steps=max_steps,
+            timeout_s=timeout_s,
+            idle_timeout_s=idle_timeout_s,
+        )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
+        return SessionStarted.model_validate(response.json())
+
+    async def send_prompt_to_session(
+        self,
+        session_id: str,
+        prompt: str,
+        *,
+        start_url: str | None = None,
+        planner: str | None = None,
+        max_steps: int | None = None,
+        timeout_s: float | None = None,
+    ) -> SessionStarted:
+        """Queue a follow-up prompt in an open session, on the page its last run left.
+
+        ``SessionNotOpen`` when the session is closed or its browser released.
+        """
+        body = _body(
+            prompt=prompt,
+            start_url=start_url,
+            planner=planner,
+            max_steps=max_steps,
+            timeout_s=timeout_s,
+        )
+        path = f"/v1/sessions/{session_id}/prompts"
+        response = await self._api_client()._request("POST", path, json=body)
+        return SessionStarted.model_validate(response.json())
+
+    async def execute_steps_remotely(
+        self,
+        steps: StepsLike,
+        *,
+        session_id: str | None = None,
+        timeout_s: float | None = None,
+        idle_timeout_s: float | None = None,
+    ) -> SessionStarted:
+        """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
+
+        The steps are validated before anything runs (``InvalidSteps`` naming each
+        bad one, from the server). A file path (JSON or YAML) or a Chrome Recorder
+        export is read and converted here first. ``idle_timeout_s`` applies to a
+        new session only.
+        """
+        payload = _remote_steps(steps)
+        if session_id is None:
+            body = _body(steps=payload, timeout_s=timeout_s, idle_timeout_s=idle_timeout_s)
+            path = "/v1/sessions"
+        else:
+            body = _body(steps=payload, timeout_s=timeout_s)
+            path = f"/v1/sessions/{session_id}/steps"
+        response = await self._api_client()._request("POST", path, json=body)
         return SessionStarted.model_validate(response.json())
 
     async def get_session_result(self, session_id: str) -> SessionResult:

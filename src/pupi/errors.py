@@ -16,6 +16,7 @@ The tree, with the HTTP status and ``error.code`` of the classes the server answ
         ├── NotFound              404 not_found             no such route or resource
         │   └── SessionNotFound   404 session_not_found     no such session for this token
         ├── RequestTimeout        408 request_timeout       the request body stopped arriving
+        ├── SessionNotOpen        409 session_not_open      the session's browser is gone
         ├── PayloadTooLarge       413 payload_too_large     the request body is too large
         ├── InvalidRequest        422 validation_error      a request field is invalid
         ├── RateLimited           429 rate_limited          too many sessions; see ``retry_after``
@@ -65,6 +66,7 @@ __all__ = [
     "RequestTimeout",
     "ServerBusy",
     "SessionNotFound",
+    "SessionNotOpen",
     "StepError",
     "StepFailed",
     "code_for_status",
@@ -347,6 +349,16 @@ class RequestTimeout(ApiError):
 
     code = "request_timeout"
     status = 408
+
+
+class SessionNotOpen(ApiError):
+    """409: the session is closed, or its browser was released: it takes no more runs.
+
+    Start a session with ``idle_timeout_s`` to keep its browser for follow-ups.
+    """
+
+    code = "session_not_open"
+    status = 409
 
 
 class PayloadTooLarge(ApiError):

@@ -128,6 +128,7 @@ class PupiPuppeteerSDK:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        idle_timeout_s: float | None = None,
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
         return self._bridge.call(
@@ -137,6 +138,45 @@ class PupiPuppeteerSDK:
             planner=planner,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            idle_timeout_s=idle_timeout_s,
+        )
+
+    def send_prompt_to_session(
+        self,
+        session_id: str,
+        prompt: str,
+        *,
+        start_url: str | None = None,
+        planner: str | None = None,
+        max_steps: int | None = None,
+        timeout_s: float | None = None,
+    ) -> SessionStarted:
+        """Queue a follow-up prompt in an open session, on the page its last run left."""
+        return self._bridge.call(
+            self._async.send_prompt_to_session,
+            session_id,
+            prompt,
+            start_url=start_url,
+            planner=planner,
+            max_steps=max_steps,
+            timeout_s=timeout_s,
+        )
+
+    def execute_steps_remotely(
+        self,
+        steps: StepsLike,
+        *,
+        session_id: str | None = None,
+        timeout_s: float | None = None,
+        idle_timeout_s: float | None = None,
+    ) -> SessionStarted:
+        """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
+        return self._bridge.call(
+            self._async.execute_steps_remotely,
+            steps,
+            session_id=session_id,
+            timeout_s=timeout_s,
+            idle_timeout_s=idle_timeout_s,
         )
 
     def get_session_result(self, session_id: str) -> SessionResult:

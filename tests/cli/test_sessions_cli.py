@@ -1,9 +1,10 @@
-"""`pupi sessions list|show|close|close-all` against a real server."""
+"""`pupi sessions list|show|prompt|run|close|close-all` against a real server."""
 
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -80,3 +81,38 @@ def test_prompt_with_api_runs_as_a_remote_session(shared_server: ApiServer) -> N
     data = json.loads(as_json.output)
     assert data["status"] == "completed"
     assert data["answer"] == "again"
+
+
+def test_sessions_prompt_and_run_continue_an_open_session(
+    shared_server: ApiServer, tmp_path: Path
+) -> None:
+    token = (
+        runner.invoke(
+            app, ["token", "create", "--name", "cli", "--database-url", shared_server.database_url]
+        )
+        .output.strip()
+        .splitlines()[-1]
+    )
+    env = {"PUPI_API_URL": shared_server.url, "PUPI_TOKEN": token}
+    headers = {"Authorization": f"Bearer {token}"}
+    session_id = httpx.post(
+        f"{shared_server.url}/v1/sessions",
+        json={"prompt": "steps=1 remember=from-the-first", "idle_timeout_s": 120},
+        headers=headers,
+    ).json()["session_id"]
+    followed = runner.invoke(app, ["sessions", "prompt", session_id, "steps=1 recall=1"], env=env)
+    assert followed.exit_code == 0, followed.output
+    assert json.loads(followed.output)["answer"] == "from-the-first"
+    steps_file = tmp_path / "steps.yaml"
+    steps_file.write_text("- action: extract\n  selector: h1\n  as: kept\n")
+    ran = runner.invoke(app, ["sessions", "run", session_id, str(steps_file)], env=env)
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.output)["outputs"] == {"kept": "from-the-first"}
+    steps_file.write_text("- action: click\n")  # no selector: refused before it is sent on
+    bad = runner.invoke(app, ["sessions", "run", session_id, str(steps_file)], env=env)
+    assert bad.exit_code == 2
+    assert "selector" in bad.output
+    assert runner.invoke(app, ["sessions", "close", session_id], env=env).exit_code == 0
+    closed = runner.invoke(app, ["sessions", "prompt", session_id, "steps=1"], env=env)
+    assert closed.exit_code == 1
+    assert "409" in closed.output

@@ -38,6 +38,7 @@ ANSWERED: dict[type[PupiError], Callable[[], PupiError]] = {
     errors.NotFound: lambda: errors.NotFound("no screenshot 3 for session 'x'"),
     errors.SessionNotFound: lambda: errors.SessionNotFound("no session 'x' for this token"),
     errors.RequestTimeout: lambda: errors.RequestTimeout("the request body stopped arriving"),
+    errors.SessionNotOpen: lambda: errors.SessionNotOpen("its browser was released"),
     errors.PayloadTooLarge: lambda: errors.PayloadTooLarge("larger than 1000 bytes"),
     errors.InvalidRequest: lambda: errors.InvalidRequest("body.max_steps: too small"),
     errors.RateLimited: lambda: errors.RateLimited("too many queued", retry_after=3),

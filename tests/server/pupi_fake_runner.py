@@ -1,12 +1,16 @@
 """A stand-in for the browser agent, for the server's queue, cancellation and limit tests.
 
-The prompt is read as ``key=value`` words: ``steps=3`` (steps to report),
-``delay=0.2`` (seconds per step), ``answer=42``, ``fail=reason`` (end failed),
-``crash=1`` (raise), ``hold=N`` (after N steps, wait until the file
-:func:`gate_path` names exists). Anything else in the prompt is ignored. It
-writes a line to the file named by ``PUPI_FAKE_RUNNER_LOG`` when a run starts
-(with the pid of the process running it) and when its "browser" is released,
-so tests can see that cancellation releases it and which worker ran what.
+It opens no browser: :func:`open_browser` returns a :class:`FakeBrowser` that
+keeps a little state across the session's runs, as a page would. A prompt is
+read as ``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2``
+(seconds per step), ``answer=42``, ``fail=reason`` (end failed), ``crash=1``
+(raise), ``hold=N`` (after N steps, wait until the file :func:`gate_path`
+names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept).
+Anything else in the prompt is ignored. A steps run reports each step done,
+and an output for each step with ``as`` holding what was kept. It writes a
+line to the file named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser"
+opens (with the pid of the process running it) and when it is released, so
+tests can see that cancellation releases it and which worker ran what.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import asyncio
 import os
 from pathlib import Path
 
-from pupi.server.workers.runner import SessionJob, SessionOutcome, StepReport, StepSink
+from pupi.server.db.specs import RunKind
+from pupi.server.workers.runner import RunJob, SessionJob, SessionOutcome, StepReport, StepSink
 
 # A 1x1 PNG: enough for the screenshot endpoint to have bytes to serve.
 PNG = bytes.fromhex(
@@ -31,9 +36,10 @@ def _log(line: str) -> None:
             handle.write(line + "\n")
 
 
-def gate_path(runner_log: str | os.PathLike[str], session_id: str) -> Path:
-    """The file whose creation lets a ``hold=N`` session go on (next to the runner log)."""
-    return Path(f"{os.fspath(runner_log)}.{session_id}.go")
+def gate_path(runner_log: str | os.PathLike[str], session_id: str, run: int = 0) -> Path:
+    """The file whose creation lets a ``hold=N`` run go on (next to the runner log)."""
+    suffix = "" if run == 0 else f".{run}"
+    return Path(f"{os.fspath(runner_log)}.{session_id}{suffix}.go")
 
 
 async def _opened(gate: Path) -> None:
@@ -48,15 +54,23 @@ def _options(prompt: str) -> dict[str, str]:
     return dict(word.split("=", 1) for word in prompt.split() if "=" in word)
 
 
-async def run(job: SessionJob, report: StepSink) -> SessionOutcome:
-    """Pretend to run the prompt."""
-    options = _options(job.prompt)
-    _log(f"start {job.session_id} {os.getpid()}")
-    try:
+class FakeBrowser:
+    """One session's pretend browser."""
+
+    def __init__(self, job: SessionJob) -> None:
+        self._job = job
+        self._kept: str | None = None
+
+    async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        """Pretend to carry out the run."""
+        if job.kind is RunKind.STEPS:
+            return await self._steps(job, report)
+        options = _options(job.prompt)
         steps = []
         for n in range(int(options.get("steps", "2"))):
             if n == int(options.get("hold", "-1")):
-                await _opened(gate_path(os.environ["PUPI_FAKE_RUNNER_LOG"], job.session_id))
+                log = os.environ["PUPI_FAKE_RUNNER_LOG"]
+                await _opened(gate_path(log, self._job.session_id, job.n))
             await asyncio.sleep(float(options.get("delay", "0.01")))
             step = {"action": "wait", "ms": n}
             steps.append(step)
@@ -73,11 +87,34 @@ async def run(job: SessionJob, report: StepSink) -> SessionOutcome:
             return SessionOutcome(
                 "failed", steps=steps, error={"type": "agent_error", "message": options["fail"]}
             )
+        if "remember" in options:
+            self._kept = options["remember"]
+        answer = self._kept if "recall" in options else options.get("answer")
         return SessionOutcome(
             "completed",
-            answer=options.get("answer"),
+            answer=answer,
             steps=steps,
             usage={"input_tokens": 0, "output_tokens": 0, "requests": 0},
         )
-    finally:
-        _log(f"released {job.session_id}")
+
+    async def _steps(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        outputs = {}
+        for index, step in enumerate(job.steps):
+            await report(
+                StepReport(
+                    step=step,
+                    result={"index": index, "action": step["action"], "status": "ok"},
+                )
+            )
+            if "as" in step:
+                outputs[step["as"]] = self._kept
+        return SessionOutcome("completed", steps=job.steps, outputs=outputs)
+
+    async def aclose(self) -> None:
+        _log(f"released {self._job.session_id}")
+
+
+async def open_browser(job: SessionJob) -> FakeBrowser:
+    """The fake session runner: a :class:`FakeBrowser` for the session."""
+    _log(f"start {job.session_id} {os.getpid()}")
+    return FakeBrowser(job)

@@ -61,7 +61,7 @@ def _service_env(
         **(env or {}),
     }
     if fake_runner:
-        service_env["PUPI_SESSION_RUNNER"] = "tests.server.pupi_fake_runner:run"
+        service_env["PUPI_SESSION_RUNNER"] = "tests.server.pupi_fake_runner:open_browser"
     return service_env
 
 

@@ -207,3 +207,41 @@ async def test_sigterm_drains_a_worker_and_queued_sessions_wait_for_another(
         done = await poll(api, queued, *TERMINAL)
         assert (done["status"], done["answer"]) == ("completed", "waited")
         assert cluster.ran_on()[queued] == arriving.pid
+
+
+async def test_follow_ups_reach_the_worker_holding_the_browser_and_die_with_it(
+    cluster: Cluster,
+) -> None:
+    api_node = await cluster.api_node()
+    holder = await cluster.worker("holder")
+    other = await cluster.worker("other")
+    token = await make_token(cluster.database_url, "follow")
+    async with client_for(api_node.url, token) as api:
+        response = await api.post(
+            "/v1/sessions", json={"prompt": "steps=1 remember=kept", "idle_timeout_s": 300}
+        )
+        session_id = response.json()["session_id"]
+        ran_on = await running_on(cluster, session_id)
+        await poll(api, session_id, *TERMINAL)
+        # Both workers are free; only the one holding the browser has what was kept.
+        for _ in range(3):
+            follow = await api.post(
+                f"/v1/sessions/{session_id}/prompts", json={"prompt": "steps=1 recall=1"}
+            )
+            assert follow.status_code == 201, follow.text
+            run = follow.json()["run"]
+
+            async def ended(n: int = run) -> dict[str, Any] | None:
+                body: dict[str, Any] = (await api.get(f"/v1/sessions/{session_id}")).json()
+                return body if body["runs"][n]["status"] in TERMINAL else None
+
+            body = await eventually(ended, f"run {run} ended")
+            assert body["answer"] == "kept"
+        assert cluster.ran_on()[session_id] == ran_on
+        doomed = holder if ran_on == holder.pid else other
+        doomed.kill()
+        lost = await poll(api, session_id, "failed")
+        assert lost["error"]["type"] == "worker_lost"
+        assert lost["open"] is False
+        refused = await api.post(f"/v1/sessions/{session_id}/prompts", json={"prompt": "x"})
+        assert refused.status_code == 409

@@ -1,4 +1,5 @@
-"""A worker's browsers: a remote Chromium over CDP, and none left behind by a killed worker.
+"""A worker's browsers: a remote Chromium over CDP, none left behind by a killed worker,
+and an open session's page kept across its runs and closed with it.
 
 Real processes on one PostgreSQL: an API-only node, a ``pupi worker`` running
 the real agent ("rules" planner), and, for the CDP case, a Chromium this test
@@ -36,6 +37,7 @@ from tests.server.pupi_service_harness import (
 
 from pupi.browser import reaper
 from pupi.browser.discovery import find_browser
+from pupi.client import AsyncApiClient
 from pupi.demo import DemoServer
 from pupi.demo.app import Site
 from pupi.demo.web import Request, Response
@@ -314,3 +316,75 @@ async def test_a_killed_worker_leaves_no_browser_behind(cluster: Cluster) -> Non
         hang_up.set()
         target.close()
         await target.wait_closed()
+
+
+def _pages(chromium: RemoteChromium) -> list[str]:
+    """The URLs of the remote Chromium's open pages (DevTools' target list)."""
+    targets = httpx.get(f"{chromium.cdp_url}/json/list", timeout=10).json()
+    return [target["url"] for target in targets if target["type"] == "page"]
+
+
+async def test_an_open_session_keeps_its_login_across_runs_and_its_page_goes_with_it(
+    cluster: Cluster, remote_chromium: RemoteChromium, demo_site: DemoServer, demo_url: str
+) -> None:
+    api_node = await cluster.api_node()
+    token = await make_token(cluster.database_url, "live")
+    await cluster.worker(
+        "one",
+        fake_runner=False,
+        allow_hosts=(f"{demo_site.host}:{demo_site.port}",),
+        args=("--cdp-url", remote_chromium.cdp_url),
+    )
+    before = _pages(remote_chromium)
+    async with AsyncApiClient(api_node.url, access_token=token) as api:
+        started = await api.send_prompt_to_ai(
+            f"Go to {demo_url}/login and log in as ada with password lovelace",
+            idle_timeout_s=600,
+        )
+        first = await api.wait_for_session(started.session_id, timeout_s=120)
+        assert first.status == "completed", first.error
+        assert first.open
+        assert len(_pages(remote_chromium)) == len(before) + 1  # the session's page, kept
+
+        # Steps in the same browser: /account answers only a logged-in visitor.
+        steps = [
+            {"action": "go", "url": f"{demo_url}/account"},
+            {"action": "extract", "selector": "#account-username", "as": "user"},
+        ]
+        ran = await api.execute_steps_remotely(steps, session_id=started.session_id)
+        assert ran.run == 1
+        second = await api.wait_for_session(started.session_id, timeout_s=120)
+        assert second.status == "completed", second.error
+        assert second.outputs == {"user": "ada"}
+
+        asked = await api.send_prompt_to_session(
+            started.session_id, f"Open {demo_url}/account and tell me the full name"
+        )
+        assert asked.run == 2
+        third = await api.wait_for_session(started.session_id, timeout_s=120)
+        assert third.status == "completed", third.error
+        assert third.answer == "Ada Lovelace"
+        assert [run.kind for run in third.runs] == ["prompt", "steps", "prompt"]
+
+        closed = await api.close_session(started.session_id)
+        assert not closed.open
+
+        async def page_gone() -> bool:
+            return len(_pages(remote_chromium)) == len(before)
+
+        await eventually(page_gone, "the closed session's page gone")
+
+        # Idle past its timeout, a session's page goes too, and it is closed.
+        idle = await api.send_prompt_to_ai(
+            f"Find the price of the first product on {demo_url}/shop", idle_timeout_s=1
+        )
+        done = await api.wait_for_session(idle.session_id, timeout_s=120)
+        assert done.status == "completed", done.error
+
+        async def expired() -> bool:
+            result = await api.get_session_result(idle.session_id)
+            return result.close_reason == "idle" and not result.open
+
+        await eventually(expired, "the idle session closed by expiry")
+        await eventually(page_gone, "the expired session's page gone")
+    assert remote_chromium.alive()

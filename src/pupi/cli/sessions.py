@@ -1,4 +1,4 @@
-"""``pupi sessions list|show|close|close-all``: a running server's sessions, via the client.
+"""``pupi sessions list|show|prompt|run|close|close-all``: a server's sessions, via the client.
 
 The server is ``PUPI_API_URL`` (default http://127.0.0.1:8400) and the token ``PUPI_TOKEN``.
 """
@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pupi.cli import app
-from pupi.client import AsyncApiClient
-from pupi.errors import ApiError
+from pupi.client import AsyncApiClient, SessionResult, SessionStarted
+from pupi.errors import ApiError, InvalidSteps
 
 __all__ = ["sessions_app"]
 
@@ -50,6 +50,9 @@ def _call(api_url: str, token: str | None, work: Callable[[AsyncApiClient], Awai
 
     try:
         return asyncio.run(go())
+    except InvalidSteps as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     except ApiError as exc:
         typer.echo(f"Error: {exc.message} ({exc.status_code or 'no connection'})", err=True)
         raise typer.Exit(1) from exc
@@ -89,6 +92,54 @@ def show(
     """One session's status, answer, steps and error, as JSON."""
     result = _call(api_url, token, lambda c: c.get_session_result(session_id))
     typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
+
+
+@sessions_app.command("prompt")
+def prompt(
+    session_id: str,
+    text: str = typer.Argument(..., metavar="PROMPT", help="What the agent should do next."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the run to end."),
+    api_url: str = ApiUrl,
+    token: str | None = Token,
+) -> None:
+    """Send a follow-up prompt to an open session (started with idle_timeout_s)."""
+    _follow_up(api_url, token, wait, lambda c: c.send_prompt_to_session(session_id, text))
+
+
+@sessions_app.command("run")
+def run(
+    session_id: str,
+    file: str = typer.Argument(..., help="A steps file (JSON or YAML) or a Recorder export."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the run to end."),
+    api_url: str = ApiUrl,
+    token: str | None = Token,
+) -> None:
+    """Run the steps of FILE in an open session's browser."""
+    _follow_up(
+        api_url, token, wait, lambda c: c.execute_steps_remotely(file, session_id=session_id)
+    )
+
+
+def _follow_up(
+    api_url: str,
+    token: str | None,
+    wait: bool,
+    send: Callable[[AsyncApiClient], Awaitable[SessionStarted]],
+) -> None:
+    async def work(client: AsyncApiClient) -> SessionStarted | SessionResult:
+        started = await send(client)
+        if not wait:
+            return started
+        return await client.wait_for_session(started.session_id, timeout_s=3600)
+
+    outcome = _call(api_url, token, work)
+    if isinstance(outcome, SessionStarted):
+        typer.echo(f"Queued run {outcome.run} of {outcome.session_id}.")
+        return
+    latest = outcome.runs[-1].model_dump(mode="json") if outcome.runs else {}
+    typer.echo(json.dumps(latest, indent=2))
+    if outcome.status != "completed":
+        raise typer.Exit(1)
 
 
 @sessions_app.command("close")

@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "ClosedCount",
     "ErrorBody",
     "ErrorDetail",
+    "FollowUpPrompt",
     "PromptRequest",
+    "RunRecord",
     "SessionDetail",
     "SessionList",
     "SessionStarted",
     "SessionSummary",
     "StepRecord",
+    "StepsRequest",
 ]
 
 SessionStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
@@ -25,16 +28,9 @@ PROMPT_HARD_LIMIT = 100_000
 """No configuration can accept prompts longer than this."""
 
 
-class PromptRequest(BaseModel):
-    """Body of ``POST /v1/sessions``."""
-
+class _AgentOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(
-        min_length=1,
-        max_length=PROMPT_HARD_LIMIT,
-        description="What the agent should do, in plain language.",
-    )
     start_url: str | None = Field(
         None, max_length=4096, description="Where to start; else the prompt's first URL."
     )
@@ -48,11 +44,78 @@ class PromptRequest(BaseModel):
     timeout_s: float | None = Field(None, gt=0, le=86_400)
 
 
+StepList = list[dict[str, Any]]
+"""Steps as for ``execute_steps_locally`` (or a Chrome Recorder export's ``steps``)."""
+
+
+class PromptRequest(_AgentOptions):
+    """Body of ``POST /v1/sessions``: a prompt or steps, and how long the browser stays open."""
+
+    prompt: str | None = Field(
+        None,
+        min_length=1,
+        max_length=PROMPT_HARD_LIMIT,
+        description="What the agent should do, in plain language.",
+    )
+    steps: StepList | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="Declarative steps to run instead of a prompt; validated before anything runs.",
+    )
+    idle_timeout_s: float | None = Field(
+        None,
+        ge=0,
+        le=86_400,
+        description="Keep the browser this long after a run for follow-ups "
+        "(POST .../prompts, .../steps); 0 (the default) releases it when the run ends.",
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PromptRequest:
+        if (self.prompt is None) == (self.steps is None):
+            raise ValueError("give either prompt or steps")
+        return self
+
+
+class FollowUpPrompt(_AgentOptions):
+    """Body of ``POST /v1/sessions/{id}/prompts``: the next prompt on the same page."""
+
+    prompt: str = Field(min_length=1, max_length=PROMPT_HARD_LIMIT)
+
+
+class StepsRequest(BaseModel):
+    """Body of ``POST /v1/sessions/{id}/steps``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    steps: StepList = Field(min_length=1, max_length=1000)
+    timeout_s: float | None = Field(None, gt=0, le=86_400)
+
+
+class RunRecord(BaseModel):
+    """One run of a session: its first prompt or steps, or a follow-up."""
+
+    n: int
+    kind: Literal["prompt", "steps"]
+    status: SessionStatus
+    prompt: str | None = None
+    answer: Any = None
+    outputs: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
 class SessionStarted(BaseModel):
-    """Answer of ``POST /v1/sessions``."""
+    """Answer of ``POST /v1/sessions`` and of the follow-up routes."""
 
     session_id: str
     status: SessionStatus
+    run: int = Field(0, description="The run's number in the session: 0 for the first.")
 
 
 class SessionSummary(BaseModel):
@@ -72,6 +135,7 @@ class StepRecord(BaseModel):
     """One step a session ran and how it went."""
 
     n: int
+    run: int = 0
     step: dict[str, Any]
     result: dict[str, Any]
     screenshot_url: str | None = None
@@ -92,6 +156,15 @@ class SessionDetail(SessionSummary):
     step_results: list[StepRecord] = Field(default_factory=list)
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    outputs: dict[str, Any] | None = Field(
+        None, description="What the latest run's steps stored (extract ... as)."
+    )
+    runs: list[RunRecord] = Field(default_factory=list)
+    idle_timeout_s: float = 0.0
+    open: bool = Field(
+        False, description="Whether the browser is held: the session takes more runs."
+    )
+    close_reason: Literal["client", "idle", "expired"] | None = None
 
 
 class SessionList(BaseModel):

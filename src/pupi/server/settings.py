@@ -81,6 +81,8 @@ class ServerSettings:
     """Sessions one token may have waiting; past it, 429 with Retry-After."""
     run_timeout_s: float = 300.0
     """Default and upper bound of a session's run time."""
+    max_idle_timeout_s: float = 1800.0
+    """The longest a session's browser may stay open, idle, between runs."""
     max_steps: int = 30
     """Default number of agent steps; a request may ask for up to ``max_steps_limit``."""
     max_steps_limit: int = 200
@@ -109,7 +111,7 @@ class ServerSettings:
     metrics: MetricsExposure = MetricsExposure.OFF
     """Who may read ``GET /metrics``."""
     runner: SessionRunner | None = None
-    """The coroutine that runs one session; None means the real browser agent."""
+    """What opens a session's browser and runs its runs; None means the real browser agent."""
 
     @property
     def distributed(self) -> bool:
@@ -163,6 +165,7 @@ _FLOATS = {
     "header_timeout_s",
     "body_timeout_s",
     "worker_heartbeat_s",
+    "max_idle_timeout_s",
     "worker_lost_after_s",
 }
 _BOOLS = {"screenshots", "worker"}

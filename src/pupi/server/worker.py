@@ -17,6 +17,7 @@ from dataclasses import replace
 from pupi.server.db.engine import create_engine, migrate
 from pupi.server.db.sessions import SessionStore
 from pupi.server.egress import EgressProxy
+from pupi.server.listener import ChangeListener
 from pupi.server.metrics import Metrics
 from pupi.server.serve import load_runner
 from pupi.server.settings import ServerSettings
@@ -32,6 +33,9 @@ async def _work(settings: ServerSettings) -> None:
     engine = create_engine(settings.database_url)
     await migrate(engine)
     store = SessionStore(engine)
+    # Open sessions wait for follow-ups; this is how they hear of one at once.
+    listener = ChangeListener(settings.database_url, store)
+    await listener.start()
     proxy = EgressProxy(allow_hosts=settings.allow_hosts)
     await proxy.start()
     queue = build_queue(settings, store, Metrics(), egress_proxy=proxy.url)
@@ -63,6 +67,7 @@ async def _work(settings: ServerSettings) -> None:
     finally:
         await close_browsers()
         await proxy.aclose()
+        await listener.stop()
         await engine.dispose()
 
 

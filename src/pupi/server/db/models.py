@@ -21,7 +21,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "ScreenshotRow", "SessionRow", "StepRow", "TokenRow", "UTCDateTime", "utcnow"]
+__all__ = [
+    "Base",
+    "RunRow",
+    "ScreenshotRow",
+    "SessionRow",
+    "StepRow",
+    "TokenRow",
+    "UTCDateTime",
+    "utcnow",
+]
 
 
 def utcnow() -> datetime:
@@ -101,6 +110,42 @@ class SessionRow(Base):
     """The distributed queue's job that runs it (PostgreSQL); None in-process."""
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     """Which worker ran it: ``host:pid``."""
+    idle_timeout_s: Mapped[float] = mapped_column(Float, default=0.0)
+    """How long the browser stays open, idle, after a run; 0: released when the run ends."""
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When its browser was let go; a session can take more runs until then."""
+    close_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """``client``, ``idle`` (idle past its timeout) or ``expired`` (record expiry)."""
+
+
+class RunRow(Base):
+    """One thing a session was asked to do: its first prompt, a follow-up, or steps."""
+
+    __tablename__ = "session_runs"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """``prompt`` or ``steps``."""
+    status: Mapped[str] = mapped_column(String(16))
+    prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    start_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    planner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    max_steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    timeout_s: Mapped[float] = mapped_column(Float)
+    request_steps: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """The steps asked for (a ``steps`` run), as validated."""
+    answer: Mapped[Any] = mapped_column(JSON, nullable=True)
+    outputs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    steps: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """The concrete steps it ran, replayable."""
+    error: Mapped[Any] = mapped_column(JSON, nullable=True)
+    usage: Mapped[Any] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class StepRow(Base):
@@ -114,6 +159,8 @@ class StepRow(Base):
     n: Mapped[int] = mapped_column(Integer, primary_key=True)
     step: Mapped[Any] = mapped_column(JSON)
     result: Mapped[Any] = mapped_column(JSON)
+    run: Mapped[int] = mapped_column(Integer, default=0)
+    """The number of the run that made it."""
     has_screenshot: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

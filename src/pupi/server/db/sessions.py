@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pupi.server.db.models import ScreenshotRow, SessionRow, StepRow, utcnow
+from pupi.errors import SessionNotOpen
+from pupi.server.db.models import RunRow, ScreenshotRow, SessionRow, StepRow, utcnow
+from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
 from pupi.server.events import EventHub, SessionEvent, encode_event
 
 __all__ = [
@@ -30,8 +31,11 @@ __all__ = [
     "CHANGES_CHANNEL",
     "TERMINAL_STATUSES",
     "Enqueue",
+    "RunKind",
+    "RunSpec",
     "SessionSpec",
     "SessionStore",
+    "Started",
 ]
 
 P = ParamSpec("P")
@@ -48,17 +52,11 @@ Enqueue = Callable[[Any, str], Awaitable[int]]
 connection; returns the job's id."""
 
 _CHANGED = SessionEvent("changed", {})
+_QUEUED = SessionEvent("status", {"status": "queued"})
+_RUNNING = SessionEvent("status", {"status": "running"})
 
-
-@dataclass(frozen=True, slots=True)
-class SessionSpec:
-    """What a new session should do, as checked and defaulted by the route."""
-
-    prompt: str
-    start_url: str | None
-    planner: str
-    max_steps: int
-    timeout_s: float
+Started = tuple[SessionRow, RunRow]
+"""A run that just moved to running, with its session."""
 
 
 def _writes_one(
@@ -154,16 +152,19 @@ class SessionStore:
         API nodes side by side keep one bound; ``enqueue`` queues the session's job
         in the same transaction: a session is stored with its job or not at all.
         """
+        first = spec.first
+        now = utcnow()
         row = SessionRow(
             id=uuid.uuid4().hex,
             token_id=token_id,
             status="queued",
-            prompt=spec.prompt,
-            start_url=spec.start_url,
+            prompt=first.prompt or "",
+            start_url=first.start_url,
             planner=spec.planner,
             max_steps=spec.max_steps,
-            timeout_s=spec.timeout_s,
-            created_at=utcnow(),
+            timeout_s=first.timeout_s,
+            idle_timeout_s=spec.idle_timeout_s,
+            created_at=now,
         )
         async with self._maker() as db, db.begin():
             if max_queued is not None:
@@ -175,6 +176,8 @@ class SessionStore:
                 if await self._queued_count(db, token_id) >= max_queued:
                     return None
             db.add(row)
+            await db.flush()  # the run refers to the session: the session's row first
+            db.add(_run_row(row.id, 0, first, now))
             if enqueue is not None:
                 await db.flush()
                 connection = await db.connection()
@@ -243,54 +246,227 @@ class SessionStore:
             return list(await db.scalars(query))
 
     @_writes_one
-    async def mark_running(self, session_id: str, worker: str | None = None) -> SessionRow | None:
-        """Move a queued session to running; None when it is no longer queued."""
-        event = SessionEvent("status", {"status": "running"})
+    async def start_run(self, session_id: str, worker: str | None = None) -> Started | None:
+        """Move the session's oldest queued run (and the session) to running.
+
+        None when no run waits, or the session was closed meanwhile.
+        """
         async with self._maker() as db, db.begin():
-            result = await db.execute(
-                update(SessionRow)
-                .where(SessionRow.id == session_id, SessionRow.status == "queued")
-                .values(status="running", started_at=utcnow(), worker=worker)
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
+            session = await self._locked(db, session_id)
+            if session is None or session.closed_at is not None:
                 return None
-            await self._announce(db, session_id, event)
-            row = await db.get(SessionRow, session_id)
-        self._deliver(session_id, event)
-        return row
+            run = (
+                await db.scalars(
+                    select(RunRow)
+                    .where(RunRow.session_id == session_id, RunRow.status == "queued")
+                    .order_by(RunRow.n)
+                    .limit(1)
+                )
+            ).first()
+            if run is None:
+                return None
+            now = utcnow()
+            run.status = "running"
+            run.started_at = now
+            session.status = "running"
+            session.started_at = session.started_at or now
+            session.finished_at = None
+            session.worker = worker
+            await self._announce(db, session_id, _RUNNING)
+        self._deliver(session_id, _RUNNING)
+        return session, run
+
+    @staticmethod
+    async def _locked(db: AsyncSession, session_id: str) -> SessionRow | None:
+        # Every change of a session's runs holds its row: a follow-up arriving as
+        # the browser is released lands before (and is run) or after (and is refused).
+        query = select(SessionRow).where(SessionRow.id == session_id).with_for_update()
+        return (await db.scalars(query)).first()
 
     @_writes_one
-    async def finish(
+    async def finish_run(
         self,
         session_id: str,
+        n: int,
         *,
         status: str,
         answer: Any = None,
+        outputs: dict[str, Any] | None = None,
         steps: list[dict[str, Any]] | None = None,
         error: dict[str, Any] | None = None,
         usage: dict[str, Any] | None = None,
-        from_statuses: tuple[str, ...] = ("running",),
     ) -> bool:
-        """Record a session's end; False when it had already ended (say, cancelled)."""
+        """Record how run ``n`` ended; the session shows it. False when it had ended already."""
         event = SessionEvent("end", {"status": status})
         async with self._maker() as db, db.begin():
-            result = await db.execute(
-                update(SessionRow)
-                .where(SessionRow.id == session_id, SessionRow.status.in_(from_statuses))
-                .values(
-                    status=status,
-                    answer=answer,
-                    steps=steps,
-                    error=error,
-                    usage=usage,
-                    finished_at=utcnow(),
-                )
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
+            session = await self._locked(db, session_id)
+            run = await db.get(RunRow, (session_id, n))
+            if session is None or run is None or run.status != "running":
                 return False
+            now = utcnow()
+            run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
+            run.error, run.usage, run.finished_at = error, usage, now
+            queued_next = await self._has_queued_run(db, session_id)
+            session.status = "queued" if queued_next else status
+            session.answer, session.error, session.usage = answer, error, usage
+            session.finished_at = None if queued_next else now
+            if not queued_next and session.idle_timeout_s <= 0:
+                # Not kept open: it takes no follow-up from now on, as its view says.
+                session.released_at = now
+            session.steps = await self._all_run_steps(db, session_id)
             await self._announce(db, session_id, event)
         self._deliver(session_id, event)
         return True
+
+    @staticmethod
+    async def _has_queued_run(db: AsyncSession, session_id: str) -> bool:
+        found = await db.scalar(
+            select(RunRow.n).where(RunRow.session_id == session_id, RunRow.status == "queued")
+        )
+        return found is not None
+
+    @staticmethod
+    async def _all_run_steps(db: AsyncSession, session_id: str) -> list[dict[str, Any]]:
+        """Every run's concrete steps in order: the whole session, replayable."""
+        runs = await db.scalars(
+            select(RunRow.steps).where(RunRow.session_id == session_id).order_by(RunRow.n)
+        )
+        return [step for steps in runs if steps for step in steps]
+
+    @_writes_one
+    async def add_run(self, session_id: str, token_id: str, spec: RunSpec) -> RunRow | None:
+        """Queue another run in the session's open browser.
+
+        None when the token has no such session; :class:`SessionNotOpen` when the
+        session is closed or its browser already released.
+        """
+        async with self._maker() as db, db.begin():
+            session = await self._locked(db, session_id)
+            if session is None or session.token_id != token_id:
+                return None
+            if session.closed_at is not None or session.released_at is not None:
+                raise SessionNotOpen(
+                    f"session {session_id!r} is closed or its browser was released "
+                    + (
+                        "when it was closed"
+                        if session.closed_at is not None
+                        else "when its run ended (start it with idle_timeout_s to keep it open)"
+                    )
+                )
+            last = await db.scalar(
+                select(func.max(RunRow.n)).where(RunRow.session_id == session_id)
+            )
+            run = _run_row(session_id, int(last or 0) + 1, spec, utcnow())
+            db.add(run)
+            event = _QUEUED
+            if session.status != "running":
+                session.status = "queued"
+                session.finished_at = None
+            else:
+                event = _CHANGED
+            await self._announce(db, session_id, event)
+        # The run is new work for the session's holder, whatever the session shows.
+        self._deliver(session_id, _QUEUED)
+        return run
+
+    @_writes_one
+    async def release(self, session_id: str, *, idle: bool) -> bool:
+        """The browser is let go: after its last run, or idle past its timeout (a close too).
+
+        False when a run is waiting (it must run first). ``idle`` also closes
+        the session, recorded as closed by expiry.
+        """
+        async with self._maker() as db, db.begin():
+            session = await self._locked(db, session_id)
+            if session is None:
+                return True
+            if session.closed_at is None and await self._has_queued_run(db, session_id):
+                return False
+            now = utcnow()
+            session.released_at = session.released_at or now
+            if idle and session.closed_at is None:
+                session.closed_at = now
+                session.close_reason = "idle"
+            await self._announce(db, session_id, _CHANGED)
+        return True
+
+    @_writes_one
+    async def end_session(self, session_id: str, *, error: dict[str, Any]) -> bool:
+        """Fail the session and every run not ended, its browser gone (worker lost, shutdown).
+
+        False when it had nothing running, queued or open.
+        """
+        async with self._maker() as db, db.begin():
+            session = await self._locked(db, session_id)
+            if session is None or session.released_at is not None:
+                return False
+            now = utcnow()
+            await db.execute(
+                update(RunRow)
+                .where(RunRow.session_id == session_id, RunRow.status.in_(ACTIVE_STATUSES))
+                .values(status="failed", error=error, finished_at=now)
+            )
+            session.released_at = now
+            if session.closed_at is None:
+                session.status = "failed"
+                session.error = error
+                session.finished_at = now
+                session.steps = await self._all_run_steps(db, session_id)
+            event = SessionEvent("end", {"status": session.status})
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
+        return True
+
+    async def snapshot(
+        self, session_id: str
+    ) -> tuple[SessionRow, list[StepRow], list[RunRow]] | None:
+        """The session, its steps and its runs as of one moment (None: no such session).
+
+        Read apart, a run could end between the reads and the view would show the
+        session still running with its run completed. PostgreSQL reads all three
+        in one REPEATABLE READ transaction; SQLite, where every write goes
+        through this store, reads again when a write to the session landed meanwhile.
+        """
+        for _attempt in range(5):
+            before = self.generation(session_id)
+            async with self._maker() as db:
+                if self.broadcast:
+                    await db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                row = await db.get(SessionRow, session_id)
+                if row is None:
+                    return None
+                steps = await db.scalars(
+                    select(StepRow).where(StepRow.session_id == session_id).order_by(StepRow.n)
+                )
+                runs = await db.scalars(
+                    select(RunRow).where(RunRow.session_id == session_id).order_by(RunRow.n)
+                )
+                found = row, list(steps), list(runs)
+            if self.broadcast or self.generation(session_id) == before:
+                break
+        return found
+
+    async def runs(self, session_id: str) -> list[RunRow]:
+        """The session's runs, in order."""
+        async with self._maker() as db:
+            rows = await db.scalars(
+                select(RunRow).where(RunRow.session_id == session_id).order_by(RunRow.n)
+            )
+            return list(rows)
+
+    async def open_count(self, token_id: str) -> int:
+        """The token's sessions holding a browser now (open, started, not released)."""
+        async with self._maker() as db:
+            count = await db.scalar(
+                select(func.count())
+                .select_from(SessionRow)
+                .where(
+                    SessionRow.token_id == token_id,
+                    SessionRow.started_at.is_not(None),
+                    SessionRow.released_at.is_(None),
+                )
+            )
+            return int(count or 0)
 
     @_writes_one
     async def close(self, session_id: str, token_id: str) -> SessionRow | None:
@@ -313,13 +489,20 @@ class SessionStore:
             now = utcnow()
             event = _CHANGED
             if row.status in ACTIVE_STATUSES:
+                error = {"type": "cancelled", "message": "the session was closed by the client"}
+                await db.execute(
+                    update(RunRow)
+                    .where(RunRow.session_id == session_id, RunRow.status.in_(ACTIVE_STATUSES))
+                    .values(status="cancelled", error=error, finished_at=now)
+                )
                 row.status = "cancelled"
                 row.finished_at = now
-                row.error = {"type": "cancelled", "message": "the session was closed by the client"}
+                row.error = error
                 row.steps = await self._step_list(db, session_id)
                 event = SessionEvent("end", {"status": "cancelled"})
             if row.closed_at is None:
                 row.closed_at = now
+                row.close_reason = "client"
             await self._announce(db, session_id, event)
         self._deliver(session_id, event)
         return before
@@ -342,14 +525,16 @@ class SessionStore:
         *,
         step: dict[str, Any],
         result: dict[str, Any],
+        run: int = 0,
         screenshot: tuple[str, bytes] | None = None,
     ) -> StepRow:
-        """Record step ``n`` and, when given, the screenshot taken after it."""
+        """Record step ``n`` (numbered across the runs) of run ``run``, and its screenshot."""
         row = StepRow(
             session_id=session_id,
             n=n,
             step=step,
             result=result,
+            run=run,
             has_screenshot=screenshot is not None,
             created_at=utcnow(),
         )
@@ -366,6 +551,14 @@ class SessionStore:
             await self._announce(db, session_id, event)
         self._deliver(session_id, event)
         return row
+
+    async def step_count(self, session_id: str) -> int:
+        """How many steps the session has recorded (the next step's number)."""
+        async with self._maker() as db:
+            last = await db.scalar(
+                select(func.max(StepRow.n)).where(StepRow.session_id == session_id)
+            )
+            return 0 if last is None else int(last) + 1
 
     async def steps(self, session_id: str, *, after: int = -1) -> list[StepRow]:
         """The session's recorded steps, in order, those after ``after`` only."""
@@ -390,24 +583,32 @@ class SessionStore:
 
     @_writes_all
     async def recover(self) -> list[tuple[str, str]]:
-        """After a crash: fail the sessions left running; return the queued ones.
+        """After a crash (one process): end what the dead browsers held; return the queued.
 
-        The queued ones come back as ``(session id, token id)``, oldest first.
+        Sessions that had a browser lose it: those running (or with a follow-up
+        waiting) fail as interrupted, idle open ones are released. Sessions
+        never started come back as ``(session id, token id)``, oldest first.
         """
+        error = {
+            "type": "interrupted",
+            "message": "interrupted: the server stopped while this session was running; "
+            "send the prompt again",
+        }
+        now = utcnow()
+        had_browser = (SessionRow.started_at.is_not(None), SessionRow.released_at.is_(None))
         async with self._maker() as db, db.begin():
+            held = select(SessionRow.id).where(*had_browser)
+            await db.execute(
+                update(RunRow)
+                .where(RunRow.session_id.in_(held), RunRow.status.in_(ACTIVE_STATUSES))
+                .values(status="failed", error=error, finished_at=now)
+            )
             await db.execute(
                 update(SessionRow)
-                .where(SessionRow.status == "running")
-                .values(
-                    status="failed",
-                    finished_at=utcnow(),
-                    error={
-                        "type": "interrupted",
-                        "message": "interrupted: the server stopped while this session was "
-                        "running; send the prompt again",
-                    },
-                )
+                .where(*had_browser, SessionRow.status.in_(ACTIVE_STATUSES))
+                .values(status="failed", error=error, finished_at=now)
             )
+            await db.execute(update(SessionRow).where(*had_browser).values(released_at=now))
             rows = await db.execute(
                 select(SessionRow.id, SessionRow.token_id)
                 .where(SessionRow.status == "queued")
@@ -424,9 +625,11 @@ class SessionStore:
                 .where(
                     SessionRow.closed_at.is_(None),
                     SessionRow.status.in_(TERMINAL_STATUSES),
+                    # An open session's browser has its own idle timeout.
+                    SessionRow.released_at.is_not(None),
                     SessionRow.finished_at < finished_before,
                 )
-                .values(closed_at=utcnow())
+                .values(closed_at=utcnow(), close_reason="expired")
             )
             if result.rowcount:  # type: ignore[attr-defined]
                 await self._announce(db, None, _CHANGED)
@@ -454,6 +657,22 @@ class SessionStore:
                 select(SessionRow.status, func.count()).group_by(SessionRow.status)
             )
             return {str(status): int(count) for status, count in rows.tuples()}
+
+
+def _run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow:
+    return RunRow(
+        session_id=session_id,
+        n=n,
+        kind=spec.kind.value,
+        status="queued",
+        prompt=spec.prompt,
+        start_url=spec.start_url,
+        planner=spec.planner,
+        max_steps=spec.max_steps,
+        timeout_s=spec.timeout_s,
+        request_steps=spec.steps,
+        created_at=now,
+    )
 
 
 def _copy(row: SessionRow) -> SessionRow:

@@ -13,19 +13,25 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from pupi.errors import SessionNotFound
-from pupi.server.db.models import SessionRow, StepRow
-from pupi.server.db.sessions import ACTIVE_STATUSES, SessionSpec
+from pupi.server.db.models import RunRow, SessionRow, StepRow
+from pupi.server.db.sessions import ACTIVE_STATUSES
+from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
 from pupi.server.deps import CallerToken, State
 from pupi.server.schemas import (
     ClosedCount,
     ErrorBody,
+    FollowUpPrompt,
     PromptRequest,
+    RunRecord,
     SessionDetail,
     SessionList,
     SessionStarted,
     SessionSummary,
     StepRecord,
+    StepsRequest,
 )
+from pupi.server.settings import ServerSettings
+from pupi.steps import parse_steps
 
 __all__ = ["KNOWN_PLANNERS", "router", "session_detail"]
 
@@ -64,11 +70,12 @@ def _summary_fields(row: SessionRow) -> dict[str, Any]:
     }
 
 
-def session_detail(row: SessionRow, steps: list[StepRow]) -> SessionDetail:
-    """The full view of a session from its row and its recorded steps."""
+def session_detail(row: SessionRow, steps: list[StepRow], runs: list[RunRow]) -> SessionDetail:
+    """The full view of a session from its row, its recorded steps and its runs."""
     records = [
         StepRecord(
             n=step.n,
+            run=step.run,
             step=step.step,
             result=step.result,
             created_at=step.created_at,
@@ -89,6 +96,28 @@ def session_detail(row: SessionRow, steps: list[StepRow]) -> SessionDetail:
         step_results=records,
         error=row.error,
         usage=row.usage,
+        outputs=runs[-1].outputs if runs else None,
+        runs=[_run_record(run) for run in runs],
+        idle_timeout_s=row.idle_timeout_s,
+        open=row.closed_at is None and row.released_at is None,
+        close_reason=row.close_reason,
+    )
+
+
+def _run_record(run: RunRow) -> RunRecord:
+    return RunRecord(
+        n=run.n,
+        kind=run.kind,
+        status=run.status,
+        prompt=run.prompt,
+        answer=run.answer,
+        outputs=run.outputs,
+        steps=run.steps or run.request_steps or [],
+        error=run.error,
+        usage=run.usage,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
     )
 
 
@@ -104,29 +133,121 @@ def session_detail(row: SessionRow, steps: list[StepRow]) -> SessionDetail:
 async def create_session(
     body: PromptRequest, state: State, token_id: CallerToken
 ) -> SessionStarted:
-    """Queue the prompt; a worker runs it as soon as one is free."""
+    """Queue the prompt (or steps); a worker runs it as soon as one is free."""
     settings = state.settings
-    if len(body.prompt) > settings.max_prompt_chars:
-        raise _invalid("prompt", f"at most {settings.max_prompt_chars} characters")
-    planner = body.planner or settings.default_planner
+    planner = _planner(body.planner, settings)
+    max_steps = _max_steps(body.max_steps, settings)
+    idle_timeout_s = body.idle_timeout_s or 0.0
+    if idle_timeout_s > settings.max_idle_timeout_s:
+        raise _invalid("idle_timeout_s", f"at most {settings.max_idle_timeout_s:g}")
+    if body.steps is not None:
+        first = _steps_run(body.steps, body.timeout_s, settings)
+    else:
+        assert body.prompt is not None  # one of the two, said the model
+        first = _prompt_run(body.prompt, body, settings)
+    spec = SessionSpec(
+        first=first, planner=planner, max_steps=max_steps, idle_timeout_s=idle_timeout_s
+    )
+    row = await state.queue.admit(token_id, spec)
+    return SessionStarted(session_id=row.id, status="queued")
+
+
+def _planner(planner: str | None, settings: ServerSettings) -> str:
+    planner = planner or settings.default_planner
     if planner not in KNOWN_PLANNERS:
         raise _invalid(
             "planner", f"unknown planner; use one of {', '.join(sorted(KNOWN_PLANNERS))}"
         )
-    max_steps = body.max_steps or settings.max_steps
+    return planner
+
+
+def _max_steps(max_steps: int | None, settings: ServerSettings) -> int:
+    max_steps = max_steps or settings.max_steps
     if max_steps > settings.max_steps_limit:
         raise _invalid("max_steps", f"at most {settings.max_steps_limit}")
+    return max_steps
+
+
+def _timeout(timeout_s: float | None, settings: ServerSettings) -> float:
     # The server's run timeout is a ceiling: a request may ask for less, not more.
-    timeout_s = min(body.timeout_s or settings.run_timeout_s, settings.run_timeout_s)
-    spec = SessionSpec(
-        prompt=body.prompt,
+    return min(timeout_s or settings.run_timeout_s, settings.run_timeout_s)
+
+
+def _prompt_run(
+    prompt: str, body: PromptRequest | FollowUpPrompt, settings: ServerSettings
+) -> RunSpec:
+    if len(prompt) > settings.max_prompt_chars:
+        raise _invalid("prompt", f"at most {settings.max_prompt_chars} characters")
+    return RunSpec(
+        kind=RunKind.PROMPT,
+        prompt=prompt,
         start_url=body.start_url,
-        planner=planner,
-        max_steps=max_steps,
-        timeout_s=timeout_s,
+        planner=_planner(body.planner, settings) if body.planner else None,
+        max_steps=_max_steps(body.max_steps, settings) if body.max_steps else None,
+        timeout_s=_timeout(body.timeout_s, settings),
     )
-    row = await state.queue.admit(token_id, spec)
-    return SessionStarted(session_id=row.id, status="queued")
+
+
+def _steps_run(
+    steps: list[dict[str, Any]], timeout_s: float | None, settings: ServerSettings
+) -> RunSpec:
+    # Validated now, all of them, so a bad step is a 422 naming it before anything runs.
+    parsed = parse_steps(steps)
+    return RunSpec(
+        kind=RunKind.STEPS,
+        steps=[
+            # As written, without every default spelled out (the action is one).
+            {
+                "action": step.action,
+                **step.model_dump(
+                    mode="json", by_alias=True, exclude_none=True, exclude_defaults=True
+                ),
+            }
+            for step in parsed
+        ],
+        timeout_s=_timeout(timeout_s, settings),
+    )
+
+
+async def _follow_up(state: State, session_id: str, token_id: str, spec: RunSpec) -> SessionStarted:
+    run = await state.store.add_run(session_id, token_id, spec)
+    if run is None:
+        raise not_found(session_id)
+    return SessionStarted(session_id=session_id, run=run.n, status="queued")
+
+
+_FOLLOW_UP_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorBody, "description": "The session is closed or its browser released."},
+}
+
+
+@router.post(
+    "/{session_id}/prompts",
+    status_code=201,
+    summary="Send a follow-up prompt to an open session",
+    responses=_FOLLOW_UP_ERRORS,
+)
+async def send_prompt_to_session(
+    session_id: str, body: FollowUpPrompt, state: State, token_id: CallerToken
+) -> SessionStarted:
+    """Queue the prompt in the session's browser, on the page the last run left."""
+    return await _follow_up(
+        state, session_id, token_id, _prompt_run(body.prompt, body, state.settings)
+    )
+
+
+@router.post(
+    "/{session_id}/steps",
+    status_code=201,
+    summary="Run steps in an open session",
+    responses=_FOLLOW_UP_ERRORS,
+)
+async def run_steps_in_session(
+    session_id: str, body: StepsRequest, state: State, token_id: CallerToken
+) -> SessionStarted:
+    """Queue the steps (validated first) in the session's browser."""
+    spec = _steps_run(body.steps, body.timeout_s, state.settings)
+    return await _follow_up(state, session_id, token_id, spec)
 
 
 @router.get("", summary="The caller's sessions")
@@ -149,11 +270,11 @@ async def get_session(session_id: str, state: State, token_id: CallerToken) -> R
     """Everything about the session, closed or not."""
 
     async def render() -> tuple[str, bytes] | None:
-        row = await state.store.get(session_id)
-        if row is None:
+        found = await state.store.snapshot(session_id)
+        if found is None:
             return None
-        detail = session_detail(row, await state.store.steps(session_id))
-        return row.token_id, detail.model_dump_json().encode()
+        row, steps, runs = found
+        return row.token_id, session_detail(row, steps, runs).model_dump_json().encode()
 
     body = await state.views.get(
         session_id, token_id, lambda: state.store.generation(session_id), render
@@ -173,9 +294,15 @@ async def close_session(session_id: str, state: State, token_id: CallerToken) ->
     before = await state.store.close(session_id, token_id)
     if before is None:
         raise not_found(session_id)
-    if before.status in ACTIVE_STATUSES:
+    if _holds_work(before):
         await state.queue.cancel(session_id)
     return await get_session(session_id, state, token_id)
+
+
+def _holds_work(before: SessionRow) -> bool:
+    """Whether a session being closed has a run to stop or a browser to let go."""
+    open_browser = before.started_at is not None and before.released_at is None
+    return before.status in ACTIVE_STATUSES or open_browser
 
 
 @router.delete("", summary="Close all the caller's sessions")
@@ -188,7 +315,7 @@ async def close_all_sessions(state: State, token_id: CallerToken) -> ClosedCount
         if before is None or before.closed_at is not None:
             continue
         closed += 1
-        if before.status in ACTIVE_STATUSES:
+        if _holds_work(before):
             cancelling.append(state.queue.cancel(session_id))
     await asyncio.gather(*cancelling)
     return ClosedCount(closed=closed)

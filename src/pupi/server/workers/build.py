@@ -8,7 +8,7 @@ from pupi.server.metrics import Metrics
 from pupi.server.settings import ServerSettings
 from pupi.server.workers.execute import SessionExecutor
 from pupi.server.workers.queue import SessionQueue
-from pupi.server.workers.runner import run_agent_session
+from pupi.server.workers.runner import open_agent_browser
 
 __all__ = ["build_executor", "build_queue"]
 
@@ -20,7 +20,7 @@ def build_executor(
     return SessionExecutor(
         store=store,
         metrics=metrics,
-        runner=settings.runner or run_agent_session,
+        runner=settings.runner or open_agent_browser,
         request_filter=make_request_filter(settings.allow_hosts),
         screenshots=settings.screenshots,
         egress_proxy=egress_proxy,

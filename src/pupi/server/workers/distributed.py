@@ -36,13 +36,13 @@ from procrastinate.job_context import AbortReason, JobContext
 from procrastinate.jobs import Job, Status
 from procrastinate.worker import Worker
 
-from pupi.errors import RateLimited
 from pupi.server.db.engine import libpq_url
 from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
 from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
 from pupi.server.workers.execute import SessionExecutor
+from pupi.server.workers.queue import queue_full
 
 __all__ = [
     "QUEUE",
@@ -132,9 +132,9 @@ class DistributedQueue:
         )
         if row is None:
             self._metrics.rejected += 1
-            raise RateLimited(
-                f"too many queued sessions for this token ({self._max_queued}); "
-                "wait for some to finish or close them",
+            raise queue_full(
+                self._max_queued,
+                open_sessions=await self._store.open_count(token_id),
                 retry_after=await self._retry_after(token_id),
             )
         return row
@@ -232,13 +232,11 @@ async def recover_lost(app: App, store: SessionStore, *, lost_after_s: float) ->
         session_id = str(job.task_kwargs.get("session_id"))
         row = await store.get(session_id)
         try:
-            if row is not None and row.status == "queued":
+            if row is not None and row.started_at is None:
                 await manager.retry_job(job)  # it never started: nothing ran, run it again
                 logger.warning("session %s requeued: its worker was lost first", session_id)
             else:
-                if await store.finish(
-                    session_id, status="failed", error=WORKER_LOST, from_statuses=("running",)
-                ):
+                if await store.end_session(session_id, error=WORKER_LOST):
                     logger.warning("session %s failed: its worker was lost", session_id)
                 assert job.id is not None
                 await manager.finish_job_by_id_async(job.id, status=Status.FAILED, delete_job=False)

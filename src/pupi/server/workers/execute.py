@@ -1,15 +1,20 @@
-"""Running one queued session to its end: the part the in-process pool and the
-distributed workers share.
+"""Running one queued session until its browser is let go: the part the in-process
+pool and the distributed workers share.
 
-:class:`SessionExecutor` moves the session to ``running``, calls the session
-runner with the fetch policy's refusal checked first and the run timeout around
-it, records each step as it comes, and records the end. Who calls it decides
-only when: the pool from its queue, a procrastinate worker from its job.
+:class:`SessionExecutor` opens the session's browser with the session runner
+and runs the session's runs in it one after another: each moves to ``running``,
+is checked against the fetch policy (prompts), runs within its timeout,
+records each step as it comes, and records its end. Between runs the browser
+waits for a follow-up up to the session's idle timeout. Who calls it decides
+only when: the pool from its queue, a procrastinate worker from its job; the
+job lasts as long as the browser, so an open browser holds a worker's place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 import os
 import socket
@@ -22,12 +27,23 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from pupi.server.db.engine import is_unreachable
-from pupi.server.db.sessions import SessionStore
+from pupi.server.db.models import RunRow, SessionRow
+from pupi.server.db.sessions import SessionStore, Started
+from pupi.server.db.specs import RunKind
+from pupi.server.events import SessionEvent
 from pupi.server.fetch_policy import RequestFilter, is_loopback_url
 from pupi.server.metrics import Metrics
 from pupi.server.workers.estimate import RECENT_SESSIONS
 from pupi.server.workers.guard import refusal_for
-from pupi.server.workers.runner import SessionJob, SessionOutcome, SessionRunner, StepReport
+from pupi.server.workers.runner import (
+    RunJob,
+    SessionBrowser,
+    SessionJob,
+    SessionOutcome,
+    SessionRunner,
+    StepReport,
+    StepSink,
+)
 
 __all__ = ["INTERRUPTED", "SessionExecutor", "retrying", "worker_name"]
 
@@ -40,6 +56,9 @@ INTERRUPTED = {
     "message": "interrupted: the worker stopped while this session was running; "
     "send the prompt again",
 }
+
+WAKE_POLL_S = 5.0
+"""An idle open session looks for new runs this often even when no event woke it."""
 
 WRITE_RETRY_S = 30.0
 """How long a session's writes keep trying while the database is away."""
@@ -89,39 +108,88 @@ class SessionExecutor:
     """The task running each session, to cancel it."""
 
     async def run(self, session_id: str, *, stopping: Callable[[], bool]) -> None:
-        """Run the session if it is still queued; returns when it has ended.
+        """Run the session's runs one after another; returns once its browser is let go.
 
-        Cancelled, the run records ``interrupted`` when ``stopping()`` says the
-        process is shutting down; otherwise the canceller (a close) recorded the end.
+        The browser stays open between runs for the session's ``idle_timeout_s``
+        (0: it goes when the queued runs are done), so a follow-up finds the
+        page as the last run left it. Cancelled, the session records
+        ``interrupted`` when ``stopping()`` says the process is shutting down;
+        otherwise the canceller (a close) recorded the end.
         """
-        row = await retrying(lambda: self.store.mark_running(session_id, self.name))
-        if row is None:
+        started = await retrying(lambda: self.store.start_run(session_id, self.name))
+        if started is None:
             return  # closed, or run by someone else, between the queue and here
         task = asyncio.current_task()
         if task is not None:
             self.running[session_id] = task
         job = SessionJob(
             session_id=session_id,
-            prompt=row.prompt,
-            start_url=row.start_url,
-            planner=row.planner,
-            max_steps=row.max_steps,
-            timeout_s=row.timeout_s,
             request_filter=self.request_filter,
             screenshots=self.screenshots,
             egress_proxy=self._proxy_for_browser(),
             cdp_url=self.cdp_url,
         )
+        steps = _StepCounter(await self.store.step_count(session_id))
+        browser: SessionBrowser | None = None
+        released = False
+        try:
+            with self.store.hub.subscribe(session_id) as wakeups:
+                while started is not None:
+                    session, run = started
+                    if browser is None:
+                        browser = await self._open(job, session_id, run.n)
+                        if browser is None:
+                            return  # the run failed for it; released below
+                    await self._run_one(browser, session, run, steps)
+                    started = await self._next_run(session, wakeups)
+                released = True
+        except asyncio.CancelledError:
+            if stopping():
+                await asyncio.shield(
+                    retrying(lambda: self.store.end_session(session_id, error=INTERRUPTED))
+                )
+                released = True
+            raise
+        finally:
+            self.running.pop(session_id, None)
+            if browser is not None:
+                await browser.aclose()
+            if not released:
+                await asyncio.shield(retrying(lambda: self.store.release(session_id, idle=False)))
+
+    async def _open(self, job: SessionJob, session_id: str, n: int) -> SessionBrowser | None:
+        try:
+            return await self.runner(job)
+        except Exception as exc:  # no browser: the run fails, saying why
+            logger.exception("session %s could not open its browser", session_id)
+            error = _error_of(exc)
+        await retrying(lambda: self.store.finish_run(session_id, n, status="failed", error=error))
+        return None
+
+    async def _run_one(
+        self, browser: SessionBrowser, session: SessionRow, run: RunRow, steps: _StepCounter
+    ) -> None:
+        session_id = session.id
+        run_job = RunJob(
+            n=run.n,
+            kind=RunKind(run.kind),
+            timeout_s=run.timeout_s,
+            prompt=run.prompt or "",
+            start_url=run.start_url,
+            planner=run.planner or session.planner,
+            max_steps=run.max_steps or session.max_steps,
+            steps=list(run.request_steps or []),
+        )
         recorded: list[dict[str, Any]] = []
-        started = time.monotonic()
 
         async def record(report: StepReport) -> None:
-            n = len(recorded)
+            n = steps.take()
             recorded.append(report.step)
             await retrying(
                 lambda: self.store.add_step(
                     session_id,
                     n,
+                    run=run.n,
                     step=report.step,
                     result=report.result,
                     screenshot=report.screenshot,
@@ -131,34 +199,49 @@ class SessionExecutor:
             if isinstance(duration, int | float):
                 self.metrics.step_seconds.observe(duration / 1000)
 
-        try:
-            outcome = await self._outcome(job, record)
-        except asyncio.CancelledError:
-            if stopping():
-                await asyncio.shield(
-                    retrying(
-                        lambda: self.store.finish(
-                            session_id, status="failed", steps=recorded, error=INTERRUPTED
-                        )
-                    )
-                )
-            raise
-        finally:
-            self.running.pop(session_id, None)
+        started = time.monotonic()
+        outcome = await self._outcome(browser, session_id, run_job, record)
         run_s = time.monotonic() - started
         self.metrics.session_seconds.observe(run_s)
         self.recent_s.append(run_s)
-        steps = outcome.steps or recorded
         await retrying(
-            lambda: self.store.finish(
+            lambda: self.store.finish_run(
                 session_id,
+                run.n,
                 status=outcome.status,
                 answer=outcome.answer,
-                steps=steps,
+                outputs=outcome.outputs,
+                steps=outcome.steps or recorded,
                 error=outcome.error,
                 usage=outcome.usage,
             )
         )
+
+    async def _next_run(
+        self, session: SessionRow, wakeups: asyncio.Queue[SessionEvent]
+    ) -> Started | None:
+        """The session's next run once one is queued; None once the browser is let go.
+
+        Waits up to the session's idle timeout, woken by the store's events (a
+        run queued, the session closed) and, should one be missed, every few seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + session.idle_timeout_s
+        while True:
+            started = await retrying(lambda: self.store.start_run(session.id, self.name))
+            if started is not None:
+                return started
+            left = deadline - loop.time()
+            current = await retrying(lambda: self.store.get(session.id))
+            if left <= 0 or current is None or current.closed_at is not None:
+                idle = session.idle_timeout_s > 0 and left <= 0
+                if await retrying(functools.partial(self.store.release, session.id, idle=idle)):
+                    return None
+                continue  # a run arrived as the browser was going: run it
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeups.get(), timeout=min(left, WAKE_POLL_S))
+            while not wakeups.empty():
+                wakeups.get_nowait()
 
     def _proxy_for_browser(self) -> str | None:
         # The egress proxy listens on this machine's loopback: a remote browser
@@ -173,32 +256,43 @@ class SessionExecutor:
             task.cancel()
 
     async def _outcome(
-        self, job: SessionJob, record: Callable[[StepReport], Awaitable[None]]
+        self, browser: SessionBrowser, session_id: str, job: RunJob, record: StepSink
     ) -> SessionOutcome:
-        # In a thread: the policy may resolve a name, and a slow DNS server must
-        # not stall every other request this process serves.
-        refusal = await asyncio.to_thread(
-            refusal_for, job.prompt, job.start_url, job.request_filter
-        )
-        if refusal is not None:
-            return SessionOutcome("failed", error={"type": "fetch_refused", "message": refusal})
+        if job.kind is RunKind.PROMPT:
+            # In a thread: the policy may resolve a name, and a slow DNS server must
+            # not stall every other request this process serves.
+            refusal = await asyncio.to_thread(
+                refusal_for, job.prompt, job.start_url, self.request_filter
+            )
+            if refusal is not None:
+                return SessionOutcome("failed", error={"type": "fetch_refused", "message": refusal})
         try:
             async with asyncio.timeout(job.timeout_s):
-                return await self.runner(job, record)
+                return await browser.run(job, record)
         except TimeoutError:
             return SessionOutcome(
                 "failed",
                 error={
                     "type": "timeout",
-                    "message": f"the session ran past its {job.timeout_s:g} s limit",
+                    "message": f"the run went past its {job.timeout_s:g} s limit",
                 },
             )
         except Exception as exc:  # the runner's bug must not take the worker down
-            logger.exception("session %s failed in its runner", job.session_id)
-            return SessionOutcome(
-                "failed",
-                error={
-                    "type": getattr(exc, "code", type(exc).__name__),
-                    "message": str(exc) or repr(exc),
-                },
-            )
+            logger.exception("session %s failed in its runner (run %d)", session_id, job.n)
+            return SessionOutcome("failed", error=_error_of(exc))
+
+
+class _StepCounter:
+    """Step numbers go on across a session's runs."""
+
+    def __init__(self, start: int) -> None:
+        self._next = start
+
+    def take(self) -> int:
+        n = self._next
+        self._next += 1
+        return n
+
+
+def _error_of(exc: BaseException) -> dict[str, Any]:
+    return {"type": getattr(exc, "code", type(exc).__name__), "message": str(exc) or repr(exc)}

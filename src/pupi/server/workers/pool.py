@@ -15,12 +15,12 @@ import logging
 import time
 from collections import Counter
 
-from pupi.errors import RateLimited
 from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
 from pupi.server.workers.estimate import retry_after_s
 from pupi.server.workers.execute import SessionExecutor
+from pupi.server.workers.queue import queue_full
 
 __all__ = ["WorkerPool"]
 
@@ -124,6 +124,13 @@ class WorkerPool:
 
     async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
         """Hold a queue place, store the session and queue it (or raise :class:`RateLimited`)."""
+        if self._per_token[token_id] >= self._max_queued:
+            self._metrics.rejected += 1
+            raise queue_full(
+                self._max_queued,
+                open_sessions=await self._store.open_count(token_id),
+                retry_after=self._retry_after(token_id),
+            )
         self.reserve(token_id)
         try:
             row = await self._store.create(token_id, spec)
@@ -135,14 +142,7 @@ class WorkerPool:
         return row
 
     def reserve(self, token_id: str) -> None:
-        """Hold a queue place for the token, or raise :class:`RateLimited`."""
-        if self._per_token[token_id] >= self._max_queued:
-            self._metrics.rejected += 1
-            raise RateLimited(
-                f"too many queued sessions for this token ({self._max_queued}); "
-                "wait for some to finish or close them",
-                retry_after=self._retry_after(token_id),
-            )
+        """Hold a queue place for the token (:meth:`admit` checked the bound)."""
         self._per_token[token_id] += 1
 
     def release(self, token_id: str) -> None:

@@ -12,10 +12,26 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from pupi.errors import RateLimited
 from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionSpec
 
-__all__ = ["SessionQueue", "SessionSpec"]
+__all__ = ["SessionQueue", "SessionSpec", "queue_full"]
+
+
+def queue_full(max_queued: int, *, open_sessions: int, retry_after: float) -> RateLimited:
+    """The 429 for a token whose queue is full, saying what holds the workers."""
+    held = (
+        f"; {open_sessions} of its sessions hold a browser, and an open browser keeps "
+        "its worker's place until it is closed or idle past its timeout"
+        if open_sessions
+        else ""
+    )
+    return RateLimited(
+        f"too many queued sessions for this token ({max_queued}){held}; "
+        "wait for some to finish or close them",
+        retry_after=retry_after,
+    )
 
 
 class SessionQueue(Protocol):

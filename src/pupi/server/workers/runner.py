@@ -1,11 +1,13 @@
-"""Running one session: the interface the pool calls, and the real implementation.
+"""What a worker calls to drive a session: the interface, and the real browser agent.
 
-The pool does not care how a session runs. It calls a :data:`SessionRunner` with
-a :class:`SessionJob` and a callback for each step, and takes back a
-:class:`SessionOutcome`; timeouts and cancellation are the pool's business. The
-real runner opens a headless browser instance with the fetch policy as its
-request filter and its traffic through the egress proxy, and hands it to the
-agent; tests put a fake in its place.
+The executor does not care how a session runs. It opens a :class:`SessionBrowser`
+with the :data:`SessionRunner` for a :class:`SessionJob`, hands it each
+:class:`RunJob` (a prompt, or steps) with a callback for each step, takes back a
+:class:`SessionOutcome`, and closes it when the session lets its browser go.
+Timeouts and cancellation are the executor's business. The real runner opens a
+headless browser instance with the fetch policy as its request filter and its
+traffic through the egress proxy; prompts go to the agent, steps to the engine.
+Tests put a fake in its place.
 """
 
 from __future__ import annotations
@@ -13,17 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from pupi.server.db.specs import RunKind
 from pupi.server.fetch_policy import RequestFilter
 
+if TYPE_CHECKING:
+    from pupi.browser.instances import Instance
+
 __all__ = [
+    "RunJob",
+    "SessionBrowser",
     "SessionJob",
     "SessionOutcome",
     "SessionRunner",
     "StepReport",
     "StepSink",
-    "run_agent_session",
+    "open_agent_browser",
 ]
 
 logger = logging.getLogger("pupi.server.runner")
@@ -31,20 +39,29 @@ logger = logging.getLogger("pupi.server.runner")
 
 @dataclass(frozen=True, slots=True)
 class SessionJob:
-    """What one session should do."""
+    """The browser one session needs, for as long as it stays open."""
 
     session_id: str
-    prompt: str
-    start_url: str | None
-    planner: str
-    max_steps: int
-    timeout_s: float
     request_filter: RequestFilter
     screenshots: bool = True
     egress_proxy: str | None = None
     """The proxy (``http://127.0.0.1:PORT``) all of the session's browser traffic goes through."""
     cdp_url: str | None = None
     """A remote Chromium's DevTools endpoint (``ws://``, ``http://``); None: launch one."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunJob:
+    """One run in the session's browser: a prompt for the agent, or validated steps."""
+
+    n: int
+    kind: RunKind
+    timeout_s: float
+    prompt: str = ""
+    start_url: str | None = None
+    planner: str = "rules"
+    max_steps: int = 30
+    steps: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +76,33 @@ class StepReport:
 
 @dataclass(frozen=True, slots=True)
 class SessionOutcome:
-    """How a session ended, when it ended by itself."""
+    """How a run ended, when it ended by itself."""
 
     status: Literal["completed", "failed"]
     answer: Any = None
     steps: list[dict[str, Any]] = field(default_factory=list)
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    outputs: dict[str, Any] | None = None
+    """What ``extract`` steps (and the like) stored, for a steps run."""
 
 
 StepSink = Callable[[StepReport], Awaitable[None]]
-SessionRunner = Callable[[SessionJob, StepSink], Awaitable[SessionOutcome]]
+
+
+class SessionBrowser(Protocol):
+    """A session's browser while it is open."""
+
+    async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        """Carry out one run on the page as the previous run left it."""
+        ...
+
+    async def aclose(self) -> None:
+        """Let the browser go (called once, however the session ends)."""
+
+
+SessionRunner = Callable[[SessionJob], Awaitable[SessionBrowser]]
+"""Opens a session's browser."""
 
 
 def _dump(value: Any) -> dict[str, Any]:
@@ -88,59 +121,99 @@ def _error(value: Any) -> dict[str, Any] | None:
             **value,
             "message": str(value.get("message", value)),
         }
-    return {"type": "agent_error", "message": str(value)}
+    dumped = _dump(value)  # the engine's RunError
+    return {
+        "type": str(dumped.get("type", "agent_error")),
+        **dumped,
+        "message": str(dumped.get("message", value)),
+    }
 
 
-async def run_agent_session(job: SessionJob, report: StepSink) -> SessionOutcome:
-    """Run the prompt with the real agent in a fresh headless browser instance.
+class _AgentBrowser:
+    """A headless instance: prompts go to the agent, steps to the engine."""
 
-    The instance is closed however the run ends, cancellation included, so a
-    closed session never leaves a Chromium behind.
-    """
+    def __init__(self, job: SessionJob, instance: Instance) -> None:
+        self._job = job
+        self._instance = instance
+
+    async def _screenshot(self) -> tuple[str, bytes] | None:
+        if not self._job.screenshots:
+            return None
+        try:
+            return "image/jpeg", await self._instance.page.screenshot(type="jpeg", quality=70)
+        except Exception:  # a screenshot is a nicety; a closed page must not fail the run
+            logger.debug("no screenshot after a step", exc_info=True)
+            return None
+
+    async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        async def on_step(step_result: Any, step: Any) -> None:
+            shot = await self._screenshot()
+            await report(StepReport(step=_dump(step), result=_dump(step_result), screenshot=shot))
+
+        if job.kind is RunKind.STEPS:
+            return await self._steps(job, on_step)
+        from pupi.agent import run_agent
+        from pupi.agent.planners import get_planner
+
+        planner = get_planner(job.planner)
+        try:
+            result = await run_agent(
+                self._instance,
+                job.prompt,
+                planner=planner,
+                start_url=job.start_url,
+                max_steps=job.max_steps,
+                timeout_s=job.timeout_s,
+                on_step=on_step,
+            )
+        finally:
+            closer = getattr(planner, "aclose", None)
+            if closer is not None:  # LLM planners hold an HTTP client
+                await closer()
+        usage = getattr(result, "usage", None)
+        return SessionOutcome(
+            status="completed" if result.status == "completed" else "failed",
+            answer=result.answer,
+            steps=[_dump(step) for step in result.steps],
+            error=_error(result.error),
+            usage=_dump(usage) if usage is not None else None,
+        )
+
+    async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:
+        from pupi.engine import run_steps
+        from pupi.steps import parse_steps
+
+        parsed = parse_steps(job.steps)  # validated when stored; parsed again into models
+        result = await run_steps(
+            self._instance,
+            parsed,
+            instance_id=self._instance.id,
+            timeout_ms=job.timeout_s * 1000,
+            on_step=on_step,
+        )
+        return SessionOutcome(
+            status="completed" if result.status == "completed" else "failed",
+            steps=[_dump(step) for step in parsed],
+            error=_error(result.error),
+            outputs=dict(result.outputs),
+        )
+
+    async def aclose(self) -> None:
+        from pupi.browser.instances import get_manager
+
+        await get_manager().close(self._instance.id)
+
+
+async def open_agent_browser(job: SessionJob) -> SessionBrowser:
+    """The real runner: a fresh headless browser instance for the session."""
     # Imported here: the browser and agent packages are heavy and the server's
     # tests that use a fake runner should not need them.
-    from pupi.agent import run_agent
-    from pupi.agent.planners import get_planner
     from pupi.browser.instances import get_manager
 
-    planner = get_planner(job.planner)
-    manager = get_manager()
-    instance = await manager.open(
+    instance = await get_manager().open(
         headless=True,
         cdp_url=job.cdp_url,
         request_filter=job.request_filter,
         egress_proxy=job.egress_proxy,
     )
-    try:
-
-        async def on_step(step_result: Any, step: Any) -> None:
-            shot = None
-            if job.screenshots:
-                try:
-                    shot = ("image/jpeg", await instance.page.screenshot(type="jpeg", quality=70))
-                except Exception:  # a screenshot is a nicety; a closed page must not fail the run
-                    logger.debug("no screenshot after a step", exc_info=True)
-            await report(StepReport(step=_dump(step), result=_dump(step_result), screenshot=shot))
-
-        result = await run_agent(
-            instance,
-            job.prompt,
-            planner=planner,
-            start_url=job.start_url,
-            max_steps=job.max_steps,
-            timeout_s=job.timeout_s,
-            on_step=on_step,
-        )
-    finally:
-        await manager.close(instance.id)
-        closer = getattr(planner, "aclose", None)
-        if closer is not None:  # LLM planners hold an HTTP client
-            await closer()
-    usage = getattr(result, "usage", None)
-    return SessionOutcome(
-        status="completed" if result.status == "completed" else "failed",
-        answer=result.answer,
-        steps=[_dump(step) for step in result.steps],
-        error=_error(result.error),
-        usage=_dump(usage) if usage is not None else None,
-    )
+    return _AgentBrowser(job, instance)

@@ -1,0 +1,43 @@
+"""What a session, and each run in it, was asked to do: values the routes check and store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["RunKind", "RunSpec", "SessionSpec"]
+
+
+class RunKind(StrEnum):
+    """What a run does."""
+
+    PROMPT = "prompt"
+    """The agent carries out a prompt."""
+    STEPS = "steps"
+    """Declarative steps, validated before they were stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """One run: a prompt (with its agent settings) or a list of steps."""
+
+    kind: RunKind
+    timeout_s: float
+    prompt: str | None = None
+    start_url: str | None = None
+    planner: str | None = None
+    max_steps: int | None = None
+    steps: list[dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """A new session: its first run, its agent defaults, and how long it stays open."""
+
+    first: RunSpec
+    planner: str
+    """The planner of its prompts (the first and any follow-up that names none)."""
+    max_steps: int
+    idle_timeout_s: float = 0.0
+    """0: the browser is released when a run ends; else kept this long, idle, for more runs."""
