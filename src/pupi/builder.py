@@ -10,6 +10,7 @@ from typing import Any
 
 from pupi._chain import StepMethods
 from pupi.browser.instances import Instance, InstanceManager, get_manager
+from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
 from pupi.errors import InstanceNotFound
 from pupi.steps import parse_steps
@@ -58,9 +59,15 @@ class Puppeteer(StepMethods):
         self._queued.append(step)
 
     async def run(
-        self, *, variables: Mapping[str, Any] | None = None, stop_on_error: bool = True
+        self,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        stop_on_error: bool = True,
+        trace: TracePath | None = None,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue.
+
+        ``trace`` writes a Playwright trace of this run there (a zip).
 
         An invalid queue raises ``InvalidSteps`` and is kept, so it can be inspected.
         An instance that crashed or lost its browser raises ``InstanceDead`` and
@@ -70,14 +77,15 @@ class Puppeteer(StepMethods):
         steps = parse_steps(self._queued, variables=variables)
         instance = await self._instance()
         self._queued = []
-        return await run_steps(
-            instance,
-            steps,
-            instance_id=instance.id,
-            variables=variables,
-            timeout_ms=self.timeout_ms,
-            stop_on_error=stop_on_error,
-        )
+        async with tracing(instance.context, trace, title="pupi steps"):
+            return await run_steps(
+                instance,
+                steps,
+                instance_id=instance.id,
+                variables=variables,
+                timeout_ms=self.timeout_ms,
+                stop_on_error=stop_on_error,
+            )
 
     async def close(self) -> None:
         """Close this object's instance (a no-op when it is not open)."""

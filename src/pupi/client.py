@@ -150,6 +150,8 @@ class SessionResult(SessionInfo):
     """Whether the session still holds its browser and takes follow-ups."""
     close_reason: str | None = None
     """``client``, ``idle`` (its browser idle past ``idle_timeout_s``) or ``expired``."""
+    trace_url: str | None = None
+    """Where its Playwright trace is (``get_trace``), when it was started with ``trace``."""
 
     def __repr__(self) -> str:
         answer = "" if self.answer is None else f" answer={str(self.answer)[:40]!r}"
@@ -235,11 +237,13 @@ class RemoteSessions:
         max_steps: int | None = None,
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
+        trace: bool = False,
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
 
         ``idle_timeout_s`` keeps the session's browser open that long after each
         run, for follow-ups (``send_prompt_to_session``, ``execute_steps_remotely``).
+        ``trace`` records a Playwright trace of the session (``get_trace``).
         """
         body = _body(
             prompt=prompt,
@@ -248,6 +252,7 @@ class RemoteSessions:
             max_steps=max_steps,
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
+            trace=trace or None,
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
         return SessionStarted.model_validate(response.json())
@@ -284,17 +289,23 @@ class RemoteSessions:
         session_id: str | None = None,
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
+        trace: bool = False,
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
 
         The steps are validated before anything runs (``InvalidSteps`` naming each
         bad one, from the server). A file path (JSON or YAML) or a Chrome Recorder
         export is read and converted here first. ``idle_timeout_s`` applies to a
-        new session only.
+        new session only, and so does ``trace``.
         """
         payload = _remote_steps(steps)
         if session_id is None:
-            body = _body(steps=payload, timeout_s=timeout_s, idle_timeout_s=idle_timeout_s)
+            body = _body(
+                steps=payload,
+                timeout_s=timeout_s,
+                idle_timeout_s=idle_timeout_s,
+                trace=trace or None,
+            )
             path = "/v1/sessions"
         else:
             body = _body(steps=payload, timeout_s=timeout_s)
@@ -349,6 +360,14 @@ class RemoteSessions:
         """The screenshot taken after step ``n`` (image bytes)."""
         path = f"/v1/sessions/{session_id}/screenshots/{n}"
         response = await self._api_client()._request("GET", path)
+        return response.content
+
+    async def get_trace(self, session_id: str) -> bytes:
+        """The session's Playwright trace (zip bytes), once its browser is released.
+
+        ``NotFound`` before then, or when the session was not started with ``trace``.
+        """
+        response = await self._api_client()._request("GET", f"/v1/sessions/{session_id}/trace")
         return response.content
 
     async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:

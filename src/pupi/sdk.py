@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pupi.browser.instances import InstanceInfo, get_manager
+from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
 from pupi.errors import PupiError
@@ -88,6 +89,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         timeout_ms: float | None = None,
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
+        trace: TracePath | None = None,
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
 
@@ -97,6 +99,8 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``error``; call ``raise_for_status()`` to turn that into ``StepFailed``.
         An ``instance_id`` that is not open raises ``InstanceNotFound``, a dead
         one (crashed, or its browser gone) ``InstanceDead``, before anything runs.
+        ``trace`` writes a Playwright trace of the run there (a zip; open it with
+        ``playwright show-trace``), failed runs included.
         """
         variables = dict(variables or {})
         parsed = parse_steps(steps, variables=variables)
@@ -105,15 +109,16 @@ class PupiPuppeteerSDK(RemoteSessions):
             headless=self.headless if headless is None else headless,
             cdp_url=self.cdp_url,
         )
-        return await run_steps(
-            instance,
-            parsed,
-            instance_id=instance.id,
-            variables=variables,
-            timeout_ms=timeout_ms or self.timeout_ms,
-            stop_on_error=stop_on_error,
-            on_step=on_step,
-        )
+        async with tracing(instance.context, trace, title="pupi steps"):
+            return await run_steps(
+                instance,
+                parsed,
+                instance_id=instance.id,
+                variables=variables,
+                timeout_ms=timeout_ms or self.timeout_ms,
+                stop_on_error=stop_on_error,
+                on_step=on_step,
+            )
 
     def list_instances(self) -> list[InstanceInfo]:
         """Every open local instance (of this event loop), oldest first."""
@@ -137,6 +142,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         max_steps: int = 30,
         timeout_s: float = 120,
         on_step: OnStep | None = None,
+        trace: TracePath | None = None,
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
 
@@ -144,6 +150,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``"anthropic"``. ``result.steps`` replays with ``execute_steps_locally``.
         ``on_step(step_result, step)`` is called after each action, for live output.
         ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
+        ``trace`` writes a Playwright trace of the run there, as for steps.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
@@ -153,15 +160,16 @@ class PupiPuppeteerSDK(RemoteSessions):
             instance = await get_manager().open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url
             )
-            return await run_agent(
-                instance,
-                prompt,
-                planner=chosen,
-                start_url=start_url,
-                max_steps=max_steps,
-                timeout_s=timeout_s,
-                on_step=on_step,
-            )
+            async with tracing(instance.context, trace, title=prompt[:80]):
+                return await run_agent(
+                    instance,
+                    prompt,
+                    planner=chosen,
+                    start_url=start_url,
+                    max_steps=max_steps,
+                    timeout_s=timeout_s,
+                    on_step=on_step,
+                )
         finally:
             closer = getattr(chosen, "aclose", None)
             if closer is not None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
+    from pupi.browser.tracing import TracePath
     from pupi.client import ActiveSessions, SessionEvent, SessionResult, SessionStarted
     from pupi.engine import OnStep, RunResult
     from pupi.steps import StepsLike
@@ -68,6 +69,7 @@ class PupiPuppeteerSDK:
         timeout_ms: float | None = None,
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
+        trace: TracePath | None = None,
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
         return self._bridge.call(
@@ -79,6 +81,7 @@ class PupiPuppeteerSDK:
             timeout_ms=timeout_ms,
             stop_on_error=stop_on_error,
             on_step=on_step,
+            trace=trace,
         )
 
     def list_instances(self) -> list[InstanceInfo]:
@@ -103,6 +106,7 @@ class PupiPuppeteerSDK:
         max_steps: int = 30,
         timeout_s: float = 120,
         on_step: OnStep | None = None,
+        trace: TracePath | None = None,
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
         return self._bridge.call(
@@ -114,6 +118,7 @@ class PupiPuppeteerSDK:
             max_steps=max_steps,
             timeout_s=timeout_s,
             on_step=on_step,
+            trace=trace,
         )
 
     def set_access_token(self, token: str) -> None:
@@ -129,6 +134,7 @@ class PupiPuppeteerSDK:
         max_steps: int | None = None,
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
+        trace: bool = False,
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
         return self._bridge.call(
@@ -139,6 +145,7 @@ class PupiPuppeteerSDK:
             max_steps=max_steps,
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
+            trace=trace,
         )
 
     def send_prompt_to_session(
@@ -169,6 +176,7 @@ class PupiPuppeteerSDK:
         session_id: str | None = None,
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
+        trace: bool = False,
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
         return self._bridge.call(
@@ -177,6 +185,7 @@ class PupiPuppeteerSDK:
             session_id=session_id,
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
+            trace=trace,
         )
 
     def get_session_result(self, session_id: str) -> SessionResult:
@@ -209,6 +218,10 @@ class PupiPuppeteerSDK:
     def get_screenshot(self, session_id: str, n: int) -> bytes:
         """The screenshot taken after step ``n`` (image bytes)."""
         return self._bridge.call(self._async.get_screenshot, session_id, n)
+
+    def get_trace(self, session_id: str) -> bytes:
+        """The session's Playwright trace (zip bytes), once its browser is released."""
+        return self._bridge.call(self._async.get_trace, session_id)
 
     def iter_session_events(self, session_id: str) -> Iterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""
@@ -243,10 +256,16 @@ class Puppeteer(StepMethods):
         self._async._queue(step)
 
     def run(
-        self, *, variables: Mapping[str, Any] | None = None, stop_on_error: bool = True
+        self,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        stop_on_error: bool = True,
+        trace: TracePath | None = None,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue."""
-        return self._bridge.call(self._async.run, variables=variables, stop_on_error=stop_on_error)
+        return self._bridge.call(
+            self._async.run, variables=variables, stop_on_error=stop_on_error, trace=trace
+        )
 
     def close(self) -> None:
         """Close this object's instance (a no-op when it is not open)."""

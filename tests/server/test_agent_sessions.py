@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
+import zipfile
 
 import httpx
 import pytest
@@ -11,6 +13,7 @@ from tests.server.pupi_service_harness import ServerFactory
 
 from pupi.client import AsyncApiClient
 from pupi.demo import DemoServer
+from pupi.errors import NotFound
 
 pytestmark = [pytest.mark.service, pytest.mark.browser]
 
@@ -102,3 +105,26 @@ async def test_closing_a_running_agent_session_cancels_it_and_releases_the_brows
         hang_up.set()
         target.close()
         await target.wait_closed()
+
+
+async def test_a_traced_agent_session_records_a_playwright_trace(
+    server_factory: ServerFactory, demo_url: str
+) -> None:
+    server = await server_factory(fake_runner=False, allow_hosts=("127.0.0.1",))
+    async with AsyncApiClient(server.url, access_token=await server.token()) as api:
+        started = await api.send_prompt_to_ai(
+            f"Find the price of the first product on {demo_url}/shop", trace=True
+        )
+        result = await api.wait_for_session(started.session_id, timeout_s=90)
+        assert result.status == "completed", result.error
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            try:
+                trace = await api.get_trace(started.session_id)
+                break
+            except NotFound:
+                assert time.monotonic() < deadline, "the trace was never written"
+                await asyncio.sleep(0.1)
+    with zipfile.ZipFile(io.BytesIO(trace)) as archive:
+        assert {"trace.trace", "trace.network"} <= set(archive.namelist())
+        assert "/shop" in archive.read("trace.trace").decode("utf-8", "replace")

@@ -205,3 +205,33 @@ async def test_no_token_can_continue_another_tokens_session(
     body = (await api.get(f"/v1/sessions/{session_id}")).json()
     assert len(body["runs"]) == 1
     await api.delete(f"/v1/sessions/{session_id}")
+
+
+async def test_a_traced_session_serves_its_trace_once_its_browser_is_released(
+    api: httpx.AsyncClient, shared_server: ApiServer
+) -> None:
+    traced = (await post(api, "/v1/sessions", {"prompt": "steps=1", "trace": True}))["session_id"]
+    done = await poll(api, traced, *TERMINAL)
+    assert done["trace_url"] == f"/v1/sessions/{traced}/trace"
+
+    async def written() -> httpx.Response | None:
+        response = await api.get(f"/v1/sessions/{traced}/trace")
+        return response if response.status_code == 200 else None
+
+    trace = await eventually(written, "the trace written")
+    assert trace.headers["content-type"] == "application/zip"
+    assert trace.content.startswith(b"PK")
+
+    plain = (await post(api, "/v1/sessions", {"prompt": "steps=1"}))["session_id"]
+    await poll(api, plain, *TERMINAL)
+    missing = await api.get(f"/v1/sessions/{plain}/trace")
+    assert missing.status_code == 404
+    assert "trace: true" in missing.json()["error"]["message"]
+
+    other = await shared_server.token("other")
+    async with httpx.AsyncClient(
+        base_url=shared_server.url, headers={"Authorization": f"Bearer {other}"}
+    ) as intruder:
+        refused = await intruder.get(f"/v1/sessions/{traced}/trace")
+        assert refused.status_code == 404
+        assert refused.json()["error"]["code"] == "session_not_found"

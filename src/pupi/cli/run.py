@@ -23,6 +23,11 @@ def run(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the RunResult as JSON."),
     timeout_ms: int | None = typer.Option(None, help="Default time limit of each step."),
+    trace: Path | None = typer.Option(
+        None,
+        "--trace",
+        help="Write a Playwright trace of the run to this zip (playwright show-trace opens it).",
+    ),
 ) -> None:
     """Run the steps in FILE in a new browser instance."""
     try:
@@ -38,11 +43,15 @@ def run(
                 keep_open=keep_open,
                 as_json=as_json,
                 timeout_ms=timeout_ms,
+                trace=trace,
             )
         )
     except PupiError as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
+    if trace is not None and not as_json:
+        # Plain: a path to copy must not be wrapped or shortened.
+        typer.echo(f"trace: {trace} (open it with: playwright show-trace {trace})")
     if as_json:
         show_json(result.model_dump(mode="json"))
     else:
@@ -65,6 +74,7 @@ async def _run(
     keep_open: bool,
     as_json: bool,
     timeout_ms: int | None,
+    trace: Path | None,
 ) -> RunResult:
     from pupi import PupiPuppeteerSDK
 
@@ -74,6 +84,7 @@ async def _run(
             variables=variables,
             timeout_ms=timeout_ms,
             on_step=None if as_json else show_step,
+            trace=trace,
         )
         if keep_open:
             console.print("Browser left open; press Enter to close it.")

@@ -70,6 +70,11 @@ class PromptRequest(_AgentOptions):
         description="Keep the browser this long after a run for follow-ups "
         "(POST .../prompts, .../steps); 0 (the default) releases it when the run ends.",
     )
+    trace: bool = Field(
+        False,
+        description="Record a Playwright trace of the session: GET .../trace once its "
+        "browser is released.",
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> PromptRequest:
@@ -165,6 +170,9 @@ class SessionDetail(SessionSummary):
         False, description="Whether the browser is held: the session takes more runs."
     )
     close_reason: Literal["client", "idle", "expired"] | None = None
+    trace_url: str | None = Field(
+        None, description="Where the Playwright trace is, once written (``trace: true``)."
+    )
 
 
 class SessionList(BaseModel):

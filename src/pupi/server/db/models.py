@@ -28,6 +28,7 @@ __all__ = [
     "SessionRow",
     "StepRow",
     "TokenRow",
+    "TraceRow",
     "UTCDateTime",
     "utcnow",
 ]
@@ -116,6 +117,20 @@ class SessionRow(Base):
     """When its browser was let go; a session can take more runs until then."""
     close_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
     """``client``, ``idle`` (idle past its timeout) or ``expired`` (record expiry)."""
+    trace: Mapped[bool] = mapped_column(default=False)
+    """Whether a Playwright trace of the session is recorded (kept in ``session_traces``)."""
+
+
+class TraceRow(Base):
+    """A session's Playwright trace (a zip), written when its browser is released."""
+
+    __tablename__ = "session_traces"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class RunRow(Base):

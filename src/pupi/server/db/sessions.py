@@ -22,7 +22,14 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pupi.errors import SessionNotOpen
-from pupi.server.db.models import RunRow, ScreenshotRow, SessionRow, StepRow, utcnow
+from pupi.server.db.models import (
+    RunRow,
+    ScreenshotRow,
+    SessionRow,
+    StepRow,
+    TraceRow,
+    utcnow,
+)
 from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
 from pupi.server.events import EventHub, SessionEvent, encode_event
 
@@ -164,6 +171,7 @@ class SessionStore:
             max_steps=spec.max_steps,
             timeout_s=first.timeout_s,
             idle_timeout_s=spec.idle_timeout_s,
+            trace=spec.trace,
             created_at=now,
         )
         async with self._maker() as db, db.begin():
@@ -576,6 +584,16 @@ class SessionStore:
         )
         return list(rows)
 
+    async def save_trace(self, session_id: str, data: bytes) -> None:
+        """Keep the session's Playwright trace (written once, when its browser goes)."""
+        async with self._maker() as db, db.begin():
+            await db.merge(TraceRow(session_id=session_id, data=data, created_at=utcnow()))
+
+    async def trace(self, session_id: str) -> TraceRow | None:
+        """The session's trace, or None (not asked for, or its browser still open)."""
+        async with self._maker() as db:
+            return await db.get(TraceRow, session_id)
+
     async def screenshot(self, session_id: str, n: int) -> ScreenshotRow | None:
         """The screenshot taken after step ``n``, or None."""
         async with self._maker() as db:
@@ -642,6 +660,8 @@ class SessionStore:
             old = select(SessionRow.id).where(SessionRow.closed_at < closed_before)
             # Children first: SQLite only cascades when foreign keys are on.
             await db.execute(delete(ScreenshotRow).where(ScreenshotRow.session_id.in_(old)))
+            await db.execute(delete(TraceRow).where(TraceRow.session_id.in_(old)))
+            await db.execute(delete(RunRow).where(RunRow.session_id.in_(old)))
             await db.execute(delete(StepRow).where(StepRow.session_id.in_(old)))
             result = await db.execute(
                 delete(SessionRow).where(SessionRow.closed_at < closed_before)

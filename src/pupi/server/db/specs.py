@@ -41,3 +41,5 @@ class SessionSpec:
     max_steps: int
     idle_timeout_s: float = 0.0
     """0: the browser is released when a run ends; else kept this long, idle, for more runs."""
+    trace: bool = False
+    """Record a Playwright trace of the whole session."""

@@ -1,4 +1,4 @@
-"""A session's steps as server-sent events, and its screenshots."""
+"""A session's steps as server-sent events, its screenshots and its trace."""
 
 from __future__ import annotations
 
@@ -146,4 +146,33 @@ async def session_screenshot(
         raise NotFound(f"no screenshot {n} for session {session_id!r}")
     return Response(
         shot.data, media_type=shot.content_type, headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
+@router.get(
+    "/{session_id}/trace",
+    summary="The session's Playwright trace",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+async def session_trace(session_id: str, state: State, token_id: CallerToken) -> Response:
+    """The trace zip (``playwright show-trace trace.zip``), once the browser is released."""
+    row = await state.store.get(session_id, token_id)
+    if row is None:
+        raise not_found(session_id)
+    trace = await state.store.trace(session_id)
+    if trace is None:
+        why = (
+            "it is written when the session's browser is released"
+            if row.trace
+            else "start the session with trace: true to record one"
+        )
+        raise NotFound(f"no trace for session {session_id!r} yet: {why}")
+    return Response(
+        trace.data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="pupi-{session_id}.zip"',
+            "Cache-Control": "private, max-age=86400",
+        },
     )

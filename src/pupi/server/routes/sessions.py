@@ -101,6 +101,7 @@ def session_detail(row: SessionRow, steps: list[StepRow], runs: list[RunRow]) ->
         idle_timeout_s=row.idle_timeout_s,
         open=row.closed_at is None and row.released_at is None,
         close_reason=row.close_reason,
+        trace_url=f"/v1/sessions/{row.id}/trace" if row.trace else None,
     )
 
 
@@ -146,7 +147,11 @@ async def create_session(
         assert body.prompt is not None  # one of the two, said the model
         first = _prompt_run(body.prompt, body, settings)
     spec = SessionSpec(
-        first=first, planner=planner, max_steps=max_steps, idle_timeout_s=idle_timeout_s
+        first=first,
+        planner=planner,
+        max_steps=max_steps,
+        idle_timeout_s=idle_timeout_s,
+        trace=body.trace,
     )
     row = await state.queue.admit(token_id, spec)
     return SessionStarted(session_id=row.id, status="queued")

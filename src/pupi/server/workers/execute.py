@@ -124,6 +124,7 @@ class SessionExecutor:
             self.running[session_id] = task
         job = SessionJob(
             session_id=session_id,
+            trace=started[0].trace,
             request_filter=self.request_filter,
             screenshots=self.screenshots,
             egress_proxy=self._proxy_for_browser(),
@@ -153,9 +154,15 @@ class SessionExecutor:
         finally:
             self.running.pop(session_id, None)
             if browser is not None:
-                await browser.aclose()
+                await self._close(browser, session_id)
             if not released:
                 await asyncio.shield(retrying(lambda: self.store.release(session_id, idle=False)))
+
+    async def _close(self, browser: SessionBrowser, session_id: str) -> None:
+        # Shielded: a cancelled session still gets its trace written and its browser closed.
+        trace = await asyncio.shield(browser.aclose())
+        if trace is not None:
+            await asyncio.shield(retrying(lambda: self.store.save_trace(session_id, trace)))
 
     async def _open(self, job: SessionJob, session_id: str, n: int) -> SessionBrowser | None:
         try:

@@ -48,6 +48,8 @@ class SessionJob:
     """The proxy (``http://127.0.0.1:PORT``) all of the session's browser traffic goes through."""
     cdp_url: str | None = None
     """A remote Chromium's DevTools endpoint (``ws://``, ``http://``); None: launch one."""
+    trace: bool = False
+    """Record a Playwright trace of the session, returned by ``aclose()``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +99,12 @@ class SessionBrowser(Protocol):
         """Carry out one run on the page as the previous run left it."""
         ...
 
-    async def aclose(self) -> None:
-        """Let the browser go (called once, however the session ends)."""
+    async def aclose(self) -> bytes | None:
+        """Let the browser go (called once, however the session ends).
+
+        Returns the session's Playwright trace (a zip) when the job asked for one.
+        """
+        ...
 
 
 SessionRunner = Callable[[SessionJob], Awaitable[SessionBrowser]]
@@ -198,10 +204,16 @@ class _AgentBrowser:
             outputs=dict(result.outputs),
         )
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> bytes | None:
         from pupi.browser.instances import get_manager
+        from pupi.browser.tracing import read_trace
 
-        await get_manager().close(self._instance.id)
+        try:
+            if self._job.trace:
+                return await read_trace(self._instance.context)
+            return None
+        finally:
+            await get_manager().close(self._instance.id)
 
 
 async def open_agent_browser(job: SessionJob) -> SessionBrowser:
@@ -209,11 +221,19 @@ async def open_agent_browser(job: SessionJob) -> SessionBrowser:
     # Imported here: the browser and agent packages are heavy and the server's
     # tests that use a fake runner should not need them.
     from pupi.browser.instances import get_manager
+    from pupi.browser.tracing import start_trace
 
-    instance = await get_manager().open(
+    manager = get_manager()
+    instance = await manager.open(
         headless=True,
         cdp_url=job.cdp_url,
         request_filter=job.request_filter,
         egress_proxy=job.egress_proxy,
     )
+    if job.trace:
+        try:
+            await start_trace(instance.context, title=f"pupi session {job.session_id}")
+        except BaseException:
+            await manager.close(instance.id)
+            raise
     return _AgentBrowser(job, instance)
