@@ -20,6 +20,7 @@ def test_all_is_sorted_and_pinned() -> None:
         "InstanceNotFound",
         "InvalidRequest",
         "InvalidSteps",
+        "LiveFrame",
         "NotFound",
         "PayloadTooLarge",
         "PermissionDenied",

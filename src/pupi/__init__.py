@@ -9,6 +9,7 @@ from pupi.browser.instances import InstanceInfo
 from pupi.builder import Puppeteer
 from pupi.client import (
     ActiveSessions,
+    LiveFrame,
     RunRecord,
     SessionEvent,
     SessionInfo,
@@ -58,6 +59,7 @@ __all__ = [
     "InstanceNotFound",
     "InvalidRequest",
     "InvalidSteps",
+    "LiveFrame",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",

@@ -36,6 +36,7 @@ from pupi.steps import StepsLike, parse_steps
 __all__ = [
     "ActiveSessions",
     "AsyncApiClient",
+    "LiveFrame",
     "RemoteSessions",
     "RunRecord",
     "SessionEvent",
@@ -167,6 +168,17 @@ class ActiveSessions(_Model):
 
     def __repr__(self) -> str:
         return f"<ActiveSessions {len(self.sessions)}>"
+
+
+class LiveFrame(_Model):
+    """One image of an open session's page, from ``watch_session``."""
+
+    seq: int
+    content_type: str
+    data: bytes
+
+    def __repr__(self) -> str:
+        return f"<LiveFrame {self.seq} {self.content_type} {len(self.data)} bytes>"
 
 
 class SessionEvent(_Model):
@@ -370,6 +382,25 @@ class RemoteSessions:
         response = await self._api_client()._request("GET", f"/v1/sessions/{session_id}/trace")
         return response.content
 
+    async def watch_session(self, session_id: str) -> AsyncIterator[LiveFrame]:
+        """The session's page, frame after frame (about 2 a second), until its browser goes.
+
+        ``SessionNotOpen`` when it has no browser any more.
+        """
+        client = self._api_client()
+        path = f"/v1/sessions/{session_id}/live"
+        try:
+            async with client._http.stream(
+                "GET", path, headers=client._headers(), timeout=httpx.Timeout(30.0, read=None)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_for(response)
+                async for frame in _parse_frames(response.aiter_bytes()):
+                    yield frame
+        except httpx.TransportError as exc:
+            raise _unreachable(f"lost the live view of session {session_id}: {exc}") from exc
+
     async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""
         client = self._api_client()
@@ -465,3 +496,31 @@ async def _parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[SessionEvent]:
                 data.append(value)
             elif name == "id":
                 event_id = value
+
+
+async def _parse_frames(chunks: AsyncIterator[bytes]) -> AsyncIterator[LiveFrame]:
+    """The parts of a ``multipart/x-mixed-replace`` stream, each sized by Content-Length."""
+    buffer = b""
+    async for chunk in chunks:
+        buffer += chunk
+        while True:
+            head_end = buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                break
+            lines = buffer[:head_end].decode("latin-1").split("\r\n")
+            if lines[0].endswith("--"):
+                return  # the closing boundary: the browser is gone
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(":") for line in lines[1:])
+            }
+            length = int(headers.get("content-length", "0"))
+            start = head_end + 4
+            if len(buffer) < start + length + 2:
+                break  # the rest of this frame is still on its way
+            yield LiveFrame(
+                seq=int(headers.get("x-frame", "0")),
+                content_type=headers.get("content-type", "application/octet-stream"),
+                data=buffer[start : start + length],
+            )
+            buffer = buffer[start + length + 2 :]

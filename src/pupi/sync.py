@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.tracing import TracePath
-    from pupi.client import ActiveSessions, SessionEvent, SessionResult, SessionStarted
+    from pupi.client import ActiveSessions, LiveFrame, SessionEvent, SessionResult, SessionStarted
     from pupi.engine import OnStep, RunResult
     from pupi.steps import StepsLike
 
@@ -222,6 +222,10 @@ class PupiPuppeteerSDK:
     def get_trace(self, session_id: str) -> bytes:
         """The session's Playwright trace (zip bytes), once its browser is released."""
         return self._bridge.call(self._async.get_trace, session_id)
+
+    def watch_session(self, session_id: str) -> Iterator[LiveFrame]:
+        """The session's page, frame after frame (about 2 a second), until its browser goes."""
+        return self._bridge.iterate(self._async.watch_session(session_id))
 
     def iter_session_events(self, session_id: str) -> Iterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""

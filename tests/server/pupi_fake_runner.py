@@ -110,6 +110,9 @@ class FakeBrowser:
                 outputs[step["as"]] = self._kept
         return SessionOutcome("completed", steps=job.steps, outputs=outputs)
 
+    async def frame(self) -> tuple[str, bytes] | None:
+        return "image/png", PNG
+
     async def aclose(self) -> bytes | None:
         _log(f"released {self._job.session_id}")
         # Not a real trace: enough for the server to store and serve.

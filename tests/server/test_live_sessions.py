@@ -7,6 +7,7 @@ it ran in the same one.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -235,3 +236,47 @@ async def test_a_traced_session_serves_its_trace_once_its_browser_is_released(
         refused = await intruder.get(f"/v1/sessions/{traced}/trace")
         assert refused.status_code == 404
         assert refused.json()["error"]["code"] == "session_not_found"
+
+
+async def test_the_live_view_streams_frames_while_the_browser_is_held(
+    api: httpx.AsyncClient, shared_server: ApiServer
+) -> None:
+    session_id = (await post(api, "/v1/sessions", {"prompt": "steps=1", "idle_timeout_s": 60}))[
+        "session_id"
+    ]
+    await poll(api, session_id, *TERMINAL)
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    async with AsyncApiClient(shared_server.url, access_token=token) as client:
+        frames = []
+        async for frame in client.watch_session(session_id):
+            frames.append(frame)
+            if len(frames) == 2:
+                break
+        assert [frame.content_type for frame in frames] == ["image/png", "image/png"]
+        assert frames[0].data.startswith(b"\x89PNG")
+        assert frames[1].seq > frames[0].seq
+
+        # Closing the session ends the stream: the browser it showed is gone.
+        first_frame = asyncio.Event()
+
+        async def watch_to_the_end() -> int:
+            seen = 0
+            async for _frame in client.watch_session(session_id):
+                seen += 1
+                first_frame.set()
+            return seen
+
+        watcher = asyncio.create_task(watch_to_the_end())
+        await asyncio.wait_for(first_frame.wait(), 60)
+        await api.delete(f"/v1/sessions/{session_id}")
+        assert await asyncio.wait_for(watcher, 60) >= 1
+        with pytest.raises(SessionNotOpen):
+            async for _ in client.watch_session(session_id):
+                pass
+
+    other = await shared_server.token("other")
+    async with httpx.AsyncClient(
+        base_url=shared_server.url, headers={"Authorization": f"Bearer {other}"}
+    ) as intruder:
+        refused = await intruder.get(f"/v1/sessions/{session_id}/live")
+        assert refused.status_code == 404

@@ -345,6 +345,11 @@ async def test_an_open_session_keeps_its_login_across_runs_and_its_page_goes_wit
         assert first.status == "completed", first.error
         assert first.open
         assert len(_pages(remote_chromium)) == len(before) + 1  # the session's page, kept
+        # Its page, live, from the worker through the database to the API node.
+        async for frame in api.watch_session(started.session_id):
+            assert frame.content_type == "image/jpeg"
+            assert frame.data[:3] == b"\xff\xd8\xff"
+            break
 
         # Steps in the same browser: /account answers only a logged-in visitor.
         steps = [

@@ -28,8 +28,9 @@ __all__ = ["EventHub", "SessionEvent", "decode_event", "encode_event"]
 class SessionEvent:
     """A step recorded (``kind == "step"``, ``n`` its number) or the session's end."""
 
-    kind: Literal["step", "status", "end", "changed"]
-    """``changed``: the stored session changed in a way no reader follows (closed, say)."""
+    kind: Literal["step", "status", "end", "changed", "watch", "frame"]
+    """``changed``: the stored session changed in a way no reader follows (closed, say);
+    ``watch``: someone opened its live view; ``frame``: a new live frame (``n`` its number)."""
     data: dict[str, Any]
     n: int = -1
 
@@ -48,7 +49,7 @@ def decode_event(payload: str) -> tuple[str | None, SessionEvent]:
     try:
         data = json.loads(payload)
         kind = data["kind"]
-        if kind not in ("step", "status", "end", "changed"):
+        if kind not in ("step", "status", "end", "changed", "watch", "frame"):
             raise ValueError(kind)
         status = data.get("status")
         return data["id"], SessionEvent(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Base",
+    "LiveFrameRow",
     "RunRow",
     "ScreenshotRow",
     "SessionRow",
@@ -161,6 +162,24 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LiveFrameRow(Base):
+    """The live view of an open session: its latest frame, and until when someone watches.
+
+    One row per session, overwritten: a viewer wants the page now, not its history.
+    """
+
+    __tablename__ = "live_frames"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    """0 before the first frame; then one more per frame."""
+    content_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    watched_until: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class StepRow(Base):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, select, text, update
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pupi.errors import SessionNotOpen
 from pupi.server.db.models import (
+    LiveFrameRow,
     RunRow,
     ScreenshotRow,
     SessionRow,
@@ -584,6 +585,57 @@ class SessionStore:
         )
         return list(rows)
 
+    async def watch(self, session_id: str, *, for_s: float) -> None:
+        """Someone watches the session's live view for the next ``for_s`` seconds.
+
+        The worker holding its browser hears it (a ``watch`` event) and sends frames
+        until the lease runs out; a viewer renews it while it watches.
+        """
+        until = utcnow() + timedelta(seconds=for_s)
+        event = SessionEvent("watch", {})
+        async with self._maker() as db, db.begin():
+            row = await db.get(LiveFrameRow, session_id)
+            if row is None:
+                db.add(
+                    LiveFrameRow(
+                        session_id=session_id,
+                        seq=0,
+                        content_type="",
+                        data=b"",
+                        watched_until=until,
+                    )
+                )
+            else:
+                row.watched_until = max(row.watched_until, until)
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
+
+    async def watched(self, session_id: str) -> bool:
+        """Whether someone's lease on the live view is current."""
+        async with self._maker() as db:
+            until = await db.scalar(
+                select(LiveFrameRow.watched_until).where(LiveFrameRow.session_id == session_id)
+            )
+        return until is not None and until > utcnow()
+
+    async def put_frame(self, session_id: str, content_type: str, data: bytes) -> int:
+        """Store the live view's next frame (replacing the last); its number."""
+        async with self._maker() as db, db.begin():
+            row = await db.get(LiveFrameRow, session_id, with_for_update=True)
+            if row is None:
+                return 0  # nobody ever watched: nothing to show
+            row.seq += 1
+            row.content_type, row.data = content_type, data
+            event = SessionEvent("frame", {}, row.seq)
+            await self._announce(db, session_id, event)
+        self._deliver(session_id, event)
+        return event.n
+
+    async def frame(self, session_id: str) -> LiveFrameRow | None:
+        """The live view's latest frame (``seq`` 0: none yet)."""
+        async with self._maker() as db:
+            return await db.get(LiveFrameRow, session_id)
+
     async def save_trace(self, session_id: str, data: bytes) -> None:
         """Keep the session's Playwright trace (written once, when its browser goes)."""
         async with self._maker() as db, db.begin():
@@ -661,6 +713,7 @@ class SessionStore:
             # Children first: SQLite only cascades when foreign keys are on.
             await db.execute(delete(ScreenshotRow).where(ScreenshotRow.session_id.in_(old)))
             await db.execute(delete(TraceRow).where(TraceRow.session_id.in_(old)))
+            await db.execute(delete(LiveFrameRow).where(LiveFrameRow.session_id.in_(old)))
             await db.execute(delete(RunRow).where(RunRow.session_id.in_(old)))
             await db.execute(delete(StepRow).where(StepRow.session_id.in_(old)))
             result = await db.execute(

@@ -1,8 +1,9 @@
-"""A session's steps as server-sent events, its screenshots and its trace."""
+"""A session's steps as server-sent events, its live view, its screenshots and its trace."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response, StreamingResponse
 
-from pupi.errors import NotFound
+from pupi.errors import NotFound, SessionNotOpen
 from pupi.server.db.sessions import TERMINAL_STATUSES
 from pupi.server.deps import CallerToken, State
 from pupi.server.routes.sessions import not_found
@@ -20,6 +21,9 @@ from pupi.server.state import ServerState
 __all__ = ["router"]
 
 KEEPALIVE_S = 15.0
+WATCH_LEASE_S = 10.0
+"""A live viewer's lease on frames; renewed at a third of it while the stream lasts."""
+LIVE_BOUNDARY = "pupi-frame"
 
 router = APIRouter(
     prefix="/v1/sessions",
@@ -62,6 +66,8 @@ async def _stream(state: ServerState, session_id: str) -> AsyncIterator[str]:
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
+            if event.kind in ("watch", "frame"):
+                continue  # the live view's, not this stream's
             if event.kind == "step" and "step" in event.data:
                 # In one process the event carries the step: no query needed.
                 if event.n > last:
@@ -176,3 +182,57 @@ async def session_trace(session_id: str, state: State, token_id: CallerToken) ->
             "Cache-Control": "private, max-age=86400",
         },
     )
+
+
+@router.get(
+    "/{session_id}/live",
+    summary="Watch the session's page live (a stream of images)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {f"multipart/x-mixed-replace; boundary={LIVE_BOUNDARY}": {}},
+            "description": "One image part per frame, about 2 a second, while the browser "
+            "is held; it ends when the browser is released.",
+        },
+        409: {"model": ErrorBody, "description": "The session's browser was already released."},
+    },
+)
+async def session_live(session_id: str, state: State, token_id: CallerToken) -> StreamingResponse:
+    """The page as the agent works on it, wherever its worker is, frame after frame."""
+    row = await state.store.get(session_id, token_id)
+    if row is None:
+        raise not_found(session_id)
+    if row.closed_at is not None or row.released_at is not None:
+        raise SessionNotOpen(f"session {session_id!r} has no browser to watch any more")
+    return StreamingResponse(
+        _frames(state, session_id),
+        media_type=f"multipart/x-mixed-replace; boundary={LIVE_BOUNDARY}",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _frames(state: ServerState, session_id: str) -> AsyncIterator[bytes]:
+    loop = asyncio.get_running_loop()
+    with state.hub.subscribe(session_id) as events:
+        await state.store.watch(session_id, for_s=WATCH_LEASE_S)
+        leased = loop.time()
+        shown = 0
+        while True:
+            frame = await state.store.frame(session_id)
+            if frame is not None and frame.seq > shown:
+                shown = frame.seq
+                head = (
+                    f"--{LIVE_BOUNDARY}\r\nContent-Type: {frame.content_type}\r\n"
+                    f"Content-Length: {len(frame.data)}\r\nX-Frame: {frame.seq}\r\n\r\n"
+                )
+                yield head.encode() + frame.data + b"\r\n"
+            if loop.time() - leased > WATCH_LEASE_S / 3:
+                await state.store.watch(session_id, for_s=WATCH_LEASE_S)
+                leased = loop.time()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(1.0):
+                    await events.get()
+            row = await state.store.get(session_id)
+            if row is None or row.closed_at is not None or row.released_at is not None:
+                yield f"--{LIVE_BOUNDARY}--\r\n".encode()
+                return

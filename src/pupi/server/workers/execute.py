@@ -57,6 +57,9 @@ INTERRUPTED = {
     "send the prompt again",
 }
 
+LIVE_FPS = 2.0
+"""Live view frames a second: enough to follow the agent, cheap for the database."""
+
 WAKE_POLL_S = 5.0
 """An idle open session looks for new runs this often even when no event woke it."""
 
@@ -133,6 +136,7 @@ class SessionExecutor:
         steps = _StepCounter(await self.store.step_count(session_id))
         browser: SessionBrowser | None = None
         released = False
+        live: asyncio.Task[None] | None = None
         try:
             with self.store.hub.subscribe(session_id) as wakeups:
                 while started is not None:
@@ -141,6 +145,7 @@ class SessionExecutor:
                         browser = await self._open(job, session_id, run.n)
                         if browser is None:
                             return  # the run failed for it; released below
+                        live = asyncio.create_task(self._live_view(browser, session_id))
                     await self._run_one(browser, session, run, steps)
                     started = await self._next_run(session, wakeups)
                 released = True
@@ -153,10 +158,30 @@ class SessionExecutor:
             raise
         finally:
             self.running.pop(session_id, None)
+            if live is not None:
+                live.cancel()
+                await asyncio.gather(live, return_exceptions=True)
             if browser is not None:
                 await self._close(browser, session_id)
             if not released:
                 await asyncio.shield(retrying(lambda: self.store.release(session_id, idle=False)))
+
+    async def _live_view(self, browser: SessionBrowser, session_id: str) -> None:
+        """Send frames of the page while someone watches (a lease each viewer renews).
+
+        Costs nothing unwatched: it waits for a ``watch`` event, then sends
+        ``LIVE_FPS`` frames a second until the lease lapses.
+        """
+        with self.store.hub.subscribe(session_id) as events:
+            while True:
+                while not await retrying(lambda: self.store.watched(session_id)):
+                    event = await events.get()
+                    while event.kind != "watch":
+                        event = await events.get()
+                shot = await browser.frame()
+                if shot is not None:
+                    await retrying(functools.partial(self.store.put_frame, session_id, *shot))
+                await asyncio.sleep(1 / LIVE_FPS)
 
     async def _close(self, browser: SessionBrowser, session_id: str) -> None:
         # Shielded: a cancelled session still gets its trace written and its browser closed.
@@ -246,7 +271,9 @@ class SessionExecutor:
                     return None
                 continue  # a run arrived as the browser was going: run it
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeups.get(), timeout=min(left, WAKE_POLL_S))
+                async with asyncio.timeout(min(left, WAKE_POLL_S)):
+                    while (await wakeups.get()).kind in _LIVE_EVENTS:
+                        pass  # the live view's traffic is no news about runs
             while not wakeups.empty():
                 wakeups.get_nowait()
 
@@ -287,6 +314,9 @@ class SessionExecutor:
         except Exception as exc:  # the runner's bug must not take the worker down
             logger.exception("session %s failed in its runner (run %d)", session_id, job.n)
             return SessionOutcome("failed", error=_error_of(exc))
+
+
+_LIVE_EVENTS = frozenset({"watch", "frame"})
 
 
 class _StepCounter:

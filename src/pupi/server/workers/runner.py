@@ -36,6 +36,10 @@ __all__ = [
 
 logger = logging.getLogger("pupi.server.runner")
 
+LIVE_QUALITY = 50
+"""JPEG quality of live frames: a watcher wants to follow the page, not read it pixel by pixel."""
+LIVE_TIMEOUT_MS = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class SessionJob:
@@ -99,6 +103,10 @@ class SessionBrowser(Protocol):
         """Carry out one run on the page as the previous run left it."""
         ...
 
+    async def frame(self) -> tuple[str, bytes] | None:
+        """The page as it looks now, for the live view: (content type, bytes), or None."""
+        ...
+
     async def aclose(self) -> bytes | None:
         """Let the browser go (called once, however the session ends).
 
@@ -149,6 +157,14 @@ class _AgentBrowser:
             return "image/jpeg", await self._instance.page.screenshot(type="jpeg", quality=70)
         except Exception:  # a screenshot is a nicety; a closed page must not fail the run
             logger.debug("no screenshot after a step", exc_info=True)
+            return None
+
+    async def frame(self) -> tuple[str, bytes] | None:
+        try:
+            return "image/jpeg", await self._instance.page.screenshot(
+                type="jpeg", quality=LIVE_QUALITY, timeout=LIVE_TIMEOUT_MS
+            )
+        except Exception:  # between pages, or the page closed: the next frame will do
             return None
 
     async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:

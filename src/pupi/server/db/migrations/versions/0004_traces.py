@@ -1,4 +1,4 @@
-"""Playwright traces of sessions that asked for one.
+"""Playwright traces of sessions that asked for one, and the live view's frames.
 
 Revision ID: 0004
 Revises: 0003
@@ -30,9 +30,23 @@ def upgrade() -> None:
         sa.Column("data", sa.LargeBinary, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "live_frames",
+        sa.Column(
+            "session_id",
+            sa.String(32),
+            sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("content_type", sa.String(32), nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.Column("watched_until", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("live_frames")
     op.drop_table("session_traces")
     with op.batch_alter_table("sessions") as batch:
         batch.drop_column("trace")
