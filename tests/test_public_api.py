@@ -47,6 +47,8 @@ def test_all_is_sorted_and_pinned() -> None:
         "StepFailed",
         "StepResult",
         "parse_steps",
+        "sign_webhook",
+        "verify_webhook",
     }
     for name in pupi.__all__:
         assert getattr(pupi, name) is not None

@@ -42,6 +42,7 @@ from pupi.errors import (
 )
 from pupi.sdk import PupiPuppeteerSDK
 from pupi.steps import Step, parse_steps
+from pupi.webhooks import sign_webhook, verify_webhook
 
 PupiSDK = PupiPuppeteerSDK
 
@@ -86,4 +87,6 @@ __all__ = [
     "StepFailed",
     "StepResult",
     "parse_steps",
+    "sign_webhook",
+    "verify_webhook",
 ]

@@ -44,6 +44,8 @@ __all__ = [
     "SessionResult",
     "SessionStarted",
     "StepRecord",
+    "WebhookDelivery",
+    "WebhookSettings",
 ]
 
 SessionStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
@@ -151,6 +153,7 @@ class SessionResult(SessionInfo):
     """Whether the session still holds its browser and takes follow-ups."""
     close_reason: str | None = None
     """``client``, ``idle`` (its browser idle past ``idle_timeout_s``) or ``expired``."""
+    webhook_url: str | None = None
     trace_url: str | None = None
     """Where its Playwright trace is (``get_trace``), when it was started with ``trace``."""
 
@@ -179,6 +182,32 @@ class LiveFrame(_Model):
 
     def __repr__(self) -> str:
         return f"<LiveFrame {self.seq} {self.content_type} {len(self.data)} bytes>"
+
+
+class WebhookSettings(_Model):
+    """The caller's webhook: default URL (or None) and the secret deliveries are signed with."""
+
+    url: str | None = None
+    secret: str
+
+    def __repr__(self) -> str:  # the secret stays out of logs and tracebacks
+        return f"<WebhookSettings url={self.url!r}>"
+
+
+class WebhookDelivery(_Model):
+    """One run's end POSTed to a webhook, with every attempt (``attempts``: dicts)."""
+
+    id: str
+    run: int
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: list[dict[str, Any]] = Field(default_factory=list)
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+    def __repr__(self) -> str:
+        return f"<WebhookDelivery run={self.run} {self.status} attempts={len(self.attempts)}>"
 
 
 class SessionEvent(_Model):
@@ -250,12 +279,14 @@ class RemoteSessions:
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
         trace: bool = False,
+        webhook_url: str | None = None,
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
 
         ``idle_timeout_s`` keeps the session's browser open that long after each
         run, for follow-ups (``send_prompt_to_session``, ``execute_steps_remotely``).
         ``trace`` records a Playwright trace of the session (``get_trace``).
+        ``webhook_url`` receives each run's end, signed (see :func:`pupi.verify_webhook`).
         """
         body = _body(
             prompt=prompt,
@@ -265,6 +296,7 @@ class RemoteSessions:
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
             trace=trace or None,
+            webhook_url=webhook_url,
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
         return SessionStarted.model_validate(response.json())
@@ -302,13 +334,14 @@ class RemoteSessions:
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
         trace: bool = False,
+        webhook_url: str | None = None,
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
 
         The steps are validated before anything runs (``InvalidSteps`` naming each
         bad one, from the server). A file path (JSON or YAML) or a Chrome Recorder
         export is read and converted here first. ``idle_timeout_s`` applies to a
-        new session only, and so does ``trace``.
+        new session only, and so do ``trace`` and ``webhook_url``.
         """
         payload = _remote_steps(steps)
         if session_id is None:
@@ -317,6 +350,7 @@ class RemoteSessions:
                 timeout_s=timeout_s,
                 idle_timeout_s=idle_timeout_s,
                 trace=trace or None,
+                webhook_url=webhook_url,
             )
             path = "/v1/sessions"
         else:
@@ -373,6 +407,22 @@ class RemoteSessions:
         path = f"/v1/sessions/{session_id}/screenshots/{n}"
         response = await self._api_client()._request("GET", path)
         return response.content
+
+    async def get_webhook_settings(self) -> WebhookSettings:
+        """The caller's default webhook URL and the secret its deliveries are signed with."""
+        response = await self._api_client()._request("GET", "/v1/webhook")
+        return WebhookSettings.model_validate(response.json())
+
+    async def set_default_webhook(self, url: str | None) -> WebhookSettings:
+        """Where sessions started without ``webhook_url`` report (None: nowhere)."""
+        response = await self._api_client()._request("PUT", "/v1/webhook", json={"url": url})
+        return WebhookSettings.model_validate(response.json())
+
+    async def get_webhook_deliveries(self, session_id: str) -> list[WebhookDelivery]:
+        """The session's deliveries, one per run that ended, with every attempt."""
+        path = f"/v1/sessions/{session_id}/webhooks"
+        response = await self._api_client()._request("GET", path)
+        return [WebhookDelivery.model_validate(item) for item in response.json()["deliveries"]]
 
     async def get_trace(self, session_id: str) -> bytes:
         """The session's Playwright trace (zip bytes), once its browser is released.

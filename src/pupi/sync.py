@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.tracing import TracePath
-    from pupi.client import ActiveSessions, LiveFrame, SessionEvent, SessionResult, SessionStarted
+    from pupi.client import (
+        ActiveSessions,
+        LiveFrame,
+        SessionEvent,
+        SessionResult,
+        SessionStarted,
+        WebhookDelivery,
+        WebhookSettings,
+    )
     from pupi.engine import OnStep, RunResult
     from pupi.steps import StepsLike
 
@@ -135,6 +143,7 @@ class PupiPuppeteerSDK:
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
         trace: bool = False,
+        webhook_url: str | None = None,
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
         return self._bridge.call(
@@ -146,6 +155,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
             trace=trace,
+            webhook_url=webhook_url,
         )
 
     def send_prompt_to_session(
@@ -177,6 +187,7 @@ class PupiPuppeteerSDK:
         timeout_s: float | None = None,
         idle_timeout_s: float | None = None,
         trace: bool = False,
+        webhook_url: str | None = None,
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
         return self._bridge.call(
@@ -186,6 +197,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             idle_timeout_s=idle_timeout_s,
             trace=trace,
+            webhook_url=webhook_url,
         )
 
     def get_session_result(self, session_id: str) -> SessionResult:
@@ -218,6 +230,18 @@ class PupiPuppeteerSDK:
     def get_screenshot(self, session_id: str, n: int) -> bytes:
         """The screenshot taken after step ``n`` (image bytes)."""
         return self._bridge.call(self._async.get_screenshot, session_id, n)
+
+    def get_webhook_settings(self) -> WebhookSettings:
+        """The caller's default webhook URL and the secret its deliveries are signed with."""
+        return self._bridge.call(self._async.get_webhook_settings)
+
+    def set_default_webhook(self, url: str | None) -> WebhookSettings:
+        """Where sessions started without ``webhook_url`` report (None: nowhere)."""
+        return self._bridge.call(self._async.set_default_webhook, url)
+
+    def get_webhook_deliveries(self, session_id: str) -> list[WebhookDelivery]:
+        """The session's deliveries, one per run that ended, with every attempt."""
+        return self._bridge.call(self._async.get_webhook_deliveries, session_id)
 
     def get_trace(self, session_id: str) -> bytes:
         """The session's Playwright trace (zip bytes), once its browser is released."""

@@ -318,9 +318,10 @@ async def test_a_killed_worker_leaves_no_browser_behind(cluster: Cluster) -> Non
         await target.wait_closed()
 
 
-def _pages(chromium: RemoteChromium) -> list[str]:
+async def _pages(chromium: RemoteChromium) -> list[str]:
     """The URLs of the remote Chromium's open pages (DevTools' target list)."""
-    targets = httpx.get(f"{chromium.cdp_url}/json/list", timeout=10).json()
+    async with httpx.AsyncClient(timeout=10) as devtools:
+        targets = (await devtools.get(f"{chromium.cdp_url}/json/list")).json()
     return [target["url"] for target in targets if target["type"] == "page"]
 
 
@@ -335,7 +336,7 @@ async def test_an_open_session_keeps_its_login_across_runs_and_its_page_goes_wit
         allow_hosts=(f"{demo_site.host}:{demo_site.port}",),
         args=("--cdp-url", remote_chromium.cdp_url),
     )
-    before = _pages(remote_chromium)
+    before = await _pages(remote_chromium)
     async with AsyncApiClient(api_node.url, access_token=token) as api:
         started = await api.send_prompt_to_ai(
             f"Go to {demo_url}/login and log in as ada with password lovelace",
@@ -344,7 +345,7 @@ async def test_an_open_session_keeps_its_login_across_runs_and_its_page_goes_wit
         first = await api.wait_for_session(started.session_id, timeout_s=120)
         assert first.status == "completed", first.error
         assert first.open
-        assert len(_pages(remote_chromium)) == len(before) + 1  # the session's page, kept
+        assert len(await _pages(remote_chromium)) == len(before) + 1  # the session's page, kept
         # Its page, live, from the worker through the database to the API node.
         async for frame in api.watch_session(started.session_id):
             assert frame.content_type == "image/jpeg"
@@ -375,7 +376,7 @@ async def test_an_open_session_keeps_its_login_across_runs_and_its_page_goes_wit
         assert not closed.open
 
         async def page_gone() -> bool:
-            return len(_pages(remote_chromium)) == len(before)
+            return len(await _pages(remote_chromium)) == len(before)
 
         await eventually(page_gone, "the closed session's page gone")
 

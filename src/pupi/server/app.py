@@ -22,11 +22,11 @@ from pupi.server.events import EventHub
 from pupi.server.limits import BodyLimitMiddleware
 from pupi.server.listener import ChangeListener
 from pupi.server.metrics import Metrics
-from pupi.server.routes import events, health, metrics, sessions
+from pupi.server.routes import events, health, metrics, sessions, webhooks
 from pupi.server.settings import ServerSettings
 from pupi.server.shutdown import close_browsers
 from pupi.server.state import ServerState
-from pupi.server.workers.build import build_queue
+from pupi.server.workers.build import build_queue, build_webhooks
 from pupi.server.workers.sweeper import sweep_forever
 
 __all__ = ["create_app"]
@@ -56,12 +56,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         listener = ChangeListener(settings.database_url, store) if settings.distributed else None
         if listener is not None:
             await listener.start()
-        # Started before the workers, stopped after them: no session browses without it.
-        proxy = EgressProxy(allow_hosts=settings.allow_hosts) if settings.worker else None
-        if proxy is not None:
-            await proxy.start()
-        queue = build_queue(settings, store, counters, egress_proxy=proxy.url if proxy else None)
-        app.state.pupi = ServerState(settings, engine, store, hub, queue, counters)
+        # Started before the workers, stopped after them: no session browses, and no
+        # webhook is sent, without it.
+        proxy = EgressProxy(allow_hosts=settings.allow_hosts)
+        await proxy.start()
+        webhooks = build_webhooks(settings, engine, egress_proxy=proxy.url)
+        queue = build_queue(settings, store, counters, egress_proxy=proxy.url, webhooks=webhooks)
+        app.state.pupi = ServerState(settings, engine, store, hub, queue, counters, webhooks.store)
         await queue.start()
         sweeper = asyncio.create_task(
             sweep_forever(
@@ -79,8 +80,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             # Sessions first (their browsers still up), then the browsers: see shutdown.py.
             await queue.stop(grace_s=settings.shutdown_grace_s)
             await close_browsers()
-            if proxy is not None:
-                await proxy.aclose()
+            await webhooks.aclose()
+            await proxy.aclose()
             if listener is not None:
                 await listener.stop()
             await engine.dispose()
@@ -95,6 +96,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(sessions.router)
     app.include_router(events.router)
+    app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     return app

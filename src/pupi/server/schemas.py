@@ -20,6 +20,11 @@ __all__ = [
     "SessionSummary",
     "StepRecord",
     "StepsRequest",
+    "WebhookAttempt",
+    "WebhookDefault",
+    "WebhookDeliveries",
+    "WebhookDelivery",
+    "WebhookSettings",
 ]
 
 SessionStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
@@ -69,6 +74,13 @@ class PromptRequest(_AgentOptions):
         le=86_400,
         description="Keep the browser this long after a run for follow-ups "
         "(POST .../prompts, .../steps); 0 (the default) releases it when the run ends.",
+    )
+    webhook_url: str | None = Field(
+        None,
+        max_length=2048,
+        pattern=r"^https?://",
+        description="POST each run's end here, signed (Pupi-Signature); else the token's "
+        "default (PUT /v1/webhook), if any.",
     )
     trace: bool = Field(
         False,
@@ -170,9 +182,54 @@ class SessionDetail(SessionSummary):
         False, description="Whether the browser is held: the session takes more runs."
     )
     close_reason: Literal["client", "idle", "expired"] | None = None
+    webhook_url: str | None = None
     trace_url: str | None = Field(
         None, description="Where the Playwright trace is, once written (``trace: true``)."
     )
+
+
+class WebhookSettings(BaseModel):
+    """A token's webhook: its default URL and the secret its deliveries are signed with."""
+
+    url: str | None = None
+    secret: str
+
+
+class WebhookDefault(BaseModel):
+    """Body of ``PUT /v1/webhook``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(None, max_length=2048, pattern=r"^https?://")
+
+
+class WebhookAttempt(BaseModel):
+    """One POST of a delivery."""
+
+    n: int
+    at: datetime
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: float
+
+
+class WebhookDelivery(BaseModel):
+    """One run's end, POSTed to the session's webhook."""
+
+    id: str
+    run: int
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: list[WebhookAttempt]
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class WebhookDeliveries(BaseModel):
+    """Answer of ``GET /v1/sessions/{id}/webhooks``."""
+
+    deliveries: list[WebhookDelivery]
 
 
 class SessionList(BaseModel):

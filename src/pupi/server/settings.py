@@ -73,6 +73,10 @@ class ServerSettings:
     API-only node, which needs PostgreSQL and ``pupi worker`` processes."""
     cdp_url: str | None = None
     """Run sessions on the remote Chromium at this DevTools endpoint instead of launching one."""
+    webhook_backoff_s: float = 2.0
+    """Wait after a webhook's first failed attempt; it doubles each time (at most 10 min)."""
+    webhook_max_attempts: int = 8
+    """Attempts at one delivery before it is given up (about 8 minutes with the defaults)."""
     worker_heartbeat_s: float = 5.0
     """How often a worker tells the database it is alive (PostgreSQL)."""
     worker_lost_after_s: float = 30.0
@@ -154,6 +158,7 @@ _INTS = {
     "max_body_bytes",
     "max_prompt_chars",
     "max_connections",
+    "webhook_max_attempts",
 }
 _FLOATS = {
     "run_timeout_s",
@@ -166,6 +171,7 @@ _FLOATS = {
     "body_timeout_s",
     "worker_heartbeat_s",
     "max_idle_timeout_s",
+    "webhook_backoff_s",
     "worker_lost_after_s",
 }
 _BOOLS = {"screenshots", "worker"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pupi.server.db.sessions import SessionStore
+from pupi.server.db.webhooks import WebhookStore
 from pupi.server.events import EventHub
 from pupi.server.metrics import Metrics
 from pupi.server.settings import ServerSettings
@@ -26,6 +27,7 @@ class ServerState:
     hub: EventHub
     queue: SessionQueue
     metrics: Metrics
+    webhooks: WebhookStore
     views: ViewCache = field(default_factory=ViewCache)
     token_cache: dict[str, tuple[float, str]] = field(default_factory=dict)
     """token hash -> (trusted until, token id)."""

@@ -22,7 +22,7 @@ from pupi.server.metrics import Metrics
 from pupi.server.serve import load_runner
 from pupi.server.settings import ServerSettings
 from pupi.server.shutdown import close_browsers
-from pupi.server.workers.build import build_queue
+from pupi.server.workers.build import build_queue, build_webhooks
 
 __all__ = ["run_worker"]
 
@@ -38,7 +38,8 @@ async def _work(settings: ServerSettings) -> None:
     await listener.start()
     proxy = EgressProxy(allow_hosts=settings.allow_hosts)
     await proxy.start()
-    queue = build_queue(settings, store, Metrics(), egress_proxy=proxy.url)
+    webhooks = build_webhooks(settings, engine, egress_proxy=proxy.url)
+    queue = build_queue(settings, store, Metrics(), egress_proxy=proxy.url, webhooks=webhooks)
     stop = asyncio.Event()
     signals = 0
 
@@ -66,6 +67,7 @@ async def _work(settings: ServerSettings) -> None:
         await queue.stop(grace_s=settings.shutdown_grace_s)
     finally:
         await close_browsers()
+        await webhooks.aclose()
         await proxy.aclose()
         await listener.stop()
         await engine.dispose()

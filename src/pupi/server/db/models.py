@@ -31,6 +31,8 @@ __all__ = [
     "TokenRow",
     "TraceRow",
     "UTCDateTime",
+    "WebhookAttemptRow",
+    "WebhookDeliveryRow",
     "utcnow",
 ]
 
@@ -80,6 +82,10 @@ class TokenRow(Base):
     """The first characters of the token, so a person can tell tokens apart."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Where this token's sessions report each run's end, unless a session says otherwise."""
+    webhook_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The key deliveries are signed with; made when first needed, shown only to its token."""
 
 
 class SessionRow(Base):
@@ -120,6 +126,8 @@ class SessionRow(Base):
     """``client``, ``idle`` (idle past its timeout) or ``expired`` (record expiry)."""
     trace: Mapped[bool] = mapped_column(default=False)
     """Whether a Playwright trace of the session is recorded (kept in ``session_traces``)."""
+    webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Where each run's end is POSTed (the session's own, or its token's default)."""
 
 
 class TraceRow(Base):
@@ -162,6 +170,39 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WebhookDeliveryRow(Base):
+    """One run's end, to be POSTed to a webhook until it is accepted or given up."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    run: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    payload: Mapped[Any] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    """``pending``, ``delivered`` (a 2xx came back) or ``failed`` (given up)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WebhookAttemptRow(Base):
+    """One POST of a delivery and what came of it."""
+
+    __tablename__ = "webhook_attempts"
+
+    delivery_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[float] = mapped_column(Float)
 
 
 class LiveFrameRow(Base):

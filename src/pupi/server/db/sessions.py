@@ -29,6 +29,7 @@ from pupi.server.db.models import (
     SessionRow,
     StepRow,
     TraceRow,
+    WebhookDeliveryRow,
     utcnow,
 )
 from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
@@ -108,6 +109,8 @@ class SessionStore:
         self._maker = async_sessionmaker(engine, expire_on_commit=False)
         self.broadcast = engine.dialect.name == "postgresql"
         """Events go out with NOTIFY (PostgreSQL) rather than straight to :attr:`hub`."""
+        self.webhook_enqueue: Enqueue | None = None
+        """Queue a delivery's job in the transaction that stored it (the distributed queue)."""
         self.cache_trusted = True
         """False while this node may miss other nodes' writes (its listener is down)."""
         # Bumped on every write (per session, and for all on bulk writes) so that
@@ -173,6 +176,7 @@ class SessionStore:
             timeout_s=first.timeout_s,
             idle_timeout_s=spec.idle_timeout_s,
             trace=spec.trace,
+            webhook_url=spec.webhook_url,
             created_at=now,
         )
         async with self._maker() as db, db.begin():
@@ -315,6 +319,7 @@ class SessionStore:
             now = utcnow()
             run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
             run.error, run.usage, run.finished_at = error, usage, now
+            await self._queue_webhook(db, session, run)
             queued_next = await self._has_queued_run(db, session_id)
             session.status = "queued" if queued_next else status
             session.answer, session.error, session.usage = answer, error, usage
@@ -341,6 +346,50 @@ class SessionStore:
             select(RunRow.steps).where(RunRow.session_id == session_id).order_by(RunRow.n)
         )
         return [step for steps in runs if steps for step in steps]
+
+    async def _end_runs(
+        self,
+        db: AsyncSession,
+        session: SessionRow,
+        status: str,
+        error: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """End every run of the session still queued or running, each reported."""
+        runs = await db.scalars(
+            select(RunRow).where(
+                RunRow.session_id == session.id, RunRow.status.in_(ACTIVE_STATUSES)
+            )
+        )
+        for run in runs:
+            run.status, run.error, run.finished_at = status, error, now
+            await self._queue_webhook(db, session, run)
+
+    async def _queue_webhook(self, db: AsyncSession, session: SessionRow, run: RunRow) -> None:
+        """In the transaction that ended the run: its delivery, when the session has a webhook.
+
+        Stored with the run's end, so a crash can lose neither; on PostgreSQL
+        its job is queued in the same transaction too.
+        """
+        if session.webhook_url is None:
+            return
+        delivery = WebhookDeliveryRow(
+            id=uuid.uuid4().hex,
+            session_id=session.id,
+            run=run.n,
+            url=session.webhook_url,
+            payload=run_payload(session, run),
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            created_at=utcnow(),
+        )
+        db.add(delivery)
+        if self.webhook_enqueue is not None:
+            await db.flush()
+            connection = await db.connection()
+            raw = await connection.get_raw_connection()
+            await self.webhook_enqueue(raw.driver_connection, delivery.id)
 
     @_writes_one
     async def add_run(self, session_id: str, token_id: str, spec: RunSpec) -> RunRow | None:
@@ -410,11 +459,7 @@ class SessionStore:
             if session is None or session.released_at is not None:
                 return False
             now = utcnow()
-            await db.execute(
-                update(RunRow)
-                .where(RunRow.session_id == session_id, RunRow.status.in_(ACTIVE_STATUSES))
-                .values(status="failed", error=error, finished_at=now)
-            )
+            await self._end_runs(db, session, "failed", error, now)
             session.released_at = now
             if session.closed_at is None:
                 session.status = "failed"
@@ -499,11 +544,7 @@ class SessionStore:
             event = _CHANGED
             if row.status in ACTIVE_STATUSES:
                 error = {"type": "cancelled", "message": "the session was closed by the client"}
-                await db.execute(
-                    update(RunRow)
-                    .where(RunRow.session_id == session_id, RunRow.status.in_(ACTIVE_STATUSES))
-                    .values(status="cancelled", error=error, finished_at=now)
-                )
+                await self._end_runs(db, row, "cancelled", error, now)
                 row.status = "cancelled"
                 row.finished_at = now
                 row.error = error
@@ -667,12 +708,8 @@ class SessionStore:
         now = utcnow()
         had_browser = (SessionRow.started_at.is_not(None), SessionRow.released_at.is_(None))
         async with self._maker() as db, db.begin():
-            held = select(SessionRow.id).where(*had_browser)
-            await db.execute(
-                update(RunRow)
-                .where(RunRow.session_id.in_(held), RunRow.status.in_(ACTIVE_STATUSES))
-                .values(status="failed", error=error, finished_at=now)
-            )
+            for session in await db.scalars(select(SessionRow).where(*had_browser)):
+                await self._end_runs(db, session, "failed", error, now)
             await db.execute(
                 update(SessionRow)
                 .where(*had_browser, SessionRow.status.in_(ACTIVE_STATUSES))
@@ -730,6 +767,24 @@ class SessionStore:
                 select(SessionRow.status, func.count()).group_by(SessionRow.status)
             )
             return {str(status): int(count) for status, count in rows.tuples()}
+
+
+def run_payload(session: SessionRow, run: RunRow) -> dict[str, Any]:
+    """What a webhook receives when a run ends."""
+    return {
+        "event": "run.ended",
+        "session_id": session.id,
+        "run": run.n,
+        "kind": run.kind,
+        "status": run.status,
+        "prompt": run.prompt,
+        "answer": run.answer,
+        "outputs": run.outputs,
+        "steps": run.steps or run.request_steps or [],
+        "error": run.error,
+        "usage": run.usage,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
 
 
 def _run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow:

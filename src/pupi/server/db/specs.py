@@ -43,3 +43,5 @@ class SessionSpec:
     """0: the browser is released when a run ends; else kept this long, idle, for more runs."""
     trace: bool = False
     """Record a Playwright trace of the whole session."""
+    webhook_url: str | None = None
+    """Where each run's end is POSTed, signed with the token's webhook secret."""

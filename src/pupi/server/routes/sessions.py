@@ -102,6 +102,7 @@ def session_detail(row: SessionRow, steps: list[StepRow], runs: list[RunRow]) ->
         open=row.closed_at is None and row.released_at is None,
         close_reason=row.close_reason,
         trace_url=f"/v1/sessions/{row.id}/trace" if row.trace else None,
+        webhook_url=row.webhook_url,
     )
 
 
@@ -152,6 +153,7 @@ async def create_session(
         max_steps=max_steps,
         idle_timeout_s=idle_timeout_s,
         trace=body.trace,
+        webhook_url=body.webhook_url or await state.webhooks.default_url(token_id),
     )
     row = await state.queue.admit(token_id, spec)
     return SessionStarted(session_id=row.id, status="queued")

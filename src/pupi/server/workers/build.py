@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from pupi.server.db.sessions import SessionStore
+from pupi.server.db.webhooks import WebhookStore
 from pupi.server.fetch_policy import make_request_filter
 from pupi.server.metrics import Metrics
 from pupi.server.settings import ServerSettings
+from pupi.server.webhooks import WebhookSender
 from pupi.server.workers.execute import SessionExecutor
 from pupi.server.workers.queue import SessionQueue
 from pupi.server.workers.runner import open_agent_browser
 
-__all__ = ["build_executor", "build_queue"]
+__all__ = ["build_executor", "build_queue", "build_webhooks"]
+
+
+def build_webhooks(
+    settings: ServerSettings, engine: AsyncEngine, *, egress_proxy: str | None
+) -> WebhookSender:
+    """What delivers webhooks from this process, through its egress proxy."""
+    return WebhookSender(
+        WebhookStore(engine),
+        allow_hosts=settings.allow_hosts,
+        proxy_url=egress_proxy,
+        base_backoff_s=settings.webhook_backoff_s,
+        max_attempts=settings.webhook_max_attempts,
+    )
 
 
 def build_executor(
@@ -34,6 +51,7 @@ def build_queue(
     metrics: Metrics,
     *,
     egress_proxy: str | None,
+    webhooks: WebhookSender | None = None,
     concurrency: int | None = None,
 ) -> SessionQueue:
     """The in-process pool on SQLite, the distributed queue on PostgreSQL.
@@ -60,6 +78,7 @@ def build_queue(
             executor=executor,
             concurrency=concurrency,
             max_queued_per_token=settings.max_queued_per_token,
+            webhooks=webhooks,
         )
     from pupi.server.workers.distributed import DistributedQueue, procrastinate_app
 
@@ -73,4 +92,5 @@ def build_queue(
         heartbeat_s=settings.worker_heartbeat_s,
         lost_after_s=settings.worker_lost_after_s,
         grace_s=settings.shutdown_grace_s,
+        webhooks=webhooks,
     )

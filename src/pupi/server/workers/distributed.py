@@ -28,20 +28,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 from procrastinate import App, PsycopgConnector
-from procrastinate.exceptions import ProcrastinateException
+from procrastinate.exceptions import ConnectorException, ProcrastinateException
 from procrastinate.job_context import AbortReason, JobContext
 from procrastinate.jobs import Job, Status
+from procrastinate.manager import JobManager
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.worker import Worker
 
 from pupi.server.db.engine import libpq_url
 from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
+from pupi.server.webhooks import WebhookSender
 from pupi.server.workers.estimate import RECENT_SESSIONS, retry_after_s
-from pupi.server.workers.execute import SessionExecutor
+from pupi.server.workers.execute import SessionExecutor, worker_name
 from pupi.server.workers.queue import queue_full
 
 __all__ = [
@@ -57,6 +61,9 @@ logger = logging.getLogger("pupi.server.distributed")
 
 TASK = "pupi.run_session"
 QUEUE = "pupi"
+WEBHOOK_TASK = "pupi.deliver_webhook"
+WEBHOOK_QUEUE = "pupi-webhooks"
+WEBHOOK_CONCURRENCY = 4
 CANCEL_GRACE_S = 1.8
 """How long closing a session waits for its worker to let go of it (the contract says 2 s)."""
 
@@ -70,10 +77,56 @@ WORKER_LOST = {
 }
 
 
+class _PatientConnector(PsycopgConnector):
+    """Listens again, with backoff, when the database goes away.
+
+    procrastinate's own listener reconnects after a dropped connection but
+    gives up (and stops its worker) when the reconnect itself fails.
+    """
+
+    async def listen_notify(self, on_notification: Any, channels: Any) -> None:
+        delay = 0.2
+        while True:
+            try:
+                await super().listen_notify(on_notification=on_notification, channels=channels)
+            except ConnectorException:
+                logger.warning("the queue's listener lost the database; again in %.1f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+class _PatientJobManager(JobManager):
+    """A worker's periodic queries that ride out a database blip instead of stopping it.
+
+    procrastinate stops a worker whose heartbeat or job fetch fails (its pool
+    waits up to 30 s for a connection first); with these, a worker whose
+    database is away fetches nothing and misses heartbeats, and its running
+    sessions go on. A long outage still makes it look lost
+    (``worker_lost_after_s``), which is what the heartbeat is for.
+    """
+
+    async def update_heartbeat(self, worker_id: int) -> None:
+        try:
+            await super().update_heartbeat(worker_id)
+        except ConnectorException:
+            logger.warning("missed a heartbeat: the database is unreachable")
+
+    async def fetch_job(self, queues: Any, worker_id: int) -> Job | None:
+        try:
+            return await super().fetch_job(queues, worker_id)
+        except ConnectorException:
+            logger.warning("cannot fetch jobs: the database is unreachable")
+            await asyncio.sleep(1.0)
+            return None
+
+
 def procrastinate_app(database_url: str, *, pool_size: int = 4) -> App:
     """The procrastinate app on Pupi's database; opened by :class:`DistributedQueue`."""
-    connector = PsycopgConnector(conninfo=libpq_url(database_url), min_size=1, max_size=pool_size)
-    return App(connector=connector)
+    connector = _PatientConnector(conninfo=libpq_url(database_url), min_size=1, max_size=pool_size)
+    app = App(connector=connector)
+    # Before any task is registered: tasks keep the manager they were made with.
+    app.job_manager = _PatientJobManager(connector)
+    return app
 
 
 class DistributedQueue:
@@ -95,9 +148,11 @@ class DistributedQueue:
         heartbeat_s: float,
         lost_after_s: float,
         grace_s: float,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self._store = store
         self._app = app
+        self._webhooks = webhooks
         self._metrics = metrics
         self._max_queued = max_queued_per_token
         self._executor = executor
@@ -106,25 +161,63 @@ class DistributedQueue:
         self._lost_after_s = lost_after_s
         self._grace_s = grace_s
         self._worker: WorkerLoop | None = None
+        self._webhook_worker: WorkerLoop | None = None
+        self._interrupting = False
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._recovery: asyncio.Task[None] | None = None
+        if webhooks is not None:
+            store.webhook_enqueue = self._enqueue_webhook
 
     @property
     def running_count(self) -> int:
         return len(self._executor.running) if self._executor is not None else 0
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         await self._app.open_async()
         self._recovery = asyncio.create_task(self._recover_forever(), name="pupi-recovery")
-        if self._executor is not None and self.concurrency > 0:
+        options = {
+            "heartbeat_s": self._heartbeat_s,
+            "lost_after_s": self._lost_after_s,
+            "grace_s": self._grace_s,
+        }
+        executor = self._executor
+        if executor is not None and self.concurrency > 0:
+
+            @self._app.task(name=TASK, queue=QUEUE, pass_context=True)
+            async def run_session(context: JobContext, session_id: str) -> None:
+                def stopping() -> bool:
+                    shutdown = context.abort_reason() is AbortReason.SHUTDOWN
+                    return self._interrupting or shutdown
+
+                await executor.run(session_id, stopping=stopping)
+
             self._worker = WorkerLoop(
                 self._app,
-                self._executor,
+                queues=[QUEUE],
+                name=executor.name,
                 concurrency=self.concurrency,
-                heartbeat_s=self._heartbeat_s,
-                lost_after_s=self._lost_after_s,
-                grace_s=self._grace_s,
+                **options,
             )
             self._worker.start()
+        webhooks = self._webhooks
+        if webhooks is not None:
+            # Every node delivers: a POST is light, and no session waits for a place.
+
+            @self._app.task(name=WEBHOOK_TASK, queue=WEBHOOK_QUEUE, retry=_AsRecorded())
+            async def deliver_webhook(delivery_id: str) -> None:
+                retry_at = await webhooks.attempt(delivery_id)
+                if retry_at is not None:
+                    raise _NotAccepted(retry_at)
+
+            self._webhook_worker = WorkerLoop(
+                self._app,
+                queues=[WEBHOOK_QUEUE],
+                name=f"{worker_name()}-webhooks",
+                concurrency=WEBHOOK_CONCURRENCY,
+                **options,
+            )
+            self._webhook_worker.start()
 
     async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
         row = await self._store.create(
@@ -149,6 +242,19 @@ class DistributedQueue:
             queueing_lock=session_id,
             task_name=TASK,
             task_kwargs={"session_id": session_id},
+        )
+        deferred = await self._app.job_manager.defer_job_async(job, connection=connection)
+        assert deferred.id is not None
+        return deferred.id
+
+    async def _enqueue_webhook(self, connection: Any, delivery_id: str) -> int:
+        job = Job(
+            id=None,
+            queue=WEBHOOK_QUEUE,
+            lock=None,
+            queueing_lock=delivery_id,
+            task_name=WEBHOOK_TASK,
+            task_kwargs={"delivery_id": delivery_id},
         )
         deferred = await self._app.job_manager.defer_job_async(job, connection=connection)
         assert deferred.id is not None
@@ -185,16 +291,21 @@ class DistributedQueue:
         return (await self._store.count_by_status()).get("queued", 0)
 
     def stop_taking_work(self) -> None:
-        if self._worker is not None:
-            self._worker.stop_taking_work()
+        for worker in (self._worker, self._webhook_worker):
+            if worker is not None:
+                worker.stop_taking_work()
 
     def end_grace(self) -> None:
-        if self._worker is not None:
-            self._worker.end_grace()
+        self.stop_taking_work()
+        self._interrupting = True  # the cancelled runs are recorded as interrupted
+        executor, loop = self._executor, self._loop
+        if executor is not None and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(executor.cancel_all)
 
     async def stop(self, *, grace_s: float) -> None:
-        if self._worker is not None:
-            await self._worker.stop()
+        for worker in (self._worker, self._webhook_worker):
+            if worker is not None:
+                await worker.stop()
         if self._recovery is not None:
             self._recovery.cancel()
             await asyncio.gather(self._recovery, return_exceptions=True)
@@ -244,61 +355,61 @@ async def recover_lost(app: App, store: SessionStore, *, lost_after_s: float) ->
             logger.debug("job %s was recovered by another node", job.id, exc_info=True)
             continue
         handled += 1
+    # A webhook attempt cut off with its process is simply made again (deliveries
+    # are at least once; the receiver tells repeats by Pupi-Delivery).
+    for job in await manager.get_stalled_jobs(
+        task_name=WEBHOOK_TASK, seconds_since_heartbeat=lost_after_s
+    ):
+        try:
+            await manager.retry_job(job)
+        except ProcrastinateException:
+            continue
+        handled += 1
     return handled
 
 
 class WorkerLoop:
-    """procrastinate's worker running Pupi's task, started again whenever it falls over.
+    """A procrastinate worker on some queues, started again whenever it falls over.
 
     procrastinate stops a worker whose heartbeat or listener fails (the database
     went away); this loop waits, with backoff, and starts a new one, while the
-    sessions already running go on and retry their writes.
+    jobs already running go on and retry their writes.
     """
 
     def __init__(
         self,
         app: App,
-        executor: SessionExecutor,
         *,
+        queues: list[str],
+        name: str,
         concurrency: int,
         heartbeat_s: float,
         lost_after_s: float,
         grace_s: float,
     ) -> None:
         self._app = app
-        self._executor = executor
+        self._queues = queues
+        self._name = name
         self._concurrency = concurrency
         self._heartbeat_s = heartbeat_s
         self._lost_after_s = lost_after_s
         self._grace_s = grace_s
         self._stopping = False
-        self._interrupting = False
         self._worker: Worker | None = None
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._register()
-
-    def _register(self) -> None:
-        executor = self._executor
-
-        @self._app.task(name=TASK, queue=QUEUE, pass_context=True)
-        async def run_session(context: JobContext, session_id: str) -> None:
-            def stopping() -> bool:
-                return self._interrupting or context.abort_reason() is AbortReason.SHUTDOWN
-
-            await executor.run(session_id, stopping=stopping)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._task = asyncio.create_task(self._run_forever(), name="pupi-worker")
+        self._task = asyncio.create_task(self._run_forever(), name=f"pupi-{self._name}")
 
     async def _run_forever(self) -> None:
         delay = 0.5
         while not self._stopping:
             self._worker = Worker(
                 self._app,
-                queues=[QUEUE],
-                name=self._executor.name,
+                queues=self._queues,
+                name=self._name,
                 concurrency=self._concurrency,
                 install_signal_handlers=False,
                 shutdown_graceful_timeout=self._grace_s,
@@ -325,13 +436,6 @@ class WorkerLoop:
         if worker is not None and loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(worker.stop)
 
-    def end_grace(self) -> None:
-        """Interrupt the running sessions now. Safe in a signal handler."""
-        self.stop_taking_work()
-        self._interrupting = True
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._executor.cancel_all)
-
     async def stop(self) -> None:
         """Stop as :meth:`stop_taking_work` does and wait for the worker to be gone."""
         self.stop_taking_work()
@@ -340,3 +444,20 @@ class WorkerLoop:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+class _NotAccepted(Exception):
+    """A webhook attempt that failed and is to be tried again at ``retry_at``."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(f"not accepted; again at {retry_at.isoformat()}")
+        self.retry_at = retry_at
+
+
+class _AsRecorded(BaseRetryStrategy):
+    """Retry a webhook job when the sender said, as it recorded on the delivery."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        if isinstance(exception, _NotAccepted):
+            return RetryDecision(retry_at=exception.retry_at)
+        return None

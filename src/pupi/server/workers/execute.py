@@ -151,20 +151,34 @@ class SessionExecutor:
                 released = True
         except asyncio.CancelledError:
             if stopping():
-                await asyncio.shield(
+                released = True
+                await _to_the_end(
                     retrying(lambda: self.store.end_session(session_id, error=INTERRUPTED))
                 )
-                released = True
             raise
         finally:
             self.running.pop(session_id, None)
-            if live is not None:
-                live.cancel()
-                await asyncio.gather(live, return_exceptions=True)
-            if browser is not None:
-                await self._close(browser, session_id)
-            if not released:
-                await asyncio.shield(retrying(lambda: self.store.release(session_id, idle=False)))
+            # To its end, even when cancelled again meanwhile (an abort can be heard
+            # twice): a browser left open would outlive its session.
+            await _to_the_end(self._let_go(session_id, browser, live, released=released))
+
+    async def _let_go(
+        self,
+        session_id: str,
+        browser: SessionBrowser | None,
+        live: asyncio.Task[None] | None,
+        *,
+        released: bool,
+    ) -> None:
+        if live is not None:
+            live.cancel()
+            await asyncio.gather(live, return_exceptions=True)
+        if browser is not None:
+            trace = await browser.aclose()
+            if trace is not None:
+                await retrying(lambda: self.store.save_trace(session_id, trace))
+        if not released:
+            await retrying(lambda: self.store.release(session_id, idle=False))
 
     async def _live_view(self, browser: SessionBrowser, session_id: str) -> None:
         """Send frames of the page while someone watches (a lease each viewer renews).
@@ -182,12 +196,6 @@ class SessionExecutor:
                 if shot is not None:
                     await retrying(functools.partial(self.store.put_frame, session_id, *shot))
                 await asyncio.sleep(1 / LIVE_FPS)
-
-    async def _close(self, browser: SessionBrowser, session_id: str) -> None:
-        # Shielded: a cancelled session still gets its trace written and its browser closed.
-        trace = await asyncio.shield(browser.aclose())
-        if trace is not None:
-            await asyncio.shield(retrying(lambda: self.store.save_trace(session_id, trace)))
 
     async def _open(self, job: SessionJob, session_id: str, n: int) -> SessionBrowser | None:
         try:
@@ -329,6 +337,20 @@ class _StepCounter:
         n = self._next
         self._next += 1
         return n
+
+
+async def _to_the_end(work: Awaitable[object]) -> None:
+    """Await ``work`` to its end whatever cancels the caller; then re-raise the cancel."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled = True
+    task.result()
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 def _error_of(exc: BaseException) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections import Counter
 from pupi.server.db.models import SessionRow
 from pupi.server.db.sessions import SessionSpec, SessionStore
 from pupi.server.metrics import Metrics
+from pupi.server.webhooks import WebhookLoop, WebhookSender
 from pupi.server.workers.estimate import retry_after_s
 from pupi.server.workers.execute import SessionExecutor
 from pupi.server.workers.queue import queue_full
@@ -41,8 +42,10 @@ class WorkerPool:
         executor: SessionExecutor,
         concurrency: int,
         max_queued_per_token: int,
+        webhooks: WebhookSender | None = None,
     ) -> None:
         self._store = store
+        self._webhooks = WebhookLoop(webhooks) if webhooks is not None else None
         self._metrics = metrics
         self._executor = executor
         self.concurrency = concurrency
@@ -76,6 +79,8 @@ class WorkerPool:
             asyncio.create_task(self._work(), name=f"pupi-worker-{index}")
             for index in range(self.concurrency)
         ]
+        if self._webhooks is not None:
+            self._webhooks.start()  # pending deliveries too: they survived the restart
 
     def stop_taking_work(self) -> None:
         """Start no more queued sessions; they stay queued in the database for the next start.
@@ -121,6 +126,8 @@ class WorkerPool:
             task.cancel()
         await asyncio.gather(*self._workers, *running, return_exceptions=True)
         self._workers.clear()
+        if self._webhooks is not None:
+            await self._webhooks.stop()
 
     async def admit(self, token_id: str, spec: SessionSpec) -> SessionRow:
         """Hold a queue place, store the session and queue it (or raise :class:`RateLimited`)."""
