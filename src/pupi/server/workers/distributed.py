@@ -235,26 +235,33 @@ class DistributedQueue:
     async def _enqueue(self, connection: Any, session_id: str) -> int:
         # The lock keeps two jobs of one session (a retried one, say) from running
         # at once; the queueing lock keeps two from waiting.
-        job = Job(
-            id=None,
-            queue=QUEUE,
-            lock=session_id,
-            queueing_lock=session_id,
-            task_name=TASK,
-            task_kwargs={"session_id": session_id},
+        return await self._defer(
+            connection, TASK, QUEUE, lock=session_id, key=session_id, session_id=session_id
         )
-        deferred = await self._app.job_manager.defer_job_async(job, connection=connection)
-        assert deferred.id is not None
-        return deferred.id
 
     async def _enqueue_webhook(self, connection: Any, delivery_id: str) -> int:
+        return await self._defer(
+            connection, WEBHOOK_TASK, WEBHOOK_QUEUE, key=delivery_id, delivery_id=delivery_id
+        )
+
+    async def _defer(
+        self,
+        connection: Any,
+        task: str,
+        queue: str,
+        *,
+        key: str,
+        lock: str | None = None,
+        **kwargs: str,
+    ) -> int:
+        """Queue a job in the caller's transaction (``connection``); its id."""
         job = Job(
             id=None,
-            queue=WEBHOOK_QUEUE,
-            lock=None,
-            queueing_lock=delivery_id,
-            task_name=WEBHOOK_TASK,
-            task_kwargs={"delivery_id": delivery_id},
+            queue=queue,
+            lock=lock,
+            queueing_lock=key,
+            task_name=task,
+            task_kwargs=dict(kwargs),
         )
         deferred = await self._app.job_manager.defer_job_async(job, connection=connection)
         assert deferred.id is not None
