@@ -22,7 +22,7 @@ from pupi.server.events import EventHub
 from pupi.server.limits import BodyLimitMiddleware
 from pupi.server.listener import ChangeListener
 from pupi.server.metrics import Metrics
-from pupi.server.routes import events, health, metrics, sessions, webhooks
+from pupi.server.routes import dashboard, events, health, metrics, sessions, webhooks
 from pupi.server.settings import ServerSettings
 from pupi.server.shutdown import close_browsers
 from pupi.server.state import ServerState
@@ -99,4 +99,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(dashboard.router)
     return app
