@@ -79,6 +79,8 @@ class SessionInfo(_Model):
     status: SessionStatus
     prompt: str
     active: bool
+    open: bool = False
+    """Whether the session still holds its browser and takes follow-ups."""
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -149,8 +151,6 @@ class SessionResult(SessionInfo):
     """What the latest run's steps stored (``extract ... as``)."""
     runs: list[RunRecord] = Field(default_factory=list)
     idle_timeout_s: float = 0.0
-    open: bool = False
-    """Whether the session still holds its browser and takes follow-ups."""
     close_reason: str | None = None
     """``client``, ``idle`` (its browser idle past ``idle_timeout_s``) or ``expired``."""
     webhook_url: str | None = None

@@ -212,14 +212,17 @@ async def test_a_traced_session_serves_its_trace_once_its_browser_is_released(
     api: httpx.AsyncClient, shared_server: ApiServer
 ) -> None:
     traced = (await post(api, "/v1/sessions", {"prompt": "steps=1", "trace": True}))["session_id"]
-    done = await poll(api, traced, *TERMINAL)
+    await poll(api, traced, *TERMINAL)
+
+    async def written() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await api.get(f"/v1/sessions/{traced}")).json()
+        return body if body["trace_url"] else None
+
+    # The view names the trace once it is written (the browser gone), not before.
+    done = await eventually(written, "the trace written")
     assert done["trace_url"] == f"/v1/sessions/{traced}/trace"
-
-    async def written() -> httpx.Response | None:
-        response = await api.get(f"/v1/sessions/{traced}/trace")
-        return response if response.status_code == 200 else None
-
-    trace = await eventually(written, "the trace written")
+    assert done["open"] is False
+    trace = await api.get(done["trace_url"])
     assert trace.headers["content-type"] == "application/zip"
     assert trace.content.startswith(b"PK")
 

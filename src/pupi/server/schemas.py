@@ -142,6 +142,9 @@ class SessionSummary(BaseModel):
     status: SessionStatus
     prompt: str
     active: bool
+    open: bool = Field(
+        False, description="Whether the browser is held: the session takes more runs."
+    )
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -178,13 +181,12 @@ class SessionDetail(SessionSummary):
     )
     runs: list[RunRecord] = Field(default_factory=list)
     idle_timeout_s: float = 0.0
-    open: bool = Field(
-        False, description="Whether the browser is held: the session takes more runs."
-    )
     close_reason: Literal["client", "idle", "expired"] | None = None
     webhook_url: str | None = None
     trace_url: str | None = Field(
-        None, description="Where the Playwright trace is, once written (``trace: true``)."
+        None,
+        description="Where the Playwright trace is (``trace: true``), once written: "
+        "when the browser is gone.",
     )
 
 

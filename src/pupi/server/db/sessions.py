@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -44,6 +44,7 @@ __all__ = [
     "RunSpec",
     "SessionSpec",
     "SessionStore",
+    "Snapshot",
     "Started",
 ]
 
@@ -66,6 +67,16 @@ _RUNNING = SessionEvent("status", {"status": "running"})
 
 Started = tuple[SessionRow, RunRow]
 """A run that just moved to running, with its session."""
+
+
+class Snapshot(NamedTuple):
+    """A session as of one moment: what its view is made of."""
+
+    session: SessionRow
+    steps: list[StepRow]
+    runs: list[RunRow]
+    has_trace: bool
+    """Whether its trace has been written (it is, once its browser is gone)."""
 
 
 def _writes_one(
@@ -471,9 +482,7 @@ class SessionStore:
         self._deliver(session_id, event)
         return True
 
-    async def snapshot(
-        self, session_id: str
-    ) -> tuple[SessionRow, list[StepRow], list[RunRow]] | None:
+    async def snapshot(self, session_id: str) -> Snapshot | None:
         """The session, its steps and its runs as of one moment (None: no such session).
 
         Read apart, a run could end between the reads and the view would show the
@@ -495,7 +504,13 @@ class SessionStore:
                 runs = await db.scalars(
                     select(RunRow).where(RunRow.session_id == session_id).order_by(RunRow.n)
                 )
-                found = row, list(steps), list(runs)
+                traced = row.trace and (
+                    await db.scalar(
+                        select(TraceRow.session_id).where(TraceRow.session_id == session_id)
+                    )
+                    is not None
+                )
+                found = Snapshot(row, list(steps), list(runs), traced)
             if self.broadcast or self.generation(session_id) == before:
                 break
         return found
@@ -677,10 +692,12 @@ class SessionStore:
         async with self._maker() as db:
             return await db.get(LiveFrameRow, session_id)
 
+    @_writes_one
     async def save_trace(self, session_id: str, data: bytes) -> None:
         """Keep the session's Playwright trace (written once, when its browser goes)."""
         async with self._maker() as db, db.begin():
             await db.merge(TraceRow(session_id=session_id, data=data, created_at=utcnow()))
+            await self._announce(db, session_id, _CHANGED)  # its view gains a trace_url
 
     async def trace(self, session_id: str) -> TraceRow | None:
         """The session's trace, or None (not asked for, or its browser still open)."""

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from pupi.errors import SessionNotFound
-from pupi.server.db.models import RunRow, SessionRow, StepRow
-from pupi.server.db.sessions import ACTIVE_STATUSES
+from pupi.server.db.models import RunRow, SessionRow
+from pupi.server.db.sessions import ACTIVE_STATUSES, Snapshot
 from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
 from pupi.server.deps import CallerToken, State
 from pupi.server.schemas import (
@@ -63,6 +63,7 @@ def _summary_fields(row: SessionRow) -> dict[str, Any]:
         "status": row.status,
         "prompt": row.prompt,
         "active": row.closed_at is None,
+        "open": row.closed_at is None and row.released_at is None,
         "created_at": row.created_at,
         "started_at": row.started_at,
         "finished_at": row.finished_at,
@@ -70,8 +71,9 @@ def _summary_fields(row: SessionRow) -> dict[str, Any]:
     }
 
 
-def session_detail(row: SessionRow, steps: list[StepRow], runs: list[RunRow]) -> SessionDetail:
+def session_detail(snapshot: Snapshot) -> SessionDetail:
     """The full view of a session from its row, its recorded steps and its runs."""
+    row, steps, runs, has_trace = snapshot
     records = [
         StepRecord(
             n=step.n,
@@ -99,9 +101,8 @@ def session_detail(row: SessionRow, steps: list[StepRow], runs: list[RunRow]) ->
         outputs=runs[-1].outputs if runs else None,
         runs=[_run_record(run) for run in runs],
         idle_timeout_s=row.idle_timeout_s,
-        open=row.closed_at is None and row.released_at is None,
         close_reason=row.close_reason,
-        trace_url=f"/v1/sessions/{row.id}/trace" if row.trace else None,
+        trace_url=f"/v1/sessions/{row.id}/trace" if has_trace else None,
         webhook_url=row.webhook_url,
     )
 
@@ -280,8 +281,7 @@ async def get_session(session_id: str, state: State, token_id: CallerToken) -> R
         found = await state.store.snapshot(session_id)
         if found is None:
             return None
-        row, steps, runs = found
-        return row.token_id, session_detail(row, steps, runs).model_dump_json().encode()
+        return found.session.token_id, session_detail(found).model_dump_json().encode()
 
     body = await state.views.get(
         session_id, token_id, lambda: state.store.generation(session_id), render
