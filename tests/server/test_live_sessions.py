@@ -283,3 +283,29 @@ async def test_the_live_view_streams_frames_while_the_browser_is_held(
     ) as intruder:
         refused = await intruder.get(f"/v1/sessions/{session_id}/live")
         assert refused.status_code == 404
+
+
+async def test_open_browsers_hold_worker_places_and_the_429_says_so(
+    server_factory: Any,
+) -> None:
+    server: ApiServer = await server_factory(
+        env={"PUPI_CONCURRENCY": "1", "PUPI_MAX_QUEUED_PER_TOKEN": "1"}
+    )
+    token = await server.token()
+    async with httpx.AsyncClient(
+        base_url=server.url, headers={"Authorization": f"Bearer {token}"}
+    ) as api:
+        held = (await post(api, "/v1/sessions", {"prompt": "steps=1", "idle_timeout_s": 120}))[
+            "session_id"
+        ]
+        done = await poll(api, held, *TERMINAL)
+        assert done["open"] is True
+        # Its browser, idle, keeps the only worker's place: the next one waits.
+        waiting = (await post(api, "/v1/sessions", {"prompt": "steps=1"}))["session_id"]
+        refused = await api.post("/v1/sessions", json={"prompt": "steps=1"})
+        assert refused.status_code == 429
+        assert "1 of its sessions hold a browser" in refused.json()["error"]["message"]
+        assert (await api.get(f"/v1/sessions/{waiting}")).json()["status"] == "queued"
+        # Closing the open session frees the place, and the queued one runs.
+        await api.delete(f"/v1/sessions/{held}")
+        assert (await poll(api, waiting, *TERMINAL))["status"] == "completed"
