@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import weakref
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from pupi._chain import StepMethods
 from pupi.browser.instances import Instance, InstanceManager, get_manager
+from pupi.browser.options import BrowserArgs, BrowserOptions, parse_browser_options
 from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
 from pupi.errors import InstanceNotFound
@@ -29,13 +30,25 @@ class Puppeteer(StepMethods):
             result = await browser.click("text=Details").extract("h1", as_="title").run()
             print(result.outputs["title"])
 
+    Keyword arguments besides ``headless`` and ``timeout_ms`` set up the
+    instance, as for ``execute_steps_locally`` (``device="iPhone 15"``,
+    ``storage_state=...``, ``proxy={...}``); they are validated here.
+
     The instance is released by ``close()``, leaving ``async with``, garbage
     collection, or ``close_all_instances()``.
     """
 
-    def __init__(self, *, headless: bool = True, timeout_ms: float | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        headless: bool = True,
+        timeout_ms: float | None = None,
+        **browser: Unpack[BrowserArgs],
+    ) -> None:
         self.headless = headless
         self.timeout_ms = timeout_ms
+        self.options: BrowserOptions | None = parse_browser_options(browser) if browser else None
+        """The options its instance opens with (``device=``, ``storage_state=``, ...)."""
         self._queued: list[dict[str, Any]] = []
         self._instance_id: str | None = None
         self._manager: InstanceManager | None = None
@@ -111,7 +124,7 @@ class Puppeteer(StepMethods):
             except InstanceNotFound:
                 # Closed from outside (close_all_instances): open a fresh one.
                 self._instance_id = None
-        instance = await manager.open_or_get(None, headless=self.headless)
+        instance = await manager.open_or_get(None, headless=self.headless, options=self.options)
         self._instance_id, self._manager = instance.id, manager
         self._finalizer = weakref.finalize(
             self, _close_later, asyncio.get_running_loop(), manager, instance.id

@@ -4,10 +4,12 @@ The tree, with the HTTP status and ``error.code`` of the classes the server answ
 
     PupiError
     ├── InvalidSteps          422 invalid_steps        steps rejected before any browser starts
+    ├── InvalidBrowserOptions 422 invalid_browser_options  bad options for a new instance
     ├── StepFailed            a run failed; carries the RunResult
     ├── PromptFailed          a prompt failed; carries the PromptResult
     ├── InstanceNotFound      404 instance_not_found   no open instance with that id
     ├── InstanceDead          410 instance_dead        the instance's page or browser is gone
+    ├── ProfileInUse          409 profile_in_use       another instance or session has the profile
     ├── BrowserLaunchError    no browser found, or it would not start
     ├── AgentError            the agent or its planner could not go on
     └── ApiError              the Pupi AI API answered with an error (any other code)
@@ -55,11 +57,14 @@ __all__ = [
     "DatabaseUnavailable",
     "InstanceDead",
     "InstanceNotFound",
+    "InvalidBrowserOptions",
     "InvalidRequest",
     "InvalidSteps",
     "NotFound",
+    "OptionError",
     "PayloadTooLarge",
     "PermissionDenied",
+    "ProfileInUse",
     "PromptFailed",
     "PupiError",
     "RateLimited",
@@ -151,6 +156,46 @@ class InvalidSteps(PupiError, ValueError):
         cls, message: str, *, status: int, details: Mapping[str, Any] | None
     ) -> PupiError:
         return cls([StepError(**error) for error in (details or {})["errors"]])
+
+
+@dataclass(frozen=True, slots=True)
+class OptionError:
+    """One problem with one browser option (``device``, ``proxy.server``, ...)."""
+
+    field: str | None
+    """Dotted path of the option, or None for the options as a whole."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class InvalidBrowserOptions(PupiError, ValueError):
+    """The options for a new instance could not be used; no browser was started.
+
+    ``errors`` names every bad option at once. The message never repeats a
+    value given for a storage state or a proxy password.
+    """
+
+    code = "invalid_browser_options"
+    status = 422
+
+    def __init__(self, errors: list[OptionError]) -> None:
+        self.errors = list(errors)
+        count = len(self.errors)
+        lines = "\n".join(f"  - {error}" for error in self.errors)
+        super().__init__(f"{count} invalid browser option{'s' if count != 1 else ''}:\n{lines}")
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """``{"errors": [{"field", "message"}, ...]}``."""
+        return {"errors": [asdict(error) for error in self.errors]}
+
+    @classmethod
+    def _from_answer(
+        cls, message: str, *, status: int, details: Mapping[str, Any] | None
+    ) -> PupiError:
+        return cls([OptionError(**error) for error in (details or {})["errors"]])
 
 
 class StepFailed(PupiError):
@@ -265,6 +310,33 @@ class InstanceDead(PupiError):
     ) -> PupiError:
         details = details or {}
         return cls(str(details["instance_id"]), str(details["reason"]))
+
+
+class ProfileInUse(PupiError):
+    """Another instance (or remote session) is using this profile now.
+
+    A profile is a browser's user-data directory: two browsers writing one at
+    once would corrupt it, so the second is refused. Close the first, or use
+    another profile name.
+    """
+
+    code = "profile_in_use"
+    status = 409
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+        super().__init__(f"the profile {profile!r} is in use by another instance or session")
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """``{"profile": ...}``."""
+        return {"profile": self.profile}
+
+    @classmethod
+    def _from_answer(
+        cls, message: str, *, status: int, details: Mapping[str, Any] | None
+    ) -> PupiError:
+        return cls(str((details or {})["profile"]))
 
 
 class BrowserLaunchError(PupiError):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from pupi.browser.instances import InstanceInfo, get_manager
+from pupi.browser.options import BrowserArgs, options_for
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
@@ -90,6 +91,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
 
@@ -101,13 +103,22 @@ class PupiPuppeteerSDK(RemoteSessions):
         one (crashed, or its browser gone) ``InstanceDead``, before anything runs.
         ``trace`` writes a Playwright trace of the run there (a zip; open it with
         ``playwright show-trace``), failed runs included.
+
+        The other keyword arguments set up a new instance (see
+        :class:`~pupi.browser.options.BrowserOptions`): ``storage_state``,
+        ``profile``, ``proxy``, ``device``, ``user_agent``, ``locale``,
+        ``timezone_id``, ``geolocation``, ``permissions``, ``color_scheme``,
+        ``extra_http_headers``. They are validated with the steps; a bad one
+        raises ``InvalidBrowserOptions``.
         """
         variables = dict(variables or {})
+        options = options_for(instance_id, browser)
         parsed = parse_steps(steps, variables=variables)
         instance = await get_manager().open_or_get(
             instance_id,
             headless=self.headless if headless is None else headless,
             cdp_url=self.cdp_url,
+            options=options,
         )
         async with tracing(instance.context, trace, title="pupi steps"):
             return await run_steps(
@@ -143,6 +154,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
 
@@ -151,14 +163,16 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``on_step(step_result, step)`` is called after each action, for live output.
         ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
         ``trace`` writes a Playwright trace of the run there, as for steps.
+        The browser options are those of ``execute_steps_locally``.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
 
+        options = options_for(instance_id, browser)
         chosen = get_planner(planner)
         try:
             instance = await get_manager().open_or_get(
-                instance_id, headless=self.headless, cdp_url=self.cdp_url
+                instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options
             )
             async with tracing(instance.context, trace, title=prompt[:80]):
                 return await run_agent(

@@ -13,10 +13,11 @@ from pupi._chain import StepMethods
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
-    from typing import Any
+    from typing import Any, Unpack
 
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
+    from pupi.browser.options import BrowserArgs
     from pupi.browser.tracing import TracePath
     from pupi.client import (
         ActiveSessions,
@@ -78,6 +79,7 @@ class PupiPuppeteerSDK:
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
         return self._bridge.call(
@@ -90,6 +92,7 @@ class PupiPuppeteerSDK:
             stop_on_error=stop_on_error,
             on_step=on_step,
             trace=trace,
+            **browser,
         )
 
     def list_instances(self) -> list[InstanceInfo]:
@@ -115,6 +118,7 @@ class PupiPuppeteerSDK:
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
         return self._bridge.call(
@@ -127,6 +131,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             on_step=on_step,
             trace=trace,
+            **browser,
         )
 
     def set_access_token(self, token: str) -> None:
@@ -263,9 +268,15 @@ class Puppeteer(StepMethods):
         browser.go("http://127.0.0.1:8000").run()
     """
 
-    def __init__(self, *, headless: bool = True, timeout_ms: float | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        headless: bool = True,
+        timeout_ms: float | None = None,
+        **browser: Unpack[BrowserArgs],
+    ) -> None:
         self._bridge = get_bridge()
-        self._async = builder.Puppeteer(headless=headless, timeout_ms=timeout_ms)
+        self._async = builder.Puppeteer(headless=headless, timeout_ms=timeout_ms, **browser)
 
     def __repr__(self) -> str:
         return repr(self._async)

@@ -34,7 +34,9 @@ from playwright.async_api import (
 from pydantic import BaseModel
 
 from pupi.browser import reaper
-from pupi.browser.launch import connect_browser, launch_browser
+from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
+from pupi.browser.options import BrowserOptions
+from pupi.browser.profiles import ProfileLock
 from pupi.errors import InstanceDead, InstanceNotFound
 
 __all__ = ["Instance", "InstanceInfo", "InstanceManager", "RequestFilter", "get_manager"]
@@ -49,7 +51,8 @@ SPARE_DELAY_S = 0.25
 _CONTEXT_CLOSED = "its browser context was closed"
 
 _BrowserKey = tuple[str, str, str]
-"""("local", headless, proxy) or ("cdp", url, ""): one browser each."""
+"""("local", headless, proxy), ("cdp", url, "") or ("profile", name, id): one browser each."""
+_PLAIN = BrowserOptions()
 
 
 class InstanceInfo(BaseModel):
@@ -81,9 +84,13 @@ class Instance:
         page: Page,
         key: _BrowserKey,
         request_filter: RequestFilter | None = None,
+        options: BrowserOptions = _PLAIN,
     ):
         self.id = instance_id
         self.context = context
+        self.options = options
+        """What the instance was opened with (see :class:`BrowserOptions`)."""
+        self.profile_lock: ProfileLock | None = None
         self.created_at = datetime.now(UTC)
         self.dead_reason: str | None = None
         self.request_filter = request_filter
@@ -164,8 +171,14 @@ class InstanceManager:
         cdp_url: str | None = None,
         request_filter: RequestFilter | None = None,
         egress_proxy: str | None = None,
+        options: BrowserOptions | None = None,
     ) -> Instance:
         """Open a new isolated instance and return it.
+
+        ``options`` (validated already) set up its context: a storage state,
+        emulation, a proxy of its own (which, on the server, is the session's
+        own egress proxy in front of the user's), or a ``profile``, which gets
+        a browser of its own on the profile's directory.
 
         ``egress_proxy`` (``http://host:port``) carries every connection the
         instance's pages make, loopback included: the server's fetch policy. With
@@ -174,16 +187,24 @@ class InstanceManager:
         Local instances get a browser launched with it (shared by the instances
         with the same proxy); over CDP it is set on the instance's context.
         """
+        options = options or _PLAIN
         cdp_url = cdp_url or os.environ.get("PUPI_CDP_URL") or None
         key: _BrowserKey = (
             ("cdp", cdp_url, "") if cdp_url else ("local", str(headless), egress_proxy or "")
         )
-        context, page = await self._take_spare(key)
-        if context is None or page is None:
-            browser = await self._browser(key)
-            context_proxy = egress_proxy if key[0] == "cdp" else None
-            context, page = await self._new_context(browser, proxy=context_proxy)
-        instance = Instance(uuid.uuid4().hex, context, page, key, request_filter)
+        lock: ProfileLock | None = None
+        if options.profile is not None:
+            lock = ProfileLock(options.profile)
+            key = ("profile", options.profile, uuid.uuid4().hex)
+            try:
+                context, page = await self._open_profile(key, lock, headless, options)
+            except BaseException:
+                lock.release()
+                raise
+        else:
+            context, page = await self._context(key, options, egress_proxy)
+        instance = Instance(uuid.uuid4().hex, context, page, key, request_filter, options)
+        instance.profile_lock = lock
         if request_filter is not None and egress_proxy is None:
             # Behind an egress proxy the proxy judges every connection; routing each
             # request through Python as well would check it twice and slow every page.
@@ -201,6 +222,7 @@ class InstanceManager:
         cdp_url: str | None = None,
         request_filter: RequestFilter | None = None,
         egress_proxy: str | None = None,
+        options: BrowserOptions | None = None,
     ) -> Instance:
         """A new instance when ``instance_id`` is None (see :meth:`open`), else that one.
 
@@ -215,6 +237,7 @@ class InstanceManager:
                 cdp_url=cdp_url,
                 request_filter=request_filter,
                 egress_proxy=egress_proxy,
+                options=options,
             )
         instance = self.get(instance_id)
         if not instance.alive:
@@ -247,7 +270,12 @@ class InstanceManager:
         if instance is None:
             raise InstanceNotFound(instance_id)
         instance.dead_reason = instance.dead_reason or "the instance was closed"
-        await _close_context(instance.context)
+        try:
+            await _close_context(instance.context)  # a profile's browser exits with it
+        finally:
+            self._tags.pop(instance._key, None)
+            if instance.profile_lock is not None:
+                instance.profile_lock.release()
 
     async def close_all(self) -> int:
         """Close every open instance; return how many were closed."""
@@ -325,43 +353,82 @@ class InstanceManager:
             return None, None
         return context, page
 
+    async def _context(
+        self, key: _BrowserKey, options: BrowserOptions, egress_proxy: str | None
+    ) -> tuple[BrowserContext, Page]:
+        if options.plain:
+            spare_context, spare_page = await self._take_spare(key)
+            if spare_context is not None and spare_page is not None:
+                return spare_context, spare_page
+        browser = await self._browser(key)
+        proxy = options.proxy.playwright() if options.proxy else None
+        if proxy is None and key[0] == "cdp" and egress_proxy:
+            proxy = {"server": egress_proxy}
+        return await self._new_context(browser, options, proxy=proxy)
+
     async def _make_spare(self, key: _BrowserKey) -> tuple[BrowserContext, Page]:
-        return await self._new_context(await self._browser(key))
+        return await self._new_context(await self._browser(key), _PLAIN)
 
     async def _new_context(
-        self, browser: Browser, *, proxy: str | None = None
+        self,
+        browser: Browser,
+        options: BrowserOptions,
+        *,
+        proxy: dict[str, str] | None = None,
     ) -> tuple[BrowserContext, Page]:
-        context = await browser.new_context(
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-            proxy={"server": proxy} if proxy else None,
-        )
+        context = await browser.new_context(**_context_kwargs(options), proxy=proxy)  # type: ignore[arg-type]
         return context, await context.new_page()
+
+    async def _open_profile(
+        self, key: _BrowserKey, lock: ProfileLock, headless: bool, options: BrowserOptions
+    ) -> tuple[BrowserContext, Page]:
+        directory = lock.acquire()
+        async with self._lock:
+            playwright = await self._driver()
+        tag = uuid.uuid4().hex
+        self._tags[key] = tag
+        context = await launch_persistent(
+            playwright,
+            directory,
+            headless=headless,
+            tag=tag,
+            proxy=options.proxy.playwright() if options.proxy else None,
+            context=_context_kwargs(options),
+        )
+        # A persistent context opens with a blank page of its own: use it.
+        page = context.pages[0] if context.pages else await context.new_page()
+        return context, page
 
     async def _browser(self, key: _BrowserKey) -> Browser:
         async with self._lock:
             browser = self._browsers.get(key)
             if browser is not None and browser.is_connected():
                 return browser
-            if self._playwright is None:
-                reaper.install()
-                before = {child.pid for child in psutil.Process().children()}
-                self._playwright = await async_playwright().start()
-                # The driver's pid, to kill it should this manager's loop close
-                # with the driver still running (see get_manager).
-                self._driver_pids = [
-                    child.pid for child in psutil.Process().children() if child.pid not in before
-                ]
+            playwright = await self._driver()
             if key[0] == "cdp":
-                browser = await connect_browser(self._playwright, key[1])
+                browser = await connect_browser(playwright, key[1])
             else:
                 tag = uuid.uuid4().hex
                 browser = await launch_browser(
-                    self._playwright, headless=key[1] == "True", tag=tag, proxy=key[2] or None
+                    playwright, headless=key[1] == "True", tag=tag, proxy=key[2] or None
                 )
                 self._tags[key] = tag
             browser.on("disconnected", lambda _: self._on_disconnected(key))
             self._browsers[key] = browser
             return browser
+
+    async def _driver(self) -> Playwright:
+        # Called under self._lock: the driver starts once.
+        if self._playwright is None:
+            reaper.install()
+            before = {child.pid for child in psutil.Process().children()}
+            self._playwright = await async_playwright().start()
+            # The driver's pid, to kill it should this manager's loop close
+            # with the driver still running (see get_manager).
+            self._driver_pids = [
+                child.pid for child in psutil.Process().children() if child.pid not in before
+            ]
+        return self._playwright
 
     def _on_disconnected(self, key: _BrowserKey) -> None:
         self._browsers.pop(key, None)
@@ -376,7 +443,9 @@ class InstanceManager:
                 instance.dead_reason = "the browser process exited or crashed"
 
     def _pid(self, key: _BrowserKey) -> int | None:
-        if key[0] != "local" or key not in self._browsers:
+        if key[0] == "cdp" or key not in self._tags:
+            return None
+        if key[0] == "local" and key not in self._browsers:
             return None
         if key not in self._pids:
             # Found lazily: a process scan at launch would slow every cold start.
@@ -384,6 +453,12 @@ class InstanceManager:
             if pids:
                 self._pids[key] = pids[0]
         return self._pids.get(key)
+
+
+def _context_kwargs(options: BrowserOptions) -> dict[str, Any]:
+    kwargs = options.context_kwargs()
+    kwargs.setdefault("viewport", VIEWPORT)
+    return kwargs
 
 
 def _url(instance: Instance) -> str:

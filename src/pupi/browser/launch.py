@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
 
-from playwright.async_api import Browser, Error, Playwright
+from playwright.async_api import Browser, BrowserContext, Error, Playwright
 
 from pupi.browser import reaper
 from pupi.browser.discovery import find_browser, install_hint
 from pupi.errors import BrowserLaunchError
 
-__all__ = ["CHROMIUM_ARGS", "PROXIED_ARGS", "connect_browser", "launch_browser"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "PROXIED_ARGS",
+    "connect_browser",
+    "launch_browser",
+    "launch_persistent",
+]
+
+T = TypeVar("T")
 
 logger = logging.getLogger("pupi.browser")
 
@@ -62,6 +74,42 @@ async def launch_browser(
     included (Playwright adds ``<-loopback>`` to the bypass list), and WebRTC
     is kept off direct UDP: the server's egress proxy relies on both.
     """
+    return await _launching(
+        playwright.chromium.launch,
+        headless=headless,
+        tag=tag,
+        proxy={"server": proxy} if proxy else None,
+    )
+
+
+async def launch_persistent(
+    playwright: Playwright,
+    user_data_dir: Path,
+    *,
+    headless: bool = True,
+    tag: str | None = None,
+    proxy: dict[str, str] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> BrowserContext:
+    """Launch a Chromium of its own on a user-data directory (a profile) and
+    return its one context; ``context`` holds ``new_context``'s options."""
+    return await _launching(
+        functools.partial(playwright.chromium.launch_persistent_context, user_data_dir),
+        headless=headless,
+        tag=tag,
+        proxy=proxy,
+        **(context or {}),
+    )
+
+
+async def _launching(
+    launch: Callable[..., Awaitable[T]],
+    *,
+    headless: bool,
+    tag: str | None,
+    proxy: Mapping[str, str] | None,
+    **options: Any,
+) -> T:
     location = find_browser()
     args = [*CHROMIUM_ARGS, reaper.MARKER]
     if tag:
@@ -72,7 +120,7 @@ async def launch_browser(
         args.append("--no-sandbox")  # Chromium refuses to sandbox as root.
     reaper.install()
     try:
-        browser = await playwright.chromium.launch(
+        launched = await launch(
             executable_path=location.path,
             headless=headless,
             args=args,
@@ -81,7 +129,8 @@ async def launch_browser(
             handle_sigint=False,
             handle_sigterm=False,
             handle_sighup=False,
-            proxy={"server": proxy} if proxy else None,
+            proxy=proxy,
+            **options,
         )
     except Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
@@ -90,7 +139,7 @@ async def launch_browser(
             f"{first_line}\n{install_hint()} Run `pupi doctor` for a full diagnosis."
         ) from exc
     logger.debug("launched %s (%s) headless=%s", location.path, location.source, headless)
-    return browser
+    return launched
 
 
 async def connect_browser(playwright: Playwright, cdp_url: str) -> Browser:
