@@ -13,6 +13,17 @@ from pupi.demo import DemoServer
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _keys_and_profiles_of_our_own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The server's sealing key file and local profiles in a temporary directory,
+    never the user's own (in-process servers and local instances read these)."""
+    root = tmp_path_factory.mktemp("pupi-data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PUPI_SECRET_KEY_FILE", str(root / "secret.key"))
+        patch.setenv("PUPI_PROFILES_DIR", str(root / "profiles"))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 async def _close_browsers_at_the_end() -> AsyncIterator[None]:
     """Shut the session loop's browser and driver down before pytest closes the loop."""
     yield

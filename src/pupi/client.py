@@ -19,23 +19,30 @@ that cannot be reached is an ``ApiError`` with ``status_code == 0``.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import mimetypes
 import os
 import time
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from pupi.browser.options import BrowserArgs, StorageState, parse_browser_options
 from pupi.errors import ApiError, PupiError, error_from_answer
 from pupi.steps import StepsLike, parse_steps
 
 __all__ = [
     "ActiveSessions",
     "AsyncApiClient",
+    "FileInfo",
+    "FilesLike",
     "LiveFrame",
     "RemoteSessions",
     "RunRecord",
@@ -131,6 +138,29 @@ class RunRecord(_Model):
         return f"<RunRecord {self.n} {self.kind} {self.status}>"
 
 
+class FileInfo(_Model):
+    """A session's file: sent with a request (``upload``) or downloaded by a run."""
+
+    name: str
+    kind: Literal["upload", "download"]
+    run: int
+    size: int
+    content_type: str
+    url: str | None = None
+    """None when the server did not keep it (``note`` says why)."""
+    note: str | None = None
+    created_at: datetime
+
+    def __repr__(self) -> str:
+        return f"<FileInfo {self.kind} {self.name!r} {self.size} bytes>"
+
+
+FilePath = str | os.PathLike[str]
+FilesLike = Mapping[str, bytes | FilePath] | list[FilePath]
+"""Files for remote ``upload`` steps: paths (named by their file names), or
+``{name: bytes or path}``."""
+
+
 class SessionResult(SessionInfo):
     """Everything about one session: ``status``, ``answer``, ``steps``, ``error``, timestamps.
 
@@ -156,6 +186,13 @@ class SessionResult(SessionInfo):
     webhook_url: str | None = None
     trace_url: str | None = None
     """Where its Playwright trace is (``get_trace``), when it was started with ``trace``."""
+    options: dict[str, Any] | None = None
+    """Its browser options, without the storage state and credentials."""
+    profile: str | None = None
+    files: list[FileInfo] = Field(default_factory=list)
+    """Files sent with it and files its runs downloaded (``download_session_file``)."""
+    storage_state_url: str | None = None
+    """Where its saved storage state is (``get_storage_state``), with ``save_state``."""
 
     def __repr__(self) -> str:
         answer = "" if self.answer is None else f" answer={str(self.answer)[:40]!r}"
@@ -241,6 +278,33 @@ def _remote_steps(steps: StepsLike) -> list[dict[str, Any]]:
     ]
 
 
+def _browser_body(browser: BrowserArgs) -> dict[str, Any]:
+    """Browser options as request fields, validated here first; a storage state
+    given as a path is read here, since the server never reads paths."""
+    if not browser:
+        return {}
+    return parse_browser_options(browser).revealed()
+
+
+def _files_body(files: FilesLike | None) -> list[dict[str, str]] | None:
+    if not files:
+        return None
+    named: Mapping[str, bytes | FilePath] = (
+        files if isinstance(files, Mapping) else {Path(path).name: path for path in files}
+    )
+    body = []
+    for name, content in named.items():
+        data = content if isinstance(content, bytes) else Path(content).read_bytes()
+        body.append(
+            {
+                "name": name,
+                "content": base64.b64encode(data).decode("ascii"),
+                "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            }
+        )
+    return body
+
+
 def _error_for(response: httpx.Response) -> PupiError:
     try:
         body = response.json()
@@ -280,6 +344,8 @@ class RemoteSessions:
         idle_timeout_s: float | None = None,
         trace: bool = False,
         webhook_url: str | None = None,
+        save_state: bool = False,
+        **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
 
@@ -287,6 +353,9 @@ class RemoteSessions:
         run, for follow-ups (``send_prompt_to_session``, ``execute_steps_remotely``).
         ``trace`` records a Playwright trace of the session (``get_trace``).
         ``webhook_url`` receives each run's end, signed (see :func:`pupi.verify_webhook`).
+        ``save_state`` saves its storage state after each run (``get_storage_state``).
+        The browser options are those of ``execute_steps_locally`` (``device``,
+        ``storage_state``, ``proxy``...); ``profile`` names one of the token's profiles.
         """
         body = _body(
             prompt=prompt,
@@ -297,6 +366,8 @@ class RemoteSessions:
             idle_timeout_s=idle_timeout_s,
             trace=trace or None,
             webhook_url=webhook_url,
+            save_state=save_state or None,
+            **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
         return SessionStarted.model_validate(response.json())
@@ -335,13 +406,19 @@ class RemoteSessions:
         idle_timeout_s: float | None = None,
         trace: bool = False,
         webhook_url: str | None = None,
+        files: FilesLike | None = None,
+        save_state: bool = False,
+        **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
 
         The steps are validated before anything runs (``InvalidSteps`` naming each
         bad one, from the server). A file path (JSON or YAML) or a Chrome Recorder
-        export is read and converted here first. ``idle_timeout_s`` applies to a
-        new session only, and so do ``trace`` and ``webhook_url``.
+        export is read and converted here first. ``files`` go with the request
+        for its ``upload`` steps, which name them (``{"action": "upload",
+        "selector": "#cv", "files": "cv.pdf"}``). ``idle_timeout_s`` applies to a
+        new session only, and so do ``trace``, ``webhook_url``, ``save_state``
+        and the browser options (those of ``send_prompt_to_ai``).
         """
         payload = _remote_steps(steps)
         if session_id is None:
@@ -351,10 +428,15 @@ class RemoteSessions:
                 idle_timeout_s=idle_timeout_s,
                 trace=trace or None,
                 webhook_url=webhook_url,
+                files=_files_body(files),
+                save_state=save_state or None,
+                **_browser_body(browser),
             )
             path = "/v1/sessions"
         else:
-            body = _body(steps=payload, timeout_s=timeout_s)
+            if browser or save_state:
+                raise PupiError("browser options and save_state apply to a new session only")
+            body = _body(steps=payload, timeout_s=timeout_s, files=_files_body(files))
             path = f"/v1/sessions/{session_id}/steps"
         response = await self._api_client()._request("POST", path, json=body)
         return SessionStarted.model_validate(response.json())
@@ -430,6 +512,31 @@ class RemoteSessions:
         ``NotFound`` before then, or when the session was not started with ``trace``.
         """
         response = await self._api_client()._request("GET", f"/v1/sessions/{session_id}/trace")
+        return response.content
+
+    async def get_storage_state(self, session_id: str) -> StorageState:
+        """The session's cookies and local storage after its latest run.
+
+        For a session started with ``save_state``; ``NotFound`` until a run has
+        ended. Pass it as ``storage_state`` to a local instance or a new session.
+        """
+        path = f"/v1/sessions/{session_id}/storage_state"
+        response = await self._api_client()._request("GET", path)
+        state: StorageState = response.json()
+        return state
+
+    async def download_session_file(
+        self, session_id: str, name: str, *, path: FilePath | None = None
+    ) -> bytes:
+        """A file of the session (one its runs downloaded, or one sent with it): its bytes.
+
+        With ``path``, they are written there too. ``NotFound`` for a name the
+        session's ``files`` do not list, or one the server did not keep.
+        """
+        url = f"/v1/sessions/{session_id}/files/{quote(name, safe='')}"
+        response = await self._api_client()._request("GET", url)
+        if path is not None:
+            Path(path).write_bytes(response.content)
         return response.content
 
     async def watch_session(self, session_id: str) -> AsyncIterator[LiveFrame]:

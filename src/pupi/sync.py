@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
-    from pupi.browser.options import BrowserArgs
+    from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.tracing import TracePath
     from pupi.client import (
         ActiveSessions,
+        FilePath,
+        FilesLike,
         LiveFrame,
         SessionEvent,
         SessionResult,
@@ -149,6 +151,8 @@ class PupiPuppeteerSDK:
         idle_timeout_s: float | None = None,
         trace: bool = False,
         webhook_url: str | None = None,
+        save_state: bool = False,
+        **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
         return self._bridge.call(
@@ -161,6 +165,8 @@ class PupiPuppeteerSDK:
             idle_timeout_s=idle_timeout_s,
             trace=trace,
             webhook_url=webhook_url,
+            save_state=save_state,
+            **browser,
         )
 
     def send_prompt_to_session(
@@ -193,6 +199,9 @@ class PupiPuppeteerSDK:
         idle_timeout_s: float | None = None,
         trace: bool = False,
         webhook_url: str | None = None,
+        files: FilesLike | None = None,
+        save_state: bool = False,
+        **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
         return self._bridge.call(
@@ -203,6 +212,9 @@ class PupiPuppeteerSDK:
             idle_timeout_s=idle_timeout_s,
             trace=trace,
             webhook_url=webhook_url,
+            files=files,
+            save_state=save_state,
+            **browser,
         )
 
     def get_session_result(self, session_id: str) -> SessionResult:
@@ -251,6 +263,16 @@ class PupiPuppeteerSDK:
     def get_trace(self, session_id: str) -> bytes:
         """The session's Playwright trace (zip bytes), once its browser is released."""
         return self._bridge.call(self._async.get_trace, session_id)
+
+    def get_storage_state(self, session_id: str) -> StorageState:
+        """The session's cookies and local storage after its latest run."""
+        return self._bridge.call(self._async.get_storage_state, session_id)
+
+    def download_session_file(
+        self, session_id: str, name: str, *, path: FilePath | None = None
+    ) -> bytes:
+        """A file of the session (one its runs downloaded, or one sent with it): its bytes."""
+        return self._bridge.call(self._async.download_session_file, session_id, name, path=path)
 
     def watch_session(self, session_id: str) -> Iterator[LiveFrame]:
         """The session's page, frame after frame (about 2 a second), until its browser goes."""

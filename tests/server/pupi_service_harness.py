@@ -51,6 +51,8 @@ def _service_env(
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
         "PUPI_DATABASE_URL": database_url,
         "PUPI_FAKE_RUNNER_LOG": str(runner_log),
+        # One key per server (a cluster's nodes share it), never the user's own.
+        "PUPI_SECRET_KEY_FILE": str(runner_log.with_name("secret.key")),
         # Sessions a test leaves running need no grace at its stop; the
         # shutdown tests (test_shutdown.py) set their own.
         "PUPI_SHUTDOWN_GRACE_S": "0",

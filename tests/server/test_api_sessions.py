@@ -248,7 +248,8 @@ async def test_malformed_json_gets_400(api: httpx.AsyncClient) -> None:
 
 
 async def test_a_body_over_the_limit_gets_413(api: httpx.AsyncClient) -> None:
-    response = await api.post("/v1/sessions", json={"prompt": "x" * 70_000})
+    # A follow-up prompt carries no files: the plain limit (64 KiB) applies.
+    response = await api.post("/v1/sessions/any/prompts", json={"prompt": "x" * 70_000})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
 
@@ -257,7 +258,7 @@ async def test_a_body_over_the_limit_gets_413(api: httpx.AsyncClient) -> None:
             yield b"x" * 8192
 
     streamed = await api.post(
-        "/v1/sessions", content=chunks(), headers={"content-type": "application/json"}
+        "/v1/sessions/any/prompts", content=chunks(), headers={"content-type": "application/json"}
     )
     assert streamed.status_code == 413
 

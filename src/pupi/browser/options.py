@@ -42,6 +42,7 @@ __all__ = [
     "Permission",
     "ProxySettings",
     "StorageState",
+    "check_storage_state",
     "device_names",
     "options_for",
     "parse_browser_options",
@@ -75,6 +76,18 @@ PROFILE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _DEVICES = Path(__file__).with_name("devices.json")
 _PROXY_SCHEMES = {"http", "https", "socks5"}
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def check_storage_state(value: Any) -> Any:
+    """``value`` when it looks like a storage state (else ValueError saying why)."""
+    if isinstance(value, dict):
+        extra = set(value) - {"cookies", "origins"}
+        if extra:
+            raise ValueError(f"a storage state has cookies and origins, not {sorted(extra)}")
+        for key in ("cookies", "origins"):
+            if not isinstance(value.get(key, []), list):
+                raise ValueError(f"{key} must be a list")
+    return value
 
 
 @cache
@@ -196,14 +209,7 @@ class BrowserOptions(BaseModel):
                 raise ValueError(f"cannot read {path}: {exc.strerror}") from None
             except json.JSONDecodeError:
                 raise ValueError(f"{path} is not a storage state (not JSON)") from None
-        if isinstance(value, dict):
-            extra = set(value) - {"cookies", "origins"}
-            if extra:
-                raise ValueError(f"a storage state has cookies and origins, not {sorted(extra)}")
-            for key in ("cookies", "origins"):
-                if not isinstance(value.get(key, []), list):
-                    raise ValueError(f"{key} must be a list")
-        return value
+        return check_storage_state(value)
 
     @field_validator("device")
     @classmethod
@@ -255,14 +261,29 @@ class BrowserOptions(BaseModel):
             kwargs["permissions"] = list(self.permissions)
         return kwargs
 
+    def revealed(self) -> dict[str, Any]:
+        """The options as JSON with the secrets in clear: only to be sealed."""
+        shown = self.model_dump(mode="json", exclude_none=True, include=_OWN_FIELDS)
+        if self.proxy is not None and self.proxy.password is not None:
+            shown["proxy"]["password"] = self.proxy.password.get_secret_value()
+        return shown
+
     def public(self) -> dict[str, Any]:
         """The options as JSON with the secrets left out: what a result or a log may show."""
-        shown = self.model_dump(mode="json", exclude_none=True, exclude={"storage_state"})
+        shown = self.model_dump(
+            mode="json", exclude_none=True, include=_OWN_FIELDS - {"storage_state"}
+        )
         if self.proxy is not None:
             shown["proxy"] = {"server": self.proxy.server}
         if self.storage_state is not None:
             shown["storage_state"] = "(given)"
+        if self.extra_http_headers is not None:  # an Authorization header is a secret
+            shown["extra_http_headers"] = sorted(self.extra_http_headers)
         return shown
+
+
+_OWN_FIELDS = set(BrowserOptions.model_fields)
+"""A subclass's fields besides these (a request's prompt) are not browser options."""
 
 
 class BrowserArgs(TypedDict, total=False):

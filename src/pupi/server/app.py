@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -22,7 +23,7 @@ from pupi.server.events import EventHub
 from pupi.server.limits import BodyLimitMiddleware
 from pupi.server.listener import ChangeListener
 from pupi.server.metrics import Metrics
-from pupi.server.routes import dashboard, events, health, metrics, sessions, webhooks
+from pupi.server.routes import dashboard, events, files, health, metrics, sessions, webhooks
 from pupi.server.settings import ServerSettings
 from pupi.server.shutdown import close_browsers
 from pupi.server.state import ServerState
@@ -36,6 +37,10 @@ Send a prompt, get a session; a worker drives a headless browser with the agent
 until the task is done. Authenticate with `Authorization: Bearer pupi_...`.
 Errors are `{"error": {"code", "message"}}`.
 """
+
+
+CARRIES_FILES = re.compile(r"/v1/sessions(/[^/]+/steps)?")
+"""The routes whose bodies may carry files and storage states."""
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
@@ -93,9 +98,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        # Files and storage states travel base64-encoded: 4 bytes for every 3.
+        extra_bytes=settings.max_upload_bytes * 4 // 3 + 4096,
+        extra_paths=CARRIES_FILES,
+    )
     app.include_router(sessions.router)
     app.include_router(events.router)
+    app.include_router(files.router)
     app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

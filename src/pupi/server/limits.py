@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -108,24 +109,41 @@ async def refuse(receive: Receive, send: Send, error: PupiError, *, drain_budget
 
 
 class BodyLimitMiddleware:
-    """Answers 413 to a body over ``max_bytes``, whether announced or streamed.
+    """Answers 413 to a body over its limit, whether announced or streamed.
 
     Bodies are small here (a prompt), so the body is read whole, then replayed
     to the app; a chunked upload is answered as soon as it passes the limit.
+    The limit is ``max_bytes``, and ``max_bytes + extra_bytes`` on the paths
+    matching ``extra_paths`` (those that take files and storage states).
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        extra_bytes: int = 0,
+        extra_paths: re.Pattern[str] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.extra_bytes = extra_bytes
+        self.extra_paths = extra_paths
+
+    def _limit(self, scope: Scope) -> int:
+        if self.extra_paths is not None and self.extra_paths.fullmatch(scope.get("path", "")):
+            return self.max_bytes + self.extra_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope)
         announced = _announced_length(scope)
-        if announced is not None and announced > self.max_bytes:
+        if announced is not None and announced > max_bytes:
             fits = announced <= DRAIN_MAX_BYTES and not _waits_for_continue(scope)
-            await self._refuse(receive, send, drain_budget=announced if fits else 0)
+            await self._refuse(receive, send, max_bytes, drain_budget=announced if fits else 0)
             return
         chunks: list[bytes] = []
         size = 0
@@ -136,9 +154,9 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             more_body = bool(message.get("more_body", False))
-            if size > self.max_bytes:
+            if size > max_bytes:
                 budget = DRAIN_MAX_BYTES - size if more_body else 0
-                await self._refuse(receive, send, drain_budget=budget)
+                await self._refuse(receive, send, max_bytes, drain_budget=budget)
                 return
             chunks.append(chunk)
             if not more_body:
@@ -155,6 +173,7 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, receive: Receive, send: Send, *, drain_budget: int) -> None:
-        too_large = PayloadTooLarge(f"request body larger than {self.max_bytes} bytes")
+    @staticmethod
+    async def _refuse(receive: Receive, send: Send, max_bytes: int, *, drain_budget: int) -> None:
+        too_large = PayloadTooLarge(f"request body larger than {max_bytes} bytes")
         await refuse(receive, send, too_large, drain_budget=drain_budget)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pupi.browser.options import BrowserOptions, check_storage_state
 
 __all__ = [
     "ClosedCount",
     "ErrorBody",
     "ErrorDetail",
+    "FileRecord",
     "FollowUpPrompt",
     "PromptRequest",
     "RunRecord",
@@ -20,6 +25,7 @@ __all__ = [
     "SessionSummary",
     "StepRecord",
     "StepsRequest",
+    "UploadedFile",
     "WebhookAttempt",
     "WebhookDefault",
     "WebhookDeliveries",
@@ -49,11 +55,83 @@ class _AgentOptions(BaseModel):
     timeout_s: float | None = Field(None, gt=0, le=86_400)
 
 
+FILE_NAME = r"^[^/\\\x00]{1,255}$"
+"""A plain file name: no directory, no NUL."""
+
+
+class UploadedFile(BaseModel):
+    """A file sent with a request, named by the ``upload`` steps that set it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=FILE_NAME, description="What upload steps call it: report.csv")
+    content: str = Field(description="The file's bytes, base64-encoded.", repr=False)
+    content_type: str = Field("application/octet-stream", max_length=255)
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        if value in {".", ".."}:
+            raise ValueError("a file name, not a directory")
+        return value
+
+    def data(self) -> bytes:
+        """The decoded bytes (validated when the request was read)."""
+        return base64.b64decode(self.content, validate=True)
+
+    @field_validator("content")
+    @classmethod
+    def _base64(cls, value: str) -> str:
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not base64") from None
+        return value
+
+
+class _FilesField(BaseModel):
+    files: list[UploadedFile] | None = Field(
+        None,
+        max_length=50,
+        description="Files for the steps' upload actions, by name; their total is "
+        "bounded by the server (PUPI_MAX_UPLOAD_BYTES).",
+    )
+
+    @field_validator("files")
+    @classmethod
+    def _distinct(cls, value: list[UploadedFile] | None) -> list[UploadedFile] | None:
+        names = [file.name for file in value or []]
+        if len(names) != len(set(names)):
+            raise ValueError("two files have one name")
+        return value
+
+
+class RemoteBrowserOptions(BrowserOptions):
+    """A session's browser options: those of a local instance, a storage state as JSON.
+
+    ``profile`` names one of the token's profiles: the cookies and local storage its
+    last session left (kept sealed on the server), saved again when this one ends.
+    """
+
+    @field_validator("storage_state", mode="before")
+    @classmethod
+    def _load_state(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            # A server must never read its own files for a client; the SDK reads
+            # the client's file and sends its content.
+            raise ValueError("a storage state object; a path is read on the client")
+        return check_storage_state(value)
+
+    def local(self) -> BrowserOptions:
+        """The same options as the model local instances take."""
+        return BrowserOptions.model_validate(self.revealed())
+
+
 StepList = list[dict[str, Any]]
 """Steps as for ``execute_steps_locally`` (or a Chrome Recorder export's ``steps``)."""
 
 
-class PromptRequest(_AgentOptions):
+class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField):
     """Body of ``POST /v1/sessions``: a prompt or steps, and how long the browser stays open."""
 
     prompt: str | None = Field(
@@ -87,6 +165,11 @@ class PromptRequest(_AgentOptions):
         description="Record a Playwright trace of the session: GET .../trace once its "
         "browser is released.",
     )
+    save_state: bool = Field(
+        False,
+        description="Save the browser's storage state after each run: "
+        "GET .../storage_state (sealed at rest, deleted with the session).",
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> PromptRequest:
@@ -101,7 +184,7 @@ class FollowUpPrompt(_AgentOptions):
     prompt: str = Field(min_length=1, max_length=PROMPT_HARD_LIMIT)
 
 
-class StepsRequest(BaseModel):
+class StepsRequest(_FilesField):
     """Body of ``POST /v1/sessions/{id}/steps``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -162,6 +245,19 @@ class StepRecord(BaseModel):
     created_at: datetime
 
 
+class FileRecord(BaseModel):
+    """A session's file: sent with a request (``upload``) or downloaded by a run."""
+
+    name: str
+    kind: Literal["upload", "download"]
+    run: int
+    size: int
+    content_type: str
+    url: str | None = Field(None, description="Where its bytes are; None when not kept.")
+    note: str | None = Field(None, description="Why it was not kept, if it was not.")
+    created_at: datetime
+
+
 class SessionDetail(SessionSummary):
     """Everything about one session."""
 
@@ -187,6 +283,14 @@ class SessionDetail(SessionSummary):
         None,
         description="Where the Playwright trace is (``trace: true``), once written: "
         "when the browser is gone.",
+    )
+    options: dict[str, Any] | None = Field(
+        None, description="Its browser options; storage state and credentials left out."
+    )
+    profile: str | None = None
+    files: list[FileRecord] = Field(default_factory=list)
+    storage_state_url: str | None = Field(
+        None, description="Where its saved storage state is (``save_state: true``), once saved."
     )
 
 

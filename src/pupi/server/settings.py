@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pupi.server.sealing import Sealer
     from pupi.server.workers.runner import SessionRunner
 
 __all__ = ["MetricsExposure", "ServerSettings", "default_concurrency", "default_database_url"]
@@ -96,6 +97,19 @@ class ServerSettings:
     """A closed session's record is deleted this long after it was closed."""
     sweep_interval_s: float = 30.0
     max_body_bytes: int = 64 * 1024
+    """The largest request body, except those with files or a storage state (below)."""
+    max_upload_bytes: int = 1024 * 1024
+    """Files and storage states one request may carry (decoded); such bodies may
+    be this much larger than ``max_body_bytes``, base64 included."""
+    max_file_bytes: int = 50 * 1024 * 1024
+    """The largest file a session's download may keep; a larger one is listed, not kept."""
+    max_files: int = 50
+    """Downloads kept per session; later ones are listed, not kept."""
+    secret_key: str | None = field(default=None, repr=False)
+    """Seals storage states, proxy credentials and profiles at rest (see
+    :mod:`pupi.server.sealing`); every node of a deployment needs the same one."""
+    secret_key_file: str | None = None
+    """Where the key is kept when ``secret_key`` is unset (created on first use)."""
     max_prompt_chars: int = 8000
     header_timeout_s: float = 10.0
     """A connection must send a request's complete headers within this; else it is closed."""
@@ -116,6 +130,13 @@ class ServerSettings:
     """Who may read ``GET /metrics``."""
     runner: SessionRunner | None = None
     """What opens a session's browser and runs its runs; None means the real browser agent."""
+
+    @property
+    def sealer(self) -> Sealer:
+        """What seals storage states, proxies and profiles with this deployment's key."""
+        from pupi.server.sealing import sealer_for
+
+        return sealer_for(self.secret_key, self.secret_key_file)
 
     @property
     def distributed(self) -> bool:
@@ -156,6 +177,9 @@ _INTS = {
     "max_steps",
     "max_steps_limit",
     "max_body_bytes",
+    "max_upload_bytes",
+    "max_file_bytes",
+    "max_files",
     "max_prompt_chars",
     "max_connections",
     "webhook_max_attempts",

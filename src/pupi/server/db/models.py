@@ -23,7 +23,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "Base",
+    "FileRow",
     "LiveFrameRow",
+    "ProfileRow",
     "RunRow",
     "ScreenshotRow",
     "SessionRow",
@@ -128,6 +130,16 @@ class SessionRow(Base):
     """Whether a Playwright trace of the session is recorded (kept in ``session_traces``)."""
     webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     """Where each run's end is POSTed (the session's own, or its token's default)."""
+    options: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """Its browser options with the secrets left out (``BrowserOptions.public()``)."""
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """Its storage state and proxy, sealed (:mod:`pupi.server.sealing`)."""
+    profile: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The token's profile it starts from and saves to."""
+    save_state: Mapped[bool] = mapped_column(default=False)
+    """Whether its storage state is saved after each run (``saved_state``)."""
+    saved_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """Its storage state after its latest run, sealed."""
 
 
 class TraceRow(Base):
@@ -140,6 +152,39 @@ class TraceRow(Base):
     )
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FileRow(Base):
+    """A file of a session: uploaded with a request, or downloaded by a run."""
+
+    __tablename__ = "session_files"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """``upload`` or ``download``."""
+    run: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """None when it was not kept (over the server's bounds; ``note`` says why)."""
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProfileRow(Base):
+    """A token's named profile: the storage state its sessions start from and save."""
+
+    __tablename__ = "profiles"
+
+    token_id: Mapped[str] = mapped_column(
+        ForeignKey("tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class RunRow(Base):

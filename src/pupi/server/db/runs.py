@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pupi.errors import SessionNotOpen
 from pupi.server.db.changes import ACTIVE_STATUSES, CHANGED, StoreBase, writes_one
+from pupi.server.db.files import upload_rows
 from pupi.server.db.models import (
     RunRow,
     ScreenshotRow,
@@ -191,6 +192,8 @@ class SessionRuns(StoreBase):
             )
             run = new_run_row(session_id, int(last or 0) + 1, spec, utcnow())
             db.add(run)
+            for file in upload_rows(session_id, run.n, spec.files):
+                await db.merge(file)  # a follow-up's file replaces one of its name
             event = _QUEUED
             if session.status != "running":
                 session.status = "queued"

@@ -17,7 +17,9 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
+from pupi.errors import ProfileInUse
 from pupi.server.db.changes import (
     ACTIVE_STATUSES,
     CHANGED,
@@ -27,8 +29,10 @@ from pupi.server.db.changes import (
     writes_all,
     writes_one,
 )
+from pupi.server.db.files import SessionFiles, upload_rows
 from pupi.server.db.media import SessionMedia
 from pupi.server.db.models import (
+    FileRow,
     LiveFrameRow,
     RunRow,
     ScreenshotRow,
@@ -63,9 +67,11 @@ class Snapshot(NamedTuple):
     runs: list[RunRow]
     has_trace: bool
     """Whether its trace has been written (it is, once its browser is gone)."""
+    files: list[FileRow]
+    """Its files, without their bytes."""
 
 
-class SessionStore(SessionRuns, SessionMedia):
+class SessionStore(SessionRuns, SessionMedia, SessionFiles):
     """Sessions in the database; one per process, shared by routes and workers."""
 
     async def create(
@@ -96,20 +102,26 @@ class SessionStore(SessionRuns, SessionMedia):
             idle_timeout_s=spec.idle_timeout_s,
             trace=spec.trace,
             webhook_url=spec.webhook_url,
+            options=spec.options,
+            sealed=spec.sealed,
+            profile=spec.profile,
+            save_state=spec.save_state,
             created_at=now,
         )
         async with self._maker() as db, db.begin():
-            if max_queued is not None:
-                if self.broadcast:
-                    await db.execute(
-                        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                        {"key": f"pupi-token:{token_id}"},
-                    )
-                if await self._queued_count(db, token_id) >= max_queued:
-                    return None
+            if self.broadcast and (max_queued is not None or spec.profile is not None):
+                await db.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                    {"key": f"pupi-token:{token_id}"},
+                )
+            if max_queued is not None and await self._queued_count(db, token_id) >= max_queued:
+                return None
+            if spec.profile is not None and await self._profile_held(db, token_id, spec.profile):
+                raise ProfileInUse(spec.profile)
             db.add(row)
             await db.flush()  # the run refers to the session: the session's row first
             db.add(new_run_row(row.id, 0, first, now))
+            db.add_all(upload_rows(row.id, 0, first.files))
             if enqueue is not None:
                 await db.flush()
                 connection = await db.connection()
@@ -205,7 +217,13 @@ class SessionStore(SessionRuns, SessionMedia):
                     )
                     is not None
                 )
-                found = Snapshot(row, list(steps), list(runs), traced)
+                files = await db.scalars(
+                    select(FileRow)
+                    .where(FileRow.session_id == session_id)
+                    .options(defer(FileRow.data))
+                    .order_by(FileRow.created_at, FileRow.name)
+                )
+                found = Snapshot(row, list(steps), list(runs), traced, list(files))
             if self.broadcast or self.generation(session_id) == before:
                 break
         return found
@@ -327,6 +345,7 @@ class SessionStore(SessionRuns, SessionMedia):
             # Children first: SQLite only cascades when foreign keys are on.
             await db.execute(delete(ScreenshotRow).where(ScreenshotRow.session_id.in_(old)))
             await db.execute(delete(TraceRow).where(TraceRow.session_id.in_(old)))
+            await db.execute(delete(FileRow).where(FileRow.session_id.in_(old)))
             await db.execute(delete(LiveFrameRow).where(LiveFrameRow.session_id.in_(old)))
             await db.execute(delete(RunRow).where(RunRow.session_id.in_(old)))
             await db.execute(delete(StepRow).where(StepRow.session_id.in_(old)))

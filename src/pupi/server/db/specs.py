@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["RunKind", "RunSpec", "SessionSpec"]
+__all__ = ["FileSpec", "RunKind", "RunSpec", "SessionSpec"]
 
 
 class RunKind(StrEnum):
@@ -16,6 +16,15 @@ class RunKind(StrEnum):
     """The agent carries out a prompt."""
     STEPS = "steps"
     """Declarative steps, validated before they were stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    """A file sent with a request, for the run's ``upload`` steps to name."""
+
+    name: str
+    content_type: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,7 @@ class RunSpec:
     planner: str | None = None
     max_steps: int | None = None
     steps: list[dict[str, Any]] | None = None
+    files: tuple[FileSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +55,9 @@ class SessionSpec:
     """Record a Playwright trace of the whole session."""
     webhook_url: str | None = None
     """Where each run's end is POSTed, signed with the token's webhook secret."""
+    options: dict[str, Any] | None = None
+    """Its browser options, secrets left out; shown in its view."""
+    sealed: bytes | None = field(default=None, repr=False)
+    """Its storage state and proxy, sealed."""
+    profile: str | None = None
+    save_state: bool = False

@@ -7,16 +7,19 @@ indistinguishable from one that does not exist (404).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
+from pupi.browser.options import BrowserOptions
 from pupi.errors import SessionNotFound
 from pupi.server.db.models import RunRow, SessionRow
 from pupi.server.db.sessions import ACTIVE_STATUSES, Snapshot
-from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
+from pupi.server.db.specs import FileSpec, RunKind, RunSpec, SessionSpec
 from pupi.server.deps import CallerToken, State
+from pupi.server.files import check_uploads, file_record, uploads
 from pupi.server.schemas import (
     ClosedCount,
     ErrorBody,
@@ -73,7 +76,7 @@ def _summary_fields(row: SessionRow) -> dict[str, Any]:
 
 def session_detail(snapshot: Snapshot) -> SessionDetail:
     """The full view of a session from its row, its recorded steps and its runs."""
-    row, steps, runs, has_trace = snapshot
+    row, steps, runs, has_trace, files = snapshot
     records = [
         StepRecord(
             n=step.n,
@@ -104,6 +107,12 @@ def session_detail(snapshot: Snapshot) -> SessionDetail:
         close_reason=row.close_reason,
         trace_url=f"/v1/sessions/{row.id}/trace" if has_trace else None,
         webhook_url=row.webhook_url,
+        options=row.options,
+        profile=row.profile,
+        files=[file_record(row.id, file) for file in files],
+        storage_state_url=f"/v1/sessions/{row.id}/storage_state"
+        if row.saved_state is not None
+        else None,
     )
 
 
@@ -143,11 +152,12 @@ async def create_session(
     idle_timeout_s = body.idle_timeout_s or 0.0
     if idle_timeout_s > settings.max_idle_timeout_s:
         raise _invalid("idle_timeout_s", f"at most {settings.max_idle_timeout_s:g}")
+    files = uploads(body.files, settings)
     if body.steps is not None:
-        first = _steps_run(body.steps, body.timeout_s, settings)
+        first = _steps_run(body.steps, body.timeout_s, settings, files=files)
     else:
         assert body.prompt is not None  # one of the two, said the model
-        first = _prompt_run(body.prompt, body, settings)
+        first = replace(_prompt_run(body.prompt, body, settings), files=files)
     spec = SessionSpec(
         first=first,
         planner=planner,
@@ -155,9 +165,27 @@ async def create_session(
         idle_timeout_s=idle_timeout_s,
         trace=body.trace,
         webhook_url=body.webhook_url or await state.webhooks.default_url(token_id),
+        save_state=body.save_state,
+        **_browser_fields(body.local(), settings),
     )
     row = await state.queue.admit(token_id, spec)
     return SessionStarted(session_id=row.id, status="queued")
+
+
+def _browser_fields(options: BrowserOptions, settings: ServerSettings) -> dict[str, Any]:
+    """A new session's browser options as the store keeps them: shown, sealed, by name.
+
+    A remote profile is the token's, kept in the database: the worker starts the
+    browser from its saved state, so the name itself is not sealed.
+    """
+    if options.plain:
+        return {}
+    secret = options.model_copy(update={"profile": None})
+    return {
+        "options": options.public(),
+        "sealed": None if secret.plain else settings.sealer.seal(secret.revealed()),
+        "profile": options.profile,
+    }
 
 
 def _planner(planner: str | None, settings: ServerSettings) -> str:
@@ -197,11 +225,18 @@ def _prompt_run(
 
 
 def _steps_run(
-    steps: list[dict[str, Any]], timeout_s: float | None, settings: ServerSettings
+    steps: list[dict[str, Any]],
+    timeout_s: float | None,
+    settings: ServerSettings,
+    *,
+    files: tuple[FileSpec, ...] = (),
+    known_files: set[str] | None = None,
 ) -> RunSpec:
     # Validated now, all of them, so a bad step is a 422 naming it before anything runs.
     parsed = parse_steps(steps)
+    check_uploads(parsed, {file.name for file in files} | (known_files or set()))
     return RunSpec(
+        files=files,
         kind=RunKind.STEPS,
         steps=[
             # As written, without every default spelled out (the action is one).
@@ -253,8 +288,15 @@ async def send_prompt_to_session(
 async def run_steps_in_session(
     session_id: str, body: StepsRequest, state: State, token_id: CallerToken
 ) -> SessionStarted:
-    """Queue the steps (validated first) in the session's browser."""
-    spec = _steps_run(body.steps, body.timeout_s, state.settings)
+    """Queue the steps (validated first) in the session's browser.
+
+    Their ``upload`` steps name files sent now or with an earlier run of the session.
+    """
+    if await state.store.get(session_id, token_id) is None:
+        raise not_found(session_id)
+    known = {row.name for row in await state.store.files(session_id) if row.kind == "upload"}
+    files = uploads(body.files, state.settings)
+    spec = _steps_run(body.steps, body.timeout_s, state.settings, files=files, known_files=known)
     return await _follow_up(state, session_id, token_id, spec)
 
 

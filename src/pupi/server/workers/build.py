@@ -42,6 +42,10 @@ def build_executor(
         screenshots=settings.screenshots,
         egress_proxy=egress_proxy,
         cdp_url=settings.cdp_url,
+        sealer=settings.sealer,
+        allow_hosts=settings.allow_hosts,
+        max_file_bytes=settings.max_file_bytes,
+        max_files=settings.max_files,
     )
 
 

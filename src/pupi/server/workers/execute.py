@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import os
@@ -26,13 +27,15 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
+from pupi.browser.options import BrowserOptions
 from pupi.server.db.engine import is_unreachable
 from pupi.server.db.models import RunRow, SessionRow
 from pupi.server.db.sessions import SessionStore, Started
-from pupi.server.db.specs import RunKind
+from pupi.server.db.specs import FileSpec, RunKind
 from pupi.server.events import SessionEvent
 from pupi.server.fetch_policy import RequestFilter, is_loopback_url
 from pupi.server.metrics import Metrics
+from pupi.server.sealing import SealBroken, Sealer
 from pupi.server.workers.estimate import RECENT_SESSIONS
 from pupi.server.workers.guard import refusal_for
 from pupi.server.workers.runner import (
@@ -104,6 +107,12 @@ class SessionExecutor:
     screenshots: bool = True
     egress_proxy: str | None = None
     cdp_url: str | None = None
+    sealer: Sealer | None = None
+    """Opens what sessions were started with (storage states, proxies) and seals what
+    they leave (saved states, profiles); None: sessions with such options fail."""
+    allow_hosts: tuple[str, ...] = ()
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_files: int = 50
     name: str = field(default_factory=worker_name)
     recent_s: deque[float] = field(default_factory=lambda: deque(maxlen=RECENT_SESSIONS))
     """Run times of the latest sessions that ended by themselves, for Retry-After."""
@@ -132,6 +141,8 @@ class SessionExecutor:
             screenshots=self.screenshots,
             egress_proxy=self._proxy_for_browser(),
             cdp_url=self.cdp_url,
+            keep_state=started[0].save_state or started[0].profile is not None,
+            allow_hosts=self.allow_hosts,
         )
         steps = _StepCounter(await self.store.step_count(session_id))
         browser: SessionBrowser | None = None
@@ -142,7 +153,7 @@ class SessionExecutor:
                 while started is not None:
                     session, run = started
                     if browser is None:
-                        browser = await self._open(job, session_id, run.n)
+                        browser = await self._open(job, session, run.n)
                         if browser is None:
                             return  # the run failed for it; released below
                         live = asyncio.create_task(self._live_view(browser, session_id))
@@ -197,14 +208,71 @@ class SessionExecutor:
                     await retrying(functools.partial(self.store.put_frame, session_id, *shot))
                 await asyncio.sleep(1 / LIVE_FPS)
 
-    async def _open(self, job: SessionJob, session_id: str, n: int) -> SessionBrowser | None:
+    async def _open(self, job: SessionJob, session: SessionRow, n: int) -> SessionBrowser | None:
+        session_id = session.id
         try:
-            return await self.runner(job)
+            options = await self._browser_options(session)
+            return await self.runner(dataclasses.replace(job, options=options))
         except Exception as exc:  # no browser: the run fails, saying why
             logger.exception("session %s could not open its browser", session_id)
             error = _error_of(exc)
         await retrying(lambda: self.store.finish_run(session_id, n, status="failed", error=error))
         return None
+
+    async def _browser_options(self, session: SessionRow) -> BrowserOptions | None:
+        """What the session's browser starts with: its options (sealed whole, since
+        some are secrets) and, for a profile, the state its last session saved."""
+        if session.sealed is None and session.profile is None:
+            return None
+        sealer = self._sealer()
+        revealed: dict[str, Any] = {} if session.sealed is None else sealer.open(session.sealed)
+        if session.profile is not None:
+            # A token's profile is a saved state in the database, not a directory.
+            saved = await retrying(
+                lambda: self.store.profile(session.token_id, session.profile or "")
+            )
+            if saved is not None:
+                revealed["storage_state"] = sealer.open(saved)
+        return BrowserOptions.model_validate(revealed)
+
+    def _sealer(self) -> Sealer:
+        if self.sealer is None:
+            raise SealBroken("this worker has no key to open sealed session options")
+        return self.sealer
+
+    async def _keep(self, session: SessionRow, run: int, outcome: SessionOutcome) -> None:
+        """Store what the run left: downloads (within the bounds), the storage state."""
+        kept = await retrying(lambda: self.store.count_downloads(session.id))
+        for file in outcome.files:
+            note = None
+            if kept >= self.max_files:
+                note = f"not kept: a session keeps at most {self.max_files} (PUPI_MAX_FILES)"
+            elif file.size > self.max_file_bytes:
+                note = (
+                    f"not kept: {file.size} bytes, over {self.max_file_bytes} (PUPI_MAX_FILE_BYTES)"
+                )
+            data = None if note else await asyncio.to_thread(file.path.read_bytes)
+            kept += data is not None
+            await retrying(
+                functools.partial(
+                    self.store.add_download,
+                    session.id,
+                    run,
+                    name=file.name,
+                    content_type=file.content_type,
+                    size=file.size,
+                    data=data,
+                    note=note,
+                )
+            )
+        if outcome.storage_state is not None:
+            sealed = self._sealer().seal(outcome.storage_state)
+            if session.save_state:
+                await retrying(lambda: self.store.save_state(session.id, sealed))
+            if session.profile is not None:
+                await retrying(
+                    lambda: self.store.save_profile(session.token_id, session.profile or "", sealed)
+                )
 
     async def _run_one(
         self, browser: SessionBrowser, session: SessionRow, run: RunRow, steps: _StepCounter
@@ -219,6 +287,7 @@ class SessionExecutor:
             planner=run.planner or session.planner,
             max_steps=run.max_steps or session.max_steps,
             steps=list(run.request_steps or []),
+            files=await self._uploads(session_id) if run.kind == RunKind.STEPS else (),
         )
         recorded: list[dict[str, Any]] = []
 
@@ -241,6 +310,7 @@ class SessionExecutor:
 
         started = time.monotonic()
         outcome = await self._outcome(browser, session_id, run_job, record)
+        await self._keep(session, run.n, outcome)
         run_s = time.monotonic() - started
         self.metrics.session_seconds.observe(run_s)
         self.recent_s.append(run_s)
@@ -255,6 +325,14 @@ class SessionExecutor:
                 error=outcome.error,
                 usage=outcome.usage,
             )
+        )
+
+    async def _uploads(self, session_id: str) -> tuple[FileSpec, ...]:
+        rows = await retrying(lambda: self.store.files(session_id, with_data=True))
+        return tuple(
+            FileSpec(name=row.name, content_type=row.content_type, data=row.data)
+            for row in rows
+            if row.kind == "upload" and row.data is not None
         )
 
     async def _next_run(

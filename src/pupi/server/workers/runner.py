@@ -12,18 +12,25 @@ Tests put a fake in its place.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pupi.server.db.specs import RunKind
+from pupi.browser.options import BrowserOptions
+from pupi.server.db.specs import FileSpec, RunKind
 from pupi.server.fetch_policy import RequestFilter
 
 if TYPE_CHECKING:
     from pupi.browser.instances import Instance
+    from pupi.server.egress import EgressProxy
 
 __all__ = [
+    "RunFile",
     "RunJob",
     "SessionBrowser",
     "SessionJob",
@@ -54,6 +61,12 @@ class SessionJob:
     """A remote Chromium's DevTools endpoint (``ws://``, ``http://``); None: launch one."""
     trace: bool = False
     """Record a Playwright trace of the session, returned by ``aclose()``."""
+    options: BrowserOptions | None = field(default=None, repr=False)
+    """What its browser starts with; a storage state and a proxy's credentials included."""
+    keep_state: bool = False
+    """Return the browser's storage state with each run's outcome (to save it)."""
+    allow_hosts: tuple[str, ...] = ()
+    """The fetch policy's exceptions, for the egress proxy in front of the session's own proxy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,18 @@ class RunJob:
     planner: str = "rules"
     max_steps: int = 30
     steps: list[dict[str, Any]] = field(default_factory=list)
+    files: tuple[FileSpec, ...] = ()
+    """The session's uploaded files, which the steps' ``upload`` actions name."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunFile:
+    """A file a run's page downloaded, on the worker's disk until the browser goes."""
+
+    name: str
+    content_type: str
+    size: int
+    path: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +116,10 @@ class SessionOutcome:
     usage: dict[str, Any] | None = None
     outputs: dict[str, Any] | None = None
     """What ``extract`` steps (and the like) stored, for a steps run."""
+    files: list[RunFile] = field(default_factory=list)
+    """What the run downloaded."""
+    storage_state: dict[str, Any] | None = field(default=None, repr=False)
+    """The browser's cookies and storage after the run, when the job keeps its state."""
 
 
 StepSink = Callable[[StepReport], Awaitable[None]]
@@ -146,9 +175,14 @@ def _error(value: Any) -> dict[str, Any] | None:
 class _AgentBrowser:
     """A headless instance: prompts go to the agent, steps to the engine."""
 
-    def __init__(self, job: SessionJob, instance: Instance) -> None:
+    def __init__(
+        self, job: SessionJob, instance: Instance, session_proxy: EgressProxy | None = None
+    ) -> None:
         self._job = job
         self._instance = instance
+        self._session_proxy = session_proxy
+        self._uploads: Path | None = None
+        self._downloads_seen = 0
 
     async def _screenshot(self) -> tuple[str, bytes] | None:
         if not self._job.screenshots:
@@ -168,6 +202,14 @@ class _AgentBrowser:
             return None
 
     async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        outcome = await self._run(job, report)
+        files = self._new_downloads()
+        state = await self._storage_state() if self._job.keep_state else None
+        if files or state is not None:
+            outcome = dataclasses.replace(outcome, files=files, storage_state=state)
+        return outcome
+
+    async def _run(self, job: RunJob, report: StepSink) -> SessionOutcome:
         async def on_step(step_result: Any, step: Any) -> None:
             shot = await self._screenshot()
             await report(StepReport(step=_dump(step), result=_dump(step_result), screenshot=shot))
@@ -205,20 +247,63 @@ class _AgentBrowser:
         from pupi.engine import run_steps
         from pupi.steps import parse_steps
 
-        parsed = parse_steps(job.steps)  # validated when stored; parsed again into models
+        named = parse_steps(job.steps)  # validated when stored; parsed again into models
+        runnable = parse_steps(self._with_paths(job)) if job.files else named
+
+        async def report(step_result: Any, step: Any) -> None:
+            # Recorded as sent: an upload names its file, not where this worker put it.
+            index = getattr(step_result, "index", None)
+            await on_step(step_result, named[index] if isinstance(index, int) else step)
+
         result = await run_steps(
             self._instance,
-            parsed,
+            runnable,
             instance_id=self._instance.id,
             timeout_ms=job.timeout_s * 1000,
-            on_step=on_step,
+            on_step=report,
         )
         return SessionOutcome(
             status="completed" if result.status == "completed" else "failed",
-            steps=[_dump(step) for step in parsed],
+            steps=[_dump(step) for step in named],
             error=_error(result.error),
             outputs=dict(result.outputs),
         )
+
+    def _with_paths(self, job: RunJob) -> list[dict[str, Any]]:
+        """The steps with each upload's file names replaced by where the files are."""
+        if self._uploads is None:
+            self._uploads = Path(tempfile.mkdtemp(prefix="pupi-uploads-"))
+        paths = {}
+        for file in job.files:
+            path = self._uploads / file.name
+            path.write_bytes(file.data)
+            paths[file.name] = str(path)
+        return [
+            {**step, "files": [paths[name] for name in _names(step["files"])]}
+            if step.get("action") == "upload"
+            else step
+            for step in job.steps
+        ]
+
+    def _new_downloads(self) -> list[RunFile]:
+        downloads = self._instance.downloads[self._downloads_seen :]
+        self._downloads_seen += len(downloads)
+        return [
+            RunFile(
+                name=download.name,
+                content_type=download.content_type,
+                size=download.size,
+                path=download.path,
+            )
+            for download in downloads
+        ]
+
+    async def _storage_state(self) -> dict[str, Any] | None:
+        try:
+            return dict(await self._instance.context.storage_state())
+        except Exception:  # the context is gone: there is no state left to keep
+            logger.warning("could not read a session's storage state", exc_info=True)
+            return None
 
     async def aclose(self) -> bytes | None:
         from pupi.browser.instances import get_manager
@@ -229,27 +314,57 @@ class _AgentBrowser:
                 return await read_trace(self._instance.context)
             return None
         finally:
-            await get_manager().close(self._instance.id)
+            try:
+                await get_manager().close(self._instance.id)
+            finally:
+                if self._session_proxy is not None:
+                    await self._session_proxy.aclose()
+                if self._uploads is not None:
+                    shutil.rmtree(self._uploads, ignore_errors=True)
+
+
+def _names(files: Any) -> list[str]:
+    return [files] if isinstance(files, str) else list(files)
 
 
 async def open_agent_browser(job: SessionJob) -> SessionBrowser:
-    """The real runner: a fresh headless browser instance for the session."""
+    """The real runner: a fresh headless browser instance for the session.
+
+    A session with a proxy of its own gets an egress proxy of its own in front of
+    it: the browser talks to that one, which judges every destination with the
+    fetch policy and reaches the allowed ones through the session's proxy.
+    """
     # Imported here: the browser and agent packages are heavy and the server's
     # tests that use a fake runner should not need them.
     from pupi.browser.instances import get_manager
+    from pupi.browser.options import ProxySettings
     from pupi.browser.tracing import start_trace
+    from pupi.server.egress import EgressProxy
 
     manager = get_manager()
-    instance = await manager.open(
-        headless=True,
-        cdp_url=job.cdp_url,
-        request_filter=job.request_filter,
-        egress_proxy=job.egress_proxy,
-    )
+    options = job.options
+    session_proxy: EgressProxy | None = None
+    if options is not None and options.proxy is not None and job.egress_proxy is not None:
+        session_proxy = EgressProxy(allow_hosts=job.allow_hosts, upstream=options.proxy)
+        await session_proxy.start()
+        options = options.model_copy(update={"proxy": ProxySettings(server=session_proxy.url)})
+    try:
+        instance = await manager.open(
+            headless=True,
+            cdp_url=job.cdp_url,
+            request_filter=job.request_filter,
+            egress_proxy=job.egress_proxy,
+            options=options,
+        )
+    except BaseException:
+        if session_proxy is not None:
+            await session_proxy.aclose()
+        raise
+    browser = _AgentBrowser(job, instance, session_proxy)
     if job.trace:
         try:
             await start_trace(instance.context, title=f"pupi session {job.session_id}")
         except BaseException:
-            await manager.close(instance.id)
+            await browser.aclose()
             raise
-    return _AgentBrowser(job, instance)
+    return browser
