@@ -14,6 +14,10 @@ tunnels (https, ws, wss and WebRTC's TURN over TCP) and absolute-form requests
 (``GET http://host/path``), which it forwards one per connection. It listens on
 loopback only, and logs destinations as ``host:port``, never paths or queries,
 which can carry secrets.
+
+Built with ``upstream=``, it reaches the judged addresses through the user's
+own proxy (:mod:`pupi.server.upstream`) instead of dialling them itself; the
+user's proxy is a destination like any other, judged before it is dialled.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pupi.browser.options import ProxySettings
 from pupi.server import fetch_policy
 from pupi.server.fetch_policy import (
     addresses_refusal,
@@ -34,6 +39,7 @@ from pupi.server.fetch_policy import (
     literal_address,
     refusal,
 )
+from pupi.server.upstream import UpstreamDialer, UpstreamProxy, UpstreamProxyError
 
 __all__ = ["AsyncResolver", "Dialer", "EgressProxy", "Refusal", "system_resolver"]
 
@@ -99,19 +105,31 @@ class EgressProxy:
     >>> ...
     >>> await proxy.aclose()
 
+    With ``upstream`` (the user's :class:`~pupi.browser.options.ProxySettings`,
+    or an :class:`~pupi.server.upstream.UpstreamProxy`), every judged address is
+    reached through that proxy, whose own address the fetch policy judges too:
+
+    >>> proxy = EgressProxy(upstream=ProxySettings(server="socks5://proxy.example:1080"))
+
     ``resolve`` and ``dial`` are the two places it touches the network; tests
-    replace them (a resolver whose answer changes, a dialer that records).
+    replace them (a resolver whose answer changes, a dialer that records). With
+    an upstream, ``dial`` is how the upstream proxy is reached.
     """
 
     def __init__(
         self,
         *,
         allow_hosts: Iterable[str] = (),
+        upstream: ProxySettings | UpstreamProxy | None = None,
         resolve: AsyncResolver = system_resolver,
         dial: Dialer = _open_connection,
         host: str = "127.0.0.1",
     ) -> None:
         self.allow_hosts = tuple(allow_hosts)
+        if isinstance(upstream, ProxySettings):
+            upstream = UpstreamProxy.from_settings(upstream)
+        self.upstream = upstream
+        """The user's proxy that carries the traffic, or None to dial directly."""
         self._resolve = resolve
         self._dial = dial
         self._host = host
@@ -233,21 +251,40 @@ class EgressProxy:
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """Resolve once, judge every address, connect to a judged one."""
         destination = f"{host}:{port}"
+        addresses = await self._judged(host, port, shown=shown, destination=destination)
+        dial: Dialer = self._dial
+        budget: float | None = DIAL_TIMEOUT_S
+        if self.upstream is not None:
+            # Judged only now, so a refused destination never reaches the user's proxy.
+            upstream = self.upstream
+            via = await self._judged(
+                upstream.host, upstream.port, shown=upstream.url, destination=upstream.url
+            )
+            dial = UpstreamDialer(upstream, proxy_addresses=via, dial=self._dial)
+            # It bounds itself, and names the proxy when it gives up.
+            budget = None
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                async with asyncio.timeout(budget):
+                    return await dial(address, port)
+            except (OSError, TimeoutError) as exc:
+                last_error = exc
+        logger.info("could not connect to %s: %s", destination, last_error)
+        reason = f"could not connect to {destination}"
+        if isinstance(last_error, UpstreamProxyError):
+            # Its message names the proxy and what it said, never the credentials.
+            reason += f": {last_error}"
+        raise _Refused(502, reason)
+
+    async def _judged(self, host: str, port: int, *, shown: str, destination: str) -> list[str]:
+        """The addresses ``host`` may be reached at; a refusal is recorded and logged."""
         try:
-            addresses = await self._addresses(host, port, shown)
+            return await self._addresses(host, port, shown)
         except _Refused as refused:
             self.refusals.append(Refusal(destination, refused.reason))
             logger.info("refused a connection to %s: the fetch policy forbids it", destination)
             raise
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                async with asyncio.timeout(DIAL_TIMEOUT_S):
-                    return await self._dial(address, port)
-            except (OSError, TimeoutError) as exc:
-                last_error = exc
-        logger.info("could not connect to %s: %s", destination, last_error)
-        raise _Refused(502, f"could not connect to {destination}")
 
     async def _addresses(self, host: str, port: int, shown: str) -> list[str]:
         allowed = host_allowed(host, port, self.allow_hosts)
