@@ -5,22 +5,36 @@ keeps a little state across the session's runs, as a page would. A prompt is
 read as ``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2``
 (seconds per step), ``answer=42``, ``fail=reason`` (end failed), ``crash=1``
 (raise), ``hold=N`` (after N steps, wait until the file :func:`gate_path`
-names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept).
-Anything else in the prompt is ignored. A steps run reports each step done,
-and an output for each step with ``as`` holding what was kept. It writes a
-line to the file named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser"
-opens (with the pid of the process running it) and when it is released, so
-tests can see that cancellation releases it and which worker ran what.
+names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept),
+``download=NAME`` (the run "downloads" a file of that name holding what is
+kept, ``size=N`` bytes of it). What is kept starts as the value of the storage
+state's first cookie, and comes back as one cookie when the job keeps its state,
+as a browser's login would. Anything else in the prompt is ignored. A steps
+run reports each step done (an ``upload`` outputs what its files held), and an
+output for each step with ``as`` holding what was kept. It writes a line to the
+file named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser" opens (with
+the pid of the process running it) and when it is released, so tests can see
+that cancellation releases it and which worker ran what.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from pupi.server.db.specs import RunKind
-from pupi.server.workers.runner import RunJob, SessionJob, SessionOutcome, StepReport, StepSink
+from pupi.server.workers.runner import (
+    RunFile,
+    RunJob,
+    SessionJob,
+    SessionOutcome,
+    StepReport,
+    StepSink,
+)
 
 # A 1x1 PNG: enough for the screenshot endpoint to have bytes to serve.
 PNG = bytes.fromhex(
@@ -60,9 +74,31 @@ class FakeBrowser:
     def __init__(self, job: SessionJob) -> None:
         self._job = job
         self._kept: str | None = None
+        state = job.options.storage_state if job.options is not None else None
+        if state and state.get("cookies"):
+            self._kept = str(state["cookies"][0]["value"])
+        self._dir = Path(tempfile.mkdtemp(prefix="pupi-fake-"))
 
     async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
         """Pretend to carry out the run."""
+        outcome = await self._run(job, report)
+        options = _options(job.prompt)
+        if "download" in options:
+            path = self._dir / options["download"]
+            path.write_bytes((self._kept or "x").encode() * int(options.get("size", "1")))
+            size = path.stat().st_size
+            outcome = dataclasses.replace(
+                outcome, files=[RunFile(path.name, "text/plain", size, path)]
+            )
+        if self._job.keep_state:
+            outcome = dataclasses.replace(outcome, storage_state=self._state())
+        return outcome
+
+    def _state(self) -> dict[str, Any]:
+        cookie = {"name": "kept", "value": self._kept or "", "domain": "fake", "path": "/"}
+        return {"cookies": [cookie], "origins": []}
+
+    async def _run(self, job: RunJob, report: StepSink) -> SessionOutcome:
         if job.kind is RunKind.STEPS:
             return await self._steps(job, report)
         options = _options(job.prompt)
@@ -98,8 +134,12 @@ class FakeBrowser:
         )
 
     async def _steps(self, job: RunJob, report: StepSink) -> SessionOutcome:
-        outputs = {}
+        outputs: dict[str, Any] = {}
+        files = {file.name: file.data for file in job.files}
         for index, step in enumerate(job.steps):
+            if step["action"] == "upload":  # what the page would have received
+                names = [step["files"]] if isinstance(step["files"], str) else step["files"]
+                outputs["uploaded"] = {name: files[name].decode() for name in names}
             await report(
                 StepReport(
                     step=step,
@@ -115,6 +155,9 @@ class FakeBrowser:
 
     async def aclose(self) -> bytes | None:
         _log(f"released {self._job.session_id}")
+        for path in self._dir.iterdir():
+            path.unlink()
+        self._dir.rmdir()
         # Not a real trace: enough for the server to store and serve.
         return b"PK\x05\x06" + bytes(18) if self._job.trace else None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -103,8 +103,17 @@ class SessionFiles(StoreBase):
 
     async def count_downloads(self, session_id: str) -> int:
         """How many downloaded files the session keeps."""
-        rows = await self.files(session_id)
-        return sum(1 for row in rows if row.kind == "download" and row.data is not None)
+        async with self._maker() as db:
+            count = await db.scalar(
+                select(func.count())
+                .select_from(FileRow)
+                .where(
+                    FileRow.session_id == session_id,
+                    FileRow.kind == "download",
+                    FileRow.note.is_(None),  # what was not kept says why
+                )
+            )
+        return int(count or 0)
 
     @writes_one
     async def save_state(self, session_id: str, sealed: bytes) -> None:
