@@ -304,6 +304,10 @@ class StepMethods:
         """Queue a ``close_page`` step: close the current (or the ``target``) page."""
         return self._add("close_page", locals())
 
+    def save_state(self, path: str | None = None, **options: Unpack[StepOptions]) -> Self:
+        """Queue a ``save_state`` step: write the cookies and local storage to ``path``."""
+        return self._add("save_state", locals())
+
 
 # ``assert`` is a keyword, so the method is defined as ``assert_`` and also exposed
 # under the action's own name for ``getattr(browser, "assert")``.

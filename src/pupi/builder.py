@@ -87,7 +87,7 @@ class Puppeteer(StepMethods):
         keeps the queue too; ``close()``, and the next ``run()`` opens a fresh one.
         """
         variables = dict(variables or {})
-        steps = parse_steps(self._queued, variables=variables)
+        steps = parse_steps(self._queued, variables=variables, local=True)
         instance = await self._instance()
         self._queued = []
         async with tracing(instance.context, trace, title="pupi steps"):

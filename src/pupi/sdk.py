@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
 from pupi.browser.instances import InstanceInfo, get_manager
-from pupi.browser.options import BrowserArgs, options_for
+from pupi.browser.options import BrowserArgs, StorageState, options_for
+from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
@@ -113,7 +114,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         """
         variables = dict(variables or {})
         options = options_for(instance_id, browser)
-        parsed = parse_steps(steps, variables=variables)
+        parsed = parse_steps(steps, variables=variables, local=True)
         instance = await get_manager().open_or_get(
             instance_id,
             headless=self.headless if headless is None else headless,
@@ -130,6 +131,23 @@ class PupiPuppeteerSDK(RemoteSessions):
                 stop_on_error=stop_on_error,
                 on_step=on_step,
             )
+
+    async def save_storage_state(
+        self, instance_id: str, path: StatePath | None = None
+    ) -> StorageState:
+        """The cookies and local storage of ``instance_id``, as Playwright's storage state.
+
+        A new instance started with ``storage_state=`` this value (or the path it
+        was written to) is logged in wherever this one was. With ``path`` it is
+        also written there as JSON, readable by its owner only (mode 0o600). The
+        state holds session cookies: keep it as secret as a password. Raises
+        ``InstanceNotFound`` or ``InstanceDead`` like ``execute_steps_locally``.
+
+            state = await sdk.save_storage_state(run.instance_id, "ada.json")
+            await sdk.execute_steps_locally(steps, storage_state="ada.json")
+        """
+        instance = await get_manager().open_or_get(instance_id)
+        return await save_storage_state(instance.context, path)
 
     def list_instances(self) -> list[InstanceInfo]:
         """Every open local instance (of this event loop), oldest first."""

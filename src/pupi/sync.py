@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pupi.agent import PromptResult
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.options import BrowserArgs, StorageState
+    from pupi.browser.storage import StatePath
     from pupi.browser.tracing import TracePath
     from pupi.client import (
         ActiveSessions,
@@ -96,6 +97,10 @@ class PupiPuppeteerSDK:
             trace=trace,
             **browser,
         )
+
+    def save_storage_state(self, instance_id: str, path: StatePath | None = None) -> StorageState:
+        """The cookies and local storage of ``instance_id``, as Playwright's storage state."""
+        return self._bridge.call(self._async.save_storage_state, instance_id, path)
 
     def list_instances(self) -> list[InstanceInfo]:
         """Every open local instance (of this event loop), oldest first."""

@@ -197,7 +197,7 @@ class InstanceManager:
             lock = ProfileLock(options.profile)
             key = ("profile", options.profile, uuid.uuid4().hex)
             try:
-                context, page = await self._open_profile(key, lock, headless, options)
+                context, page = await self._open_profile(key, lock, headless, options, egress_proxy)
             except BaseException:
                 lock.release()
                 raise
@@ -273,7 +273,11 @@ class InstanceManager:
         try:
             await _close_context(instance.context)  # a profile's browser exits with it
         finally:
-            self._tags.pop(instance._key, None)
+            if instance._key[0] == "profile":
+                # Only a profile's browser is the instance's own: the tag of a shared
+                # one must stay, for the other instances' pids and for abandon().
+                self._tags.pop(instance._key, None)
+                self._pids.pop(instance._key, None)
             if instance.profile_lock is not None:
                 instance.profile_lock.release()
 
@@ -333,6 +337,10 @@ class InstanceManager:
         reaper.kill_trees(self._driver_pids)
         for instance in self._instances.values():
             instance.dead_reason = instance.dead_reason or "its event loop was closed"
+            if instance.profile_lock is not None:
+                # Its browser was just killed; held on, the lock would refuse the
+                # profile to every later instance of this process.
+                instance.profile_lock.release()
         self._instances.clear()
         self._browsers.clear()
         self._spares.clear()
@@ -380,21 +388,35 @@ class InstanceManager:
         return context, await context.new_page()
 
     async def _open_profile(
-        self, key: _BrowserKey, lock: ProfileLock, headless: bool, options: BrowserOptions
+        self,
+        key: _BrowserKey,
+        lock: ProfileLock,
+        headless: bool,
+        options: BrowserOptions,
+        egress_proxy: str | None,
     ) -> tuple[BrowserContext, Page]:
         directory = lock.acquire()
         async with self._lock:
             playwright = await self._driver()
         tag = uuid.uuid4().hex
         self._tags[key] = tag
-        context = await launch_persistent(
-            playwright,
-            directory,
-            headless=headless,
-            tag=tag,
-            proxy=options.proxy.playwright() if options.proxy else None,
-            context=_context_kwargs(options),
-        )
+        # A profile's browser is its own, so the egress proxy, which would otherwise
+        # come with the shared browser, must be given here or the fetch policy is lost.
+        proxy = options.proxy.playwright() if options.proxy else None
+        if proxy is None and egress_proxy:
+            proxy = {"server": egress_proxy}
+        try:
+            context = await launch_persistent(
+                playwright,
+                directory,
+                headless=headless,
+                tag=tag,
+                proxy=proxy,
+                context=_context_kwargs(options),
+            )
+        except BaseException:
+            self._tags.pop(key, None)
+            raise
         # A persistent context opens with a blank page of its own: use it.
         page = context.pages[0] if context.pages else await context.new_page()
         return context, page

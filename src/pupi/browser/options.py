@@ -20,7 +20,7 @@ import zoneinfo
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypedDict
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -101,12 +101,18 @@ def device_names() -> list[str]:
     return list(_device_table())
 
 
+def _proxy_url(server: str) -> SplitResult:
+    # Playwright reads a bare "host:port" as http://.
+    return urlsplit(server if "://" in server else f"http://{server}")
+
+
 class ProxySettings(BaseModel):
     """A proxy for one instance's traffic: ``http://``, ``https://`` or ``socks5://``.
 
-    ``bypass`` lists hosts that go direct (``".example.com, localhost"``). Loopback
-    goes through the proxy unless the bypass list names it. The password never
-    appears in ``repr``, results, events, logs or errors.
+    ``bypass`` lists hosts that go direct (``".example.com, 10.0.0.5"``). Loopback
+    goes through the proxy unless the bypass list names a loopback host, which
+    (Chromium's rule) sends all of loopback direct. The password never appears
+    in ``repr``, results, events, logs or errors.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -119,8 +125,7 @@ class ProxySettings(BaseModel):
     @field_validator("server")
     @classmethod
     def _server(cls, value: str) -> str:
-        # Playwright reads a bare "host:port" as http://.
-        parts = urlsplit(value if "://" in value else f"http://{value}")
+        parts = _proxy_url(value)
         if parts.scheme not in _PROXY_SCHEMES:
             raise ValueError(f"the scheme must be one of {sorted(_PROXY_SCHEMES)}")
         if not parts.hostname:
@@ -129,13 +134,18 @@ class ProxySettings(BaseModel):
             raise ValueError("give the credentials as username and password, not in the URL")
         if parts.path not in {"", "/"} or parts.query:
             raise ValueError("a proxy server is scheme://host:port, with no path")
+        try:
+            parts.port  # noqa: B018  # urlsplit only checks the port when asked for it
+        except ValueError:
+            raise ValueError("the port must be a number from 0 to 65535") from None
         return value
 
     @model_validator(mode="after")
     def _credentials(self) -> ProxySettings:
         if (self.username is None) != (self.password is None):
             raise ValueError("give both username and password, or neither")
-        if self.username is not None and self.server.startswith("socks5://"):
+        # The scheme as urlsplit reads it: "SOCKS5://" is SOCKS5 too.
+        if self.username is not None and _proxy_url(self.server).scheme == "socks5":
             raise ValueError("Chromium cannot authenticate to a SOCKS5 proxy; use one without")
         return self
 

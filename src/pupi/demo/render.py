@@ -24,6 +24,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/slow", "Slow content", "Content and a button that appear late"),
     ("/frames", "Frames and shadow DOM", "An iframe and a shadow root"),
     ("/benchmark-form", "Benchmark form", "Twenty fields, client-side summary"),
+    ("/whoami", "Who am I", "The login, from the session cookie and from local storage"),
+    ("/browser-info", "Browser info", "User agent, language, time zone and the request headers"),
 )
 
 CONTENT_TYPES = {

@@ -20,6 +20,7 @@ from typing import Any
 
 from playwright.async_api import Frame, Locator, Page, expect
 
+from pupi.browser.storage import save_storage_state
 from pupi.engine.locate import locate, poll_until
 from pupi.engine.pages import cdp_session
 from pupi.engine.translate import ElementNotChangeable, NavigationRefused, StepCheckFailed
@@ -495,6 +496,18 @@ async def _close_page(step: m.ClosePageStep, ctx: StepContext) -> None:
     await ctx.page.close()
 
 
+async def _save_state(step: m.SaveStateStep, ctx: StepContext) -> dict[str, Any]:
+    if step.path is None:  # refused before the run by parse_steps(local=True)
+        raise ValueError("a save_state step needs a path to write the storage state to")
+    state = await save_storage_state(ctx.page.context, step.path)
+    # The state itself is a secret: the output only says where it went and how much.
+    return {
+        "path": str(Path(step.path).expanduser()),
+        "cookies": len(state.get("cookies", [])),
+        "origins": len(state.get("origins", [])),
+    }
+
+
 async def _upload(step: m.UploadStep, ctx: StepContext) -> list[str]:
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.set_input_files(step.files, timeout=ctx.timeout_ms)
@@ -526,5 +539,6 @@ HANDLERS: dict[str, Handler] = {
     "key_up": _key_up,
     "emulate_network": _emulate_network,
     "close_page": _close_page,
+    "save_state": _save_state,
 }
 """Every action's handler; a test checks that each step model has one."""

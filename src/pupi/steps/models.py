@@ -31,6 +31,7 @@ __all__ = [
     "Position",
     "PressStep",
     "ReloadStep",
+    "SaveStateStep",
     "ScreenshotStep",
     "ScrollStep",
     "SelectStep",
@@ -447,6 +448,23 @@ class ClosePageStep(BaseStep):
     action: Literal["close_page"] = "close_page"
 
 
+class SaveStateStep(BaseStep):
+    """Write the instance's cookies and local storage (its storage state) to ``path`` as JSON.
+
+    A new instance started with ``storage_state=path`` is logged in where this
+    one was. The state is a secret: the file is readable by its owner only, and
+    the step's output is the path and how many cookies and origins were saved,
+    never the state itself (so there is no ``as``). Locally ``path`` is required.
+    """
+
+    action: Literal["save_state"] = "save_state"
+    path: str | None = Field(
+        None,
+        min_length=1,
+        description="Where to write the JSON file (mode 0600); required when run locally.",
+    )
+
+
 class UploadStep(_SelectorStep):
     """Set the files of an ``<input type=file>``."""
 
@@ -483,7 +501,8 @@ Step = Annotated[
     | KeyDownStep
     | KeyUpStep
     | EmulateNetworkStep
-    | ClosePageStep,
+    | ClosePageStep
+    | SaveStateStep,
     Field(discriminator="action"),
 ]
 """Any one step; pydantic picks the model from ``action``."""

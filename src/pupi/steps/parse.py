@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pupi.errors import InvalidSteps, StepError
-from pupi.steps.models import BaseStep, Step
+from pupi.steps.models import BaseStep, SaveStateStep, Step
 from pupi.steps.recorder import convert_recording, is_recording
 from pupi.steps.templating import find_placeholders
 
@@ -30,6 +30,10 @@ StepsLike: TypeAlias = (
 """Steps as the public API accepts them: a list of dicts or models, a Recorder
 export or ``{"steps": [...]}`` mapping, or the path of a JSON or YAML file."""
 
+_STATE_PATH_NEEDED = (
+    "required when steps run locally: the storage state is a secret, "
+    "written to this file and nowhere else"
+)
 _STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
 _STEP_LIST_ADAPTER: TypeAdapter[list[Step]] = TypeAdapter(list[Step])
 
@@ -39,12 +43,15 @@ ACTIONS: dict[str, type[BaseStep]] = {
 """Every action name and its model, in the order of the reference."""
 
 
-def parse_steps(source: StepsLike, *, variables: Iterable[str] = ()) -> list[Step]:
+def parse_steps(
+    source: StepsLike, *, variables: Iterable[str] = (), local: bool = False
+) -> list[Step]:
     """Validate ``source`` and return step models, or raise ``InvalidSteps``.
 
     ``variables`` names the placeholders that will have a value at run time; a
     ``{{name}}`` that is neither among them nor saved by an earlier step's
-    ``as`` is reported as an error too.
+    ``as`` is reported as an error too. ``local`` checks what running in this
+    process needs besides: a ``save_state`` step's ``path``.
     """
     raw = _as_list(source)
     steps: list[Step] = []
@@ -67,6 +74,8 @@ def parse_steps(source: StepsLike, *, variables: Iterable[str] = ()) -> list[Ste
                         "or save it with 'as' in an earlier step",
                     )
                 )
+        if local and isinstance(step, SaveStateStep) and step.path is None:
+            errors.append(StepError(index, step.action, "path", _STATE_PATH_NEEDED))
         saved = getattr(step, "as_", None)
         if saved:
             known.add(saved)

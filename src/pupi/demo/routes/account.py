@@ -5,9 +5,13 @@ from __future__ import annotations
 from pupi.demo.app import SESSION_COOKIE, Routes, Site
 from pupi.demo.data import USERS
 from pupi.demo.render import esc
+from pupi.demo.routes.identity import REMEMBERED_USER_KEY
 from pupi.demo.web import Request, Response, first, redirect
 
 routes = Routes()
+
+KEEP_LOGGED_IN_S = 30 * 24 * 3600
+"""How long the login cookie lasts with "Keep me logged in" ticked."""
 
 
 def _safe_next(target: str) -> str:
@@ -29,16 +33,19 @@ def _login_page(
     next_field = f'<input type="hidden" name="next" value="{esc(next_url)}">' if next_url else ""
     body = f"""<h1>Log in</h1>
 {"".join(notices)}
-<form method="post" action="/login" class="stacked card" aria-label="Log in">
+<form method="post" action="/login" class="stacked card" aria-label="Log in"
+ data-remember-key="{REMEMBERED_USER_KEY}">
 {next_field}
 <label for="username">Username</label>
 <input id="username" name="username" autocomplete="username" value="{esc(username)}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password">
+<label class="check"><input type="checkbox" id="remember" name="remember" value="yes">
+ Keep me logged in</label>
 <button type="submit">Log in</button>
 </form>
 <p class="muted">Demo accounts: ada / lovelace, alan / turing, grace / hopper.</p>"""
-    return site.page(request, "Log in", body)
+    return site.page(request, "Log in", body, scripts=("login.js",))
 
 
 @routes.get("/login")
@@ -61,8 +68,11 @@ def login(request: Request, site: Site) -> Response:
         site.state.record("logins", username)
         token = site.open_session(username)
         response = redirect(_safe_next(next_url))
+        # Without "keep me logged in" a session cookie: the browser drops it when it
+        # exits, so a profile reopened later is logged out (its local storage stays).
+        lifetime = f"; Max-Age={KEEP_LOGGED_IN_S}" if first(form, "remember") else ""
         response.headers.append(
-            ("Set-Cookie", f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax")
+            ("Set-Cookie", f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{lifetime}")
         )
         return response
     site.state.record("failed_logins", username)
