@@ -5,6 +5,7 @@ names. See the README for a quickstart.
 """
 
 from pupi.agent.result import PromptResult
+from pupi.browser.downloads import DownloadedFile
 from pupi.browser.instances import InstanceInfo
 from pupi.builder import Puppeteer
 from pupi.client import (
@@ -55,6 +56,7 @@ __all__ = [
     "AuthenticationError",
     "BrowserLaunchError",
     "DatabaseUnavailable",
+    "DownloadedFile",
     "InstanceDead",
     "InstanceInfo",
     "InstanceNotFound",

@@ -304,6 +304,18 @@ class StepMethods:
         """Queue a ``close_page`` step: close the current (or the ``target``) page."""
         return self._add("close_page", locals())
 
+    def download(
+        self,
+        selector: Selector,
+        *,
+        frame: FramePath | None = None,
+        save_as: str | None = None,
+        as_: str | None = None,
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue a ``download`` step: click ``selector``, wait for the file it downloads."""
+        return self._add("download", locals())
+
 
 # ``assert`` is a keyword, so the method is defined as ``assert_`` and also exposed
 # under the action's own name for ``getattr(browser, "assert")``.

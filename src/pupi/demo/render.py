@@ -24,6 +24,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/slow", "Slow content", "Content and a button that appear late"),
     ("/frames", "Frames and shadow DOM", "An iframe and a shadow root"),
     ("/benchmark-form", "Benchmark form", "Twenty fields, client-side summary"),
+    ("/downloads", "Downloads", "A CSV report and a generated PDF invoice"),
 )
 
 CONTENT_TYPES = {

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from pupi.demo.app import Route
-from pupi.demo.routes import account, booking, checkout, forms, pages, search, shop, todos
+from pupi.demo.routes import (
+    account,
+    booking,
+    checkout,
+    downloads,
+    forms,
+    pages,
+    search,
+    shop,
+    todos,
+)
 
 ALL_ROUTES: tuple[Route, ...] = tuple(
     route
-    for module in (pages, shop, checkout, account, forms, booking, todos, search)
+    for module in (pages, shop, checkout, account, forms, booking, todos, search, downloads)
     for route in module.routes.entries
 )
