@@ -5,6 +5,7 @@ names. See the README for a quickstart.
 """
 
 from pupi.agent.result import PromptResult
+from pupi.browser.downloads import DownloadedFile
 from pupi.browser.instances import InstanceInfo
 from pupi.builder import Puppeteer
 from pupi.client import (
@@ -25,11 +26,13 @@ from pupi.errors import (
     DatabaseUnavailable,
     InstanceDead,
     InstanceNotFound,
+    InvalidBrowserOptions,
     InvalidRequest,
     InvalidSteps,
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    ProfileInUse,
     PromptFailed,
     PupiError,
     RateLimited,
@@ -55,15 +58,18 @@ __all__ = [
     "AuthenticationError",
     "BrowserLaunchError",
     "DatabaseUnavailable",
+    "DownloadedFile",
     "InstanceDead",
     "InstanceInfo",
     "InstanceNotFound",
+    "InvalidBrowserOptions",
     "InvalidRequest",
     "InvalidSteps",
     "LiveFrame",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
+    "ProfileInUse",
     "PromptFailed",
     "PromptResult",
     "PupiError",

@@ -308,6 +308,18 @@ class StepMethods:
         """Queue a ``save_state`` step: write the cookies and local storage to ``path``."""
         return self._add("save_state", locals())
 
+    def download(
+        self,
+        selector: Selector,
+        *,
+        frame: FramePath | None = None,
+        save_as: str | None = None,
+        as_: str | None = None,
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue a ``download`` step: click ``selector``, wait for the file it downloads."""
+        return self._add("download", locals())
+
 
 # ``assert`` is a keyword, so the method is defined as ``assert_`` and also exposed
 # under the action's own name for ``getattr(browser, "assert")``.

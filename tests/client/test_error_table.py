@@ -28,6 +28,10 @@ BAD_STEPS = [
 # One example of every class in the table that a server can answer with.
 ANSWERED: dict[type[PupiError], Callable[[], PupiError]] = {
     errors.InvalidSteps: lambda: errors.InvalidSteps(BAD_STEPS),
+    errors.InvalidBrowserOptions: lambda: errors.InvalidBrowserOptions(
+        [errors.OptionError("device", "unknown device 'Nokia 3310'")]
+    ),
+    errors.ProfileInUse: lambda: errors.ProfileInUse("work"),
     errors.InstanceNotFound: lambda: errors.InstanceNotFound("ab12"),
     errors.InstanceDead: lambda: errors.InstanceDead("ab12", "its page crashed"),
     errors.BrowserLaunchError: lambda: errors.BrowserLaunchError("no Chromium; run pupi doctor"),

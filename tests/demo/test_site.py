@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import http.client
+import io
 import re
 import socket
 import subprocess
@@ -327,6 +329,37 @@ def test_client_side_pages_record_submissions_and_events(
     state = site.state()
     assert state["submissions"] == [{"form": "benchmark", "fields": fields}]
     assert state["events"] == [{"page": "dialogs", "event": "confirm", "value": True}]
+
+
+def test_the_report_is_a_csv_attachment_of_every_product(client: httpx.Client) -> None:
+    response = client.get("/downloads/report.csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="report.csv"'
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["id", "name", "category", "price"]
+    assert len(rows) == len(PRODUCTS) + 1
+    assert rows[1] == ["1", "Wireless Mouse", "Electronics", "$24.00"]
+
+
+def test_the_invoice_is_a_well_formed_pdf_attachment_for_the_customer(
+    client: httpx.Client,
+) -> None:
+    response = client.get("/downloads/invoice.pdf", params={"customer": "Grace (RADM) Hopper"})
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'attachment; filename="invoice.pdf"'
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-1.4\n") and pdf.endswith(b"%%EOF\n")
+    assert rb"(Customer: Grace \(RADM\) Hopper) Tj" in pdf
+    # Readers find objects through the cross-reference table: every offset in it
+    # must point at its object, and startxref at the table.
+    startxref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    assert pdf[startxref:].startswith(b"xref\n0 7\n")
+    offsets = re.findall(rb"(\d{10}) 00000 n ", pdf[startxref:])
+    assert len(offsets) == 6
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[int(offset) :].startswith(b"%d 0 obj\n" % number)
+    stream = re.search(rb"/Length (\d+) >>\nstream\n(.*?)\nendstream", pdf, re.S)
+    assert stream is not None and int(stream.group(1)) == len(stream.group(2))
 
 
 def test_reset_restores_the_initial_state(client: httpx.Client, site: DemoServer) -> None:

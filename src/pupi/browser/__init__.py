@@ -1,13 +1,17 @@
 """Finding and launching Chromium, the instance registry, and cleanup at exit."""
 
 from pupi.browser.discovery import BrowserLocation, find_browser, search_browsers
+from pupi.browser.downloads import DownloadedFile, Downloads, downloads_root
 from pupi.browser.instances import Instance, InstanceInfo, InstanceManager, get_manager
 
 __all__ = [
     "BrowserLocation",
+    "DownloadedFile",
+    "Downloads",
     "Instance",
     "InstanceInfo",
     "InstanceManager",
+    "downloads_root",
     "find_browser",
     "get_manager",
     "search_browsers",

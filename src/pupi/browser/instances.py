@@ -34,6 +34,7 @@ from playwright.async_api import (
 from pydantic import BaseModel
 
 from pupi.browser import reaper
+from pupi.browser.downloads import Downloads
 from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
 from pupi.browser.options import BrowserOptions
 from pupi.browser.profiles import ProfileLock
@@ -99,10 +100,15 @@ class Instance:
         """Requests refused by the request filter: (url, reason)."""
         self.dialogs: list[str] = []
         """Every ``alert``/``confirm``/``prompt`` seen, as ``"type: message"``."""
+        self.downloads = Downloads(instance_id)
+        """Every file its pages downloaded, saved in a directory removed with the instance."""
         self._key = key
         self._pages = [page]
-        page.on("crash", self._on_crash)
+        for open_page in {page, *context.pages}:
+            open_page.on("crash", self._on_crash)
+            self.downloads.watch(open_page)
         context.on("page", self._on_page)
+        context.on("requestfailed", self.downloads.on_request_failed)
         context.on("dialog", self._on_dialog)
         context.on("close", self._on_context_close)
 
@@ -120,6 +126,7 @@ class Instance:
 
     def _on_page(self, page: Page) -> None:
         page.on("crash", self._on_crash)
+        self.downloads.watch(page)
         self._pages.append(page)
 
     async def _on_dialog(self, dialog: Dialog) -> None:
@@ -280,6 +287,7 @@ class InstanceManager:
                 self._pids.pop(instance._key, None)
             if instance.profile_lock is not None:
                 instance.profile_lock.release()
+            await instance.downloads.aclose()
 
     async def close_all(self) -> int:
         """Close every open instance; return how many were closed."""
@@ -341,6 +349,7 @@ class InstanceManager:
                 # Its browser was just killed; held on, the lock would refuse the
                 # profile to every later instance of this process.
                 instance.profile_lock.release()
+            instance.downloads.discard()
         self._instances.clear()
         self._browsers.clear()
         self._spares.clear()
@@ -480,6 +489,9 @@ class InstanceManager:
 def _context_kwargs(options: BrowserOptions) -> dict[str, Any]:
     kwargs = options.context_kwargs()
     kwargs.setdefault("viewport", VIEWPORT)
+    # Playwright's default too, but Downloads relies on it: without it every
+    # download is cancelled as it starts.
+    kwargs["accept_downloads"] = True
     return kwargs
 
 

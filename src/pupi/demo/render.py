@@ -26,6 +26,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/benchmark-form", "Benchmark form", "Twenty fields, client-side summary"),
     ("/whoami", "Who am I", "The login, from the session cookie and from local storage"),
     ("/browser-info", "Browser info", "User agent, language, time zone and the request headers"),
+    ("/downloads", "Downloads", "A CSV report and a generated PDF invoice"),
 )
 
 CONTENT_TYPES = {

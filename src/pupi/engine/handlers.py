@@ -20,10 +20,17 @@ from typing import Any
 
 from playwright.async_api import Frame, Locator, Page, expect
 
+from pupi.browser.downloads import Downloads
 from pupi.browser.storage import save_storage_state
 from pupi.engine.locate import locate, poll_until
 from pupi.engine.pages import cdp_session
-from pupi.engine.translate import ElementNotChangeable, NavigationRefused, StepCheckFailed
+from pupi.engine.translate import (
+    ConditionTimedOut,
+    DownloadFailed,
+    ElementNotChangeable,
+    NavigationRefused,
+    StepCheckFailed,
+)
 from pupi.steps import models as m
 
 __all__ = ["HANDLERS", "StepContext", "url_pattern"]
@@ -41,6 +48,8 @@ class StepContext:
     """The instance's request filter, checked before a ``go`` is sent."""
     frame: Frame | None = None
     """The step's ``frame``; None for the page's main frame."""
+    downloads: Downloads | None = None
+    """The instance's downloads; None when the run is on a bare page."""
 
     @property
     def scope(self) -> Page | Frame:
@@ -514,6 +523,27 @@ async def _upload(step: m.UploadStep, ctx: StepContext) -> list[str]:
     return [Path(file).name for file in step.files]
 
 
+async def _download(step: m.DownloadStep, ctx: StepContext) -> dict[str, Any]:
+    if ctx.downloads is None:
+        raise StepCheckFailed("this page belongs to no instance, so nothing saves its downloads")
+    begun = time.perf_counter()
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    # Counted before the click, so the download it starts is the next one, on
+    # whichever page of the instance it comes (a link may open a popup to
+    # download); once the downloads earlier clicks announced are counted too.
+    before = await ctx.downloads.settle(timeout_ms=ctx.timeout_ms)
+    await locator.click(timeout=ctx.timeout_ms)
+    left_ms = max(1.0, ctx.timeout_ms - (time.perf_counter() - begun) * 1000)
+    file = await ctx.downloads.next_file(before, timeout_ms=left_ms, name=step.save_as)
+    if file is None:
+        raise ConditionTimedOut(
+            f"no download started within {ctx.timeout_ms:.0f} ms of the click on {step.selector!r}"
+        )
+    if file.error is not None:
+        raise DownloadFailed(f"the download of {file.url} failed: {file.error}")
+    return file.model_dump(mode="json")
+
+
 HANDLERS: dict[str, Handler] = {
     "go": _go,
     "click": _click,
@@ -540,5 +570,6 @@ HANDLERS: dict[str, Handler] = {
     "emulate_network": _emulate_network,
     "close_page": _close_page,
     "save_state": _save_state,
+    "download": _download,
 }
 """Every action's handler; a test checks that each step model has one."""

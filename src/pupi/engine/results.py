@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pupi.browser.downloads import DownloadedFile
 from pupi.errors import StepFailed
 
 __all__ = ["RunError", "RunResult", "StepResult"]
@@ -66,6 +67,8 @@ class RunResult(BaseModel):
     ``status`` is ``"failed"`` when a step that is not ``optional`` failed; then
     ``error`` is a :class:`RunError` (``step_index``, ``type``, ``message``,
     ``screenshot``) and the instance is left open on the page where it happened.
+    ``downloads`` lists the files whose downloads started during the run (a
+    failed one with its ``error``); they stay on disk until the instance closes.
 
     >>> run = await sdk.execute_steps_locally(steps)
     >>> run.raise_for_status().outputs["price"]
@@ -78,6 +81,7 @@ class RunResult(BaseModel):
     outputs: dict[str, Any] = Field(default_factory=dict)
     error: RunError | None = None
     duration_ms: float = 0.0
+    downloads: list[DownloadedFile] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from pupi.browser.downloads import DownloadedFile, Downloads
 from pupi.engine.handlers import HANDLERS, StepContext
 from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
@@ -58,6 +59,10 @@ async def run_steps(
     A failing step that is ``optional`` is recorded and the run goes on; any other
     failure ends the run (or, with ``stop_on_error=False``, is recorded and the
     run goes on) with ``status="failed"`` and a screenshot of the page.
+
+    When ``target`` records downloads (an :class:`~pupi.browser.Instance`), the
+    run waits, up to its ``timeout_ms``, for those its steps started to finish,
+    and lists them in ``downloads``.
     """
     default_timeout = timeout_ms or DEFAULT_TIMEOUT_MS
     context: dict[str, Any] = dict(variables or {})
@@ -66,6 +71,8 @@ async def run_steps(
     error: dict[str, Any] | None = None
     folder = artifacts_dir(instance_id)
     url_filter = getattr(target, "request_filter", None)
+    downloads: Downloads | None = getattr(target, "downloads", None)
+    downloads_before = downloads.started if downloads is not None else 0
     started = time.perf_counter()
 
     for index, step in enumerate(steps):
@@ -83,7 +90,13 @@ async def run_steps(
             frame_path = getattr(concrete, "frame", None)
             frame = await resolve_frame(page, frame_path, step_timeout)
             ctx = StepContext(
-                page, step_timeout, index, folder, url_filter, frame if frame_path else None
+                page,
+                step_timeout,
+                index,
+                folder,
+                url_filter,
+                frame if frame_path else None,
+                downloads,
             )
             handler = HANDLERS[step.action]
             if concrete.expect_navigation:
@@ -130,6 +143,9 @@ async def run_steps(
             context[name] = output
         await _notify(on_step, result, concrete)
 
+    files: list[DownloadedFile] = []
+    if downloads is not None:
+        files = await downloads.collect(downloads_before, timeout_ms=default_timeout)
     return RunResult(
         instance_id=instance_id,
         status="failed" if error else "completed",
@@ -137,6 +153,7 @@ async def run_steps(
         outputs=outputs,
         error=error,
         duration_ms=_ms_since(started),
+        downloads=files,
     )
 
 

@@ -14,6 +14,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 __all__ = [
     "ConditionTimedOut",
+    "DownloadFailed",
     "ElementNotChangeable",
     "NavigationRefused",
     "PageClosed",
@@ -41,6 +42,11 @@ class NavigationRefused(Exception):
 class ConditionTimedOut(Exception):
     """Something the engine polls for (a ``target`` page, a ``frame``, a number of
     elements, an element becoming enabled) did not happen before the step's timeout."""
+
+
+class DownloadFailed(Exception):
+    """A ``download`` step's download started but was not saved: the browser
+    reported a failure, or it did not finish before the step's timeout."""
 
 
 class ElementNotChangeable(Exception):
@@ -72,11 +78,13 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     """Return ``(type, message)`` for an exception raised while running a step.
 
     Types: ``timeout``, ``assertion``, ``ambiguous_selector``, ``invalid_selector``,
-    ``navigation``, ``blocked``, ``target_closed``, ``evaluation``, ``error``.
+    ``navigation``, ``blocked``, ``target_closed``, ``evaluation``, ``download``, ``error``.
     """
     message = _first_lines(str(exc))
     if isinstance(exc, StepCheckFailed | AssertionError):
         return "assertion", message
+    if isinstance(exc, DownloadFailed):
+        return "download", message
     if isinstance(exc, PlaywrightTimeoutError | SelectorNotFound | ConditionTimedOut):
         return "timeout", message
     if isinstance(exc, NavigationRefused):

@@ -15,8 +15,9 @@ from pupi.server.db.specs import FileSpec
 from pupi.server.schemas import FileRecord, UploadedFile
 from pupi.server.settings import ServerSettings
 from pupi.steps import Step
+from pupi.steps.models import SaveStateStep, ScreenshotStep, UploadStep
 
-__all__ = ["check_uploads", "file_record", "uploads"]
+__all__ = ["check_remote_steps", "file_record", "uploads"]
 
 
 def uploads(files: list[UploadedFile] | None, settings: ServerSettings) -> tuple[FileSpec, ...]:
@@ -34,22 +35,45 @@ def uploads(files: list[UploadedFile] | None, settings: ServerSettings) -> tuple
     return specs
 
 
-def check_uploads(steps: list[Step], names: set[str]) -> None:
-    """Every ``upload`` step names files among ``names``: else ``InvalidSteps``, before
-    anything is stored."""
-    problems = [
-        StepError(
-            index,
-            "upload",
-            "files",
-            f"no file {name!r} was sent with this session; send it in the request's "
-            "files and name it here (a remote step cannot read paths)",
-        )
-        for index, step in enumerate(steps)
-        if step.action == "upload"
-        for name in step.files
-        if name not in names
-    ]
+def check_remote_steps(steps: list[Step], names: set[str]) -> None:
+    """Refuse, before anything is stored, what a worker must not do for a client:
+    read its own files (``upload`` names only ``names``, the files sent) or write
+    them (``screenshot.path``, ``save_state``: the session's ``save_state`` keeps
+    the state instead). Raises ``InvalidSteps`` naming each step and field."""
+    problems: list[StepError] = []
+    for index, step in enumerate(steps):
+        if isinstance(step, UploadStep):
+            problems.extend(
+                StepError(
+                    index,
+                    step.action,
+                    "files",
+                    f"no file {name!r} was sent with this session; send it in the "
+                    "request's files and name it here (a remote step cannot read paths)",
+                )
+                for name in step.files
+                if name not in names
+            )
+        elif isinstance(step, SaveStateStep):
+            problems.append(
+                StepError(
+                    index,
+                    step.action,
+                    None,
+                    "a remote session saves its state with save_state: true on the "
+                    "session (GET .../storage_state), not with a step",
+                )
+            )
+        elif isinstance(step, ScreenshotStep) and step.path is not None:
+            problems.append(
+                StepError(
+                    index,
+                    step.action,
+                    "path",
+                    "a remote step cannot write the server's files; the session keeps "
+                    "a screenshot after every step",
+                )
+            )
     if problems:
         raise InvalidSteps(problems)
 

@@ -19,6 +19,7 @@ __all__ = [
     "CheckStep",
     "ClickStep",
     "ClosePageStep",
+    "DownloadStep",
     "EmulateNetworkStep",
     "EvaluateStep",
     "ExtractStep",
@@ -477,6 +478,33 @@ class UploadStep(_SelectorStep):
         return [value] if isinstance(value, str) else value
 
 
+class DownloadStep(_SelectorStep):
+    """Click an element and wait for the download it starts to be saved; outputs the file.
+
+    The output is the :class:`~pupi.DownloadedFile` as JSON (``name``, ``url``,
+    ``content_type``, ``size``, ``path``). ``save_as`` names the saved file
+    (a plain file name; made unique like every download's name).
+    """
+
+    action: Literal["download"] = "download"
+    save_as: str | None = Field(
+        None,
+        description="The saved file's name (no folders); default: the name the site suggests.",
+    )
+    as_: OutputName | None = Field(None, alias="as")
+
+    @field_validator("save_as")
+    @classmethod
+    def _plain_file_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip() or value in {".", ".."}:
+            raise ValueError("a file name may not be empty, '.' or '..'")
+        if any(character in value for character in "/\\\0"):
+            raise ValueError("a plain file name is expected, without '/', '\\' or NUL")
+        return value
+
+
 Step = Annotated[
     GoStep
     | ClickStep
@@ -502,7 +530,8 @@ Step = Annotated[
     | KeyUpStep
     | EmulateNetworkStep
     | ClosePageStep
-    | SaveStateStep,
+    | SaveStateStep
+    | DownloadStep,
     Field(discriminator="action"),
 ]
 """Any one step; pydantic picks the model from ``action``."""

@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from pupi.demo.app import Route
-from pupi.demo.routes import account, booking, checkout, forms, identity, pages, search, shop, todos
+from pupi.demo.routes import (
+    account,
+    booking,
+    checkout,
+    downloads,
+    forms,
+    identity,
+    pages,
+    search,
+    shop,
+    todos,
+)
 
 ALL_ROUTES: tuple[Route, ...] = tuple(
     route
-    for module in (pages, shop, checkout, account, forms, booking, todos, search, identity)
+    for module in (
+        pages,
+        shop,
+        checkout,
+        account,
+        forms,
+        booking,
+        todos,
+        search,
+        identity,
+        downloads,
+    )
     for route in module.routes.entries
 )

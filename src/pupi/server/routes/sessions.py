@@ -19,7 +19,7 @@ from pupi.server.db.models import RunRow, SessionRow
 from pupi.server.db.sessions import ACTIVE_STATUSES, Snapshot
 from pupi.server.db.specs import FileSpec, RunKind, RunSpec, SessionSpec
 from pupi.server.deps import CallerToken, State
-from pupi.server.files import check_uploads, file_record, uploads
+from pupi.server.files import check_remote_steps, file_record, uploads
 from pupi.server.schemas import (
     ClosedCount,
     ErrorBody,
@@ -234,7 +234,7 @@ def _steps_run(
 ) -> RunSpec:
     # Validated now, all of them, so a bad step is a 422 naming it before anything runs.
     parsed = parse_steps(steps)
-    check_uploads(parsed, {file.name for file in files} | (known_files or set()))
+    check_remote_steps(parsed, {file.name for file in files} | (known_files or set()))
     return RunSpec(
         files=files,
         kind=RunKind.STEPS,

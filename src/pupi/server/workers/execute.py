@@ -245,13 +245,17 @@ class SessionExecutor:
         kept = await retrying(lambda: self.store.count_downloads(session.id))
         for file in outcome.files:
             note = None
-            if kept >= self.max_files:
+            if file.path is None:
+                note = f"the download failed: {file.error or 'unknown reason'}"
+            elif kept >= self.max_files:
                 note = f"not kept: a session keeps at most {self.max_files} (PUPI_MAX_FILES)"
             elif file.size > self.max_file_bytes:
                 note = (
                     f"not kept: {file.size} bytes, over {self.max_file_bytes} (PUPI_MAX_FILE_BYTES)"
                 )
-            data = None if note else await asyncio.to_thread(file.path.read_bytes)
+            data = (
+                None if note or file.path is None else await asyncio.to_thread(file.path.read_bytes)
+            )
             kept += data is not None
             await retrying(
                 functools.partial(

@@ -46,6 +46,8 @@ logger = logging.getLogger("pupi.server.runner")
 LIVE_QUALITY = 50
 """JPEG quality of live frames: a watcher wants to follow the page, not read it pixel by pixel."""
 LIVE_TIMEOUT_MS = 2000
+DOWNLOAD_WAIT_MS = 30_000
+"""How long a run's end waits for the downloads it started to finish."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,9 @@ class RunFile:
     name: str
     content_type: str
     size: int
-    path: Path
+    path: Path | None
+    """None when the download failed (``error`` says why)."""
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +186,6 @@ class _AgentBrowser:
         self._instance = instance
         self._session_proxy = session_proxy
         self._uploads: Path | None = None
-        self._downloads_seen = 0
 
     async def _screenshot(self) -> tuple[str, bytes] | None:
         if not self._job.screenshots:
@@ -202,8 +205,9 @@ class _AgentBrowser:
             return None
 
     async def run(self, job: RunJob, report: StepSink) -> SessionOutcome:
+        since = self._instance.downloads.started
         outcome = await self._run(job, report)
-        files = self._new_downloads()
+        files = await self._downloads(since)
         state = await self._storage_state() if self._job.keep_state else None
         if files or state is not None:
             outcome = dataclasses.replace(outcome, files=files, storage_state=state)
@@ -285,15 +289,16 @@ class _AgentBrowser:
             for step in job.steps
         ]
 
-    def _new_downloads(self) -> list[RunFile]:
-        downloads = self._instance.downloads[self._downloads_seen :]
-        self._downloads_seen += len(downloads)
+    async def _downloads(self, since: int) -> list[RunFile]:
+        # A steps run has waited for its downloads already; the agent's has not.
+        downloads = await self._instance.downloads.collect(since, timeout_ms=DOWNLOAD_WAIT_MS)
         return [
             RunFile(
                 name=download.name,
                 content_type=download.content_type,
                 size=download.size,
-                path=download.path,
+                path=None if download.path is None else Path(download.path),
+                error=download.error,
             )
             for download in downloads
         ]
