@@ -31,12 +31,13 @@ from playwright.async_api import (
     Route,
     async_playwright,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pupi.browser import reaper
 from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
 from pupi.browser.options import BrowserOptions
 from pupi.browser.profiles import ProfileLock
+from pupi.browser.tabs import TabInfo, Tabs
 from pupi.errors import InstanceDead, InstanceNotFound
 
 __all__ = ["Instance", "InstanceInfo", "InstanceManager", "RequestFilter", "get_manager"]
@@ -63,18 +64,22 @@ class InstanceInfo(BaseModel):
     pid: int | None
     """The browser process (shared by the instances of one browser); None when remote."""
     url: str
+    """The current tab's URL."""
     alive: bool
+    tabs: list[TabInfo] = Field(default_factory=list)
+    """The open tabs, oldest first; the one steps act on has ``current`` set."""
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else "dead"
-        return f"<InstanceInfo {self.id[:8]} {state} {self.url!r}>"
+        return f"<InstanceInfo {self.id[:8]} {state} tabs={len(self.tabs)} {self.url!r}>"
 
 
 class Instance:
-    """One open, isolated browser instance: a context and its pages.
+    """One open, isolated browser instance: a context and its tabs.
 
-    ``page`` is the page steps act on: the most recently opened page that is
-    still open, so a link that opens a new tab is followed there.
+    ``page`` is the tab steps act on (``tabs.current``): a tab the page opens
+    becomes current, so a link that opens a new tab is followed there, unless
+    the click said ``popup: stay``; tab steps switch, open and close tabs.
     """
 
     def __init__(
@@ -100,7 +105,8 @@ class Instance:
         self.dialogs: list[str] = []
         """Every ``alert``/``confirm``/``prompt`` seen, as ``"type: message"``."""
         self._key = key
-        self._pages = [page]
+        self.tabs = Tabs(context, page)
+        """The open tabs, which one is current, and their focus history."""
         page.on("crash", self._on_crash)
         context.on("page", self._on_page)
         context.on("dialog", self._on_dialog)
@@ -108,10 +114,8 @@ class Instance:
 
     @property
     def page(self) -> Page:
-        """The page steps act on."""
-        open_pages = [page for page in self._pages if not page.is_closed()]
-        self._pages = open_pages or self._pages[-1:]
-        return self._pages[-1]
+        """The page steps act on: the current tab."""
+        return self.tabs.current
 
     @property
     def alive(self) -> bool:
@@ -120,7 +124,6 @@ class Instance:
 
     def _on_page(self, page: Page) -> None:
         page.on("crash", self._on_crash)
-        self._pages.append(page)
 
     async def _on_dialog(self, dialog: Dialog) -> None:
         # Playwright dismisses unhandled dialogs, answering "Cancel" to every
@@ -260,6 +263,7 @@ class InstanceManager:
                 pid=self._pid(instance._key),
                 url=_url(instance),
                 alive=instance.alive,
+                tabs=instance.tabs.info(),
             )
             for instance in self._instances.values()
         ]

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from pupi.engine.handlers import HANDLERS, StepContext
+from pupi.engine.context import StepContext
+from pupi.engine.handlers import HANDLERS
 from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
 from pupi.engine.translate import describe_error
@@ -32,7 +33,11 @@ OnStep = Callable[[StepResult, BaseStep], Awaitable[None] | None]
 
 
 class PageSource(Protocol):
-    """Anything with a current ``page``, such as an :class:`~pupi.browser.Instance`."""
+    """Anything with a current ``page``, such as an :class:`~pupi.browser.Instance`.
+
+    Its ``request_filter`` and ``tabs`` (a :class:`~pupi.engine.context.TabSet`),
+    when it has them, are what ``go`` and the tab steps use.
+    """
 
     @property
     def page(self) -> Page: ...
@@ -66,6 +71,7 @@ async def run_steps(
     error: dict[str, Any] | None = None
     folder = artifacts_dir(instance_id)
     url_filter = getattr(target, "request_filter", None)
+    tabs = getattr(target, "tabs", None)
     started = time.perf_counter()
 
     for index, step in enumerate(steps):
@@ -83,7 +89,7 @@ async def run_steps(
             frame_path = getattr(concrete, "frame", None)
             frame = await resolve_frame(page, frame_path, step_timeout)
             ctx = StepContext(
-                page, step_timeout, index, folder, url_filter, frame if frame_path else None
+                page, step_timeout, index, folder, url_filter, frame if frame_path else None, tabs
             )
             handler = HANDLERS[step.action]
             if concrete.expect_navigation:

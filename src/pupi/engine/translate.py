@@ -21,6 +21,7 @@ __all__ = [
     "PageQueryFailed",
     "SelectorNotFound",
     "StepCheckFailed",
+    "TabStepRefused",
     "describe_error",
     "translate_page_error",
 ]
@@ -41,6 +42,12 @@ class NavigationRefused(Exception):
 class ConditionTimedOut(Exception):
     """Something the engine polls for (a ``target`` page, a ``frame``, a number of
     elements, an element becoming enabled) did not happen before the step's timeout."""
+
+
+class TabStepRefused(Exception):
+    """A tab step asked for what the tabs cannot do: close the instance's last tab,
+    close a tab at an index no open tab has, or run on a bare page, without an
+    instance's tabs. Unlike ``switch_tab``'s wait for a tab, nothing is waited for."""
 
 
 class ElementNotChangeable(Exception):
@@ -81,6 +88,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "timeout", message
     if isinstance(exc, NavigationRefused):
         return "blocked", message
+    if isinstance(exc, TabStepRefused):
+        return "error", message
     if isinstance(exc, PlaywrightError):
         text = str(exc)
         if "strict mode violation" in text:
