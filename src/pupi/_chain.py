@@ -18,6 +18,7 @@ from pupi.steps.models import (
     FramePath,
     LoadState,
     MouseButton,
+    PopupChoice,
     Position,
     Selector,
     WaitUntil,
@@ -79,9 +80,10 @@ class StepMethods:
         position: Position | dict[str, float] | None = None,
         delay_ms: int | None = None,
         force: bool = False,
+        popup: PopupChoice = "follow",
         **options: Unpack[StepOptions],
     ) -> Self:
-        """Queue a ``click`` step."""
+        """Queue a ``click`` step (``popup="stay"``: a tab it opens stays in the background)."""
         return self._add("click", locals())
 
     def type(
@@ -103,6 +105,7 @@ class StepMethods:
         *,
         selector: Selector | None = None,
         frame: FramePath | None = None,
+        popup: PopupChoice = "follow",
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``press`` step: press ``key`` (on ``selector`` or the focused element)."""
@@ -319,6 +322,32 @@ class StepMethods:
     ) -> Self:
         """Queue a ``download`` step: click ``selector``, wait for the file it downloads."""
         return self._add("download", locals())
+
+    def new_tab(
+        self,
+        url: str | None = None,
+        *,
+        wait_until: WaitUntil = "load",
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue a ``new_tab`` step: open a tab, make it current, go to ``url`` if given."""
+        return self._add("new_tab", locals())
+
+    def switch_tab(
+        self,
+        index: int | None = None,
+        *,
+        url: str | None = None,
+        title: str | None = None,
+        **options: Unpack[StepOptions],
+    ) -> Self:
+        """Queue a ``switch_tab`` step: make the tab at ``index``, or matching ``url`` or
+        ``title``, current."""
+        return self._add("switch_tab", locals())
+
+    def close_tab(self, index: int | None = None, **options: Unpack[StepOptions]) -> Self:
+        """Queue a ``close_tab`` step: close the tab at ``index``, by default the current one."""
+        return self._add("close_tab", locals())
 
 
 # ``assert`` is a keyword, so the method is defined as ``assert_`` and also exposed

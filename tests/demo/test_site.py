@@ -270,6 +270,16 @@ def test_search_without_matches_says_so(client: httpx.Client) -> None:
     assert 'aria-label="Pagination"' not in text
 
 
+def test_the_popup_page_says_what_opened_it(client: httpx.Client) -> None:
+    popups = client.get("/popups").text
+    assert 'href="/popups/opened?by=link" target="_blank"' in popups
+    opened = client.get("/popups/opened?by=link")
+    assert h1(opened) == "Opened tab"
+    assert "<title>Opened tab · Pupi Demo</title>" in opened.text
+    assert "Opened by the link on the Popups page." in opened.text
+    assert "Opened by another page" in client.get("/popups/opened?by=<b>").text
+
+
 def test_table_lists_every_employee(client: httpx.Client) -> None:
     text = client.get("/table").text
     assert "<caption>Employees (15 people)</caption>" in text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
 from playwright.async_api import Browser, Dialog, Page, async_playwright, expect
+from playwright.async_api import Error as PlaywrightError
 
 from pupi.demo import DemoServer
 from pupi.demo.render import PAGES
@@ -142,6 +144,23 @@ async def test_tabs_faq_frames_and_shadow_dom_respond(page: Page) -> None:
     await page.get_by_label("Name in shadow").fill("Alan")
     await page.get_by_role("button", name="Greet").click()
     await expect(page.locator("#shadow-result")).to_have_text("Hello from the shadow, Alan!")
+
+
+async def test_popups_open_tabs_that_say_what_opened_them(page: Page) -> None:
+    await page.goto("/popups")
+    async with page.expect_popup() as link_tab:
+        await page.get_by_role("link", name="Open the page in a new tab").click()
+    tab = await link_tab.value
+    await expect(tab.locator("#opened-by")).to_have_text("Opened by the link on the Popups page.")
+    async with page.expect_popup() as button_popup:
+        await page.get_by_role("button", name="Open a popup").click()
+    popup = await button_popup.value
+    await expect(popup).to_have_title("Opened tab · Pupi Demo")
+    await expect(page.locator("#popup-status")).to_have_text("Popup opened.")
+    async with popup.expect_event("close"):
+        # The tab may close while Playwright still finishes the click.
+        with contextlib.suppress(PlaywrightError):
+            await popup.get_by_role("button", name="Close this tab").click()
 
 
 async def test_benchmark_form_summarises_without_loading_a_page(page: Page) -> None:

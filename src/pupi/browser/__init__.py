@@ -3,6 +3,7 @@
 from pupi.browser.discovery import BrowserLocation, find_browser, search_browsers
 from pupi.browser.downloads import DownloadedFile, Downloads, downloads_root
 from pupi.browser.instances import Instance, InstanceInfo, InstanceManager, get_manager
+from pupi.browser.tabs import TabInfo, Tabs
 
 __all__ = [
     "BrowserLocation",
@@ -11,6 +12,8 @@ __all__ = [
     "Instance",
     "InstanceInfo",
     "InstanceManager",
+    "TabInfo",
+    "Tabs",
     "downloads_root",
     "find_browser",
     "get_manager",

@@ -31,13 +31,14 @@ from playwright.async_api import (
     Route,
     async_playwright,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pupi.browser import reaper
 from pupi.browser.downloads import Downloads
 from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
 from pupi.browser.options import BrowserOptions
 from pupi.browser.profiles import ProfileLock
+from pupi.browser.tabs import TabInfo, Tabs
 from pupi.errors import InstanceDead, InstanceNotFound
 
 __all__ = ["Instance", "InstanceInfo", "InstanceManager", "RequestFilter", "get_manager"]
@@ -64,18 +65,22 @@ class InstanceInfo(BaseModel):
     pid: int | None
     """The browser process (shared by the instances of one browser); None when remote."""
     url: str
+    """The current tab's URL."""
     alive: bool
+    tabs: list[TabInfo] = Field(default_factory=list)
+    """The open tabs, oldest first; the one steps act on has ``current`` set."""
 
     def __repr__(self) -> str:
         state = "alive" if self.alive else "dead"
-        return f"<InstanceInfo {self.id[:8]} {state} {self.url!r}>"
+        return f"<InstanceInfo {self.id[:8]} {state} tabs={len(self.tabs)} {self.url!r}>"
 
 
 class Instance:
-    """One open, isolated browser instance: a context and its pages.
+    """One open, isolated browser instance: a context and its tabs.
 
-    ``page`` is the page steps act on: the most recently opened page that is
-    still open, so a link that opens a new tab is followed there.
+    ``page`` is the tab steps act on (``tabs.current``): a tab the page opens
+    becomes current, so a link that opens a new tab is followed there, unless
+    the click said ``popup: stay``; tab steps switch, open and close tabs.
     """
 
     def __init__(
@@ -103,10 +108,11 @@ class Instance:
         self.downloads = Downloads(instance_id)
         """Every file its pages downloaded, saved in a directory removed with the instance."""
         self._key = key
-        self._pages = [page]
-        for open_page in {page, *context.pages}:
+        for open_page in {page, *context.pages}:  # a profile's browser may open more
             open_page.on("crash", self._on_crash)
             self.downloads.watch(open_page)
+        self.tabs = Tabs(context, page)
+        """The open tabs, which one is current, and their focus history."""
         context.on("page", self._on_page)
         context.on("requestfailed", self.downloads.on_request_failed)
         context.on("dialog", self._on_dialog)
@@ -114,10 +120,8 @@ class Instance:
 
     @property
     def page(self) -> Page:
-        """The page steps act on."""
-        open_pages = [page for page in self._pages if not page.is_closed()]
-        self._pages = open_pages or self._pages[-1:]
-        return self._pages[-1]
+        """The page steps act on: the current tab."""
+        return self.tabs.current
 
     @property
     def alive(self) -> bool:
@@ -127,7 +131,6 @@ class Instance:
     def _on_page(self, page: Page) -> None:
         page.on("crash", self._on_crash)
         self.downloads.watch(page)
-        self._pages.append(page)
 
     async def _on_dialog(self, dialog: Dialog) -> None:
         # Playwright dismisses unhandled dialogs, answering "Cancel" to every
@@ -267,6 +270,7 @@ class InstanceManager:
                 pid=self._pid(instance._key),
                 url=_url(instance),
                 alive=instance.alive,
+                tabs=instance.tabs.info(),
             )
             for instance in self._instances.values()
         ]

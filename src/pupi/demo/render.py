@@ -18,6 +18,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/search", "Search articles", "Search with pagination"),
     ("/dialogs", "Dialogs", "Modal dialog, confirm, alert and prompt"),
     ("/tabs", "Tabs", "A tab list with panels"),
+    ("/popups", "Popups", "A link and a button that open new tabs"),
     ("/faq", "FAQ", "Collapsible questions and answers"),
     ("/booking", "Book a room", "Date, time and guest inputs"),
     ("/upload", "Upload a file", "A file input"),

@@ -9,89 +9,69 @@ translates.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
 import re
 import time
 import weakref
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Frame, Locator, Page, expect
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page, expect
 
-from pupi.browser.downloads import Downloads
 from pupi.browser.storage import save_storage_state
+from pupi.engine.context import Handler, StepContext
 from pupi.engine.locate import locate, poll_until
-from pupi.engine.pages import cdp_session
+from pupi.engine.pages import cdp_session, url_pattern
+from pupi.engine.tabs import close_tab, new_tab, switch_tab
 from pupi.engine.translate import (
     ConditionTimedOut,
     DownloadFailed,
     ElementNotChangeable,
-    NavigationRefused,
     StepCheckFailed,
 )
 from pupi.steps import models as m
 
-__all__ = ["HANDLERS", "StepContext", "url_pattern"]
-
-
-@dataclass(slots=True)
-class StepContext:
-    """What a handler needs besides its step."""
-
-    page: Page
-    timeout_ms: float
-    index: int
-    artifacts_dir: Path
-    url_filter: Callable[[str], str | None] | None = None
-    """The instance's request filter, checked before a ``go`` is sent."""
-    frame: Frame | None = None
-    """The step's ``frame``; None for the page's main frame."""
-    downloads: Downloads | None = None
-    """The instance's downloads; None when the run is on a bare page."""
-
-    @property
-    def scope(self) -> Page | Frame:
-        """Where the step's selectors and scripts apply: its frame, or the page."""
-        return self.frame or self.page
-
-
-Handler = Callable[[Any, StepContext], Awaitable[Any]]
-
-
-def url_pattern(text: str) -> re.Pattern[str]:
-    """``*`` globs match the whole URL; plain text matches anywhere in it."""
-    if "*" in text:
-        return re.compile(fnmatch.translate(text.replace("**", "*")))
-    return re.compile(re.escape(text))
+__all__ = ["HANDLERS", "StepContext"]
 
 
 async def _go(step: m.GoStep, ctx: StepContext) -> Any:
-    # The filter also sees every request the page makes, but browser-internal
-    # URLs (chrome:, about:) never reach the network layer, so check here too.
-    # In a thread: a filter may resolve the host (the server's fetch policy does).
-    reason = await asyncio.to_thread(ctx.url_filter, step.url) if ctx.url_filter else None
-    if reason:
-        raise NavigationRefused(reason)
+    await ctx.check_url(step.url)
     frame = ctx.frame or ctx.page.main_frame
     response = await frame.goto(step.url, wait_until=step.wait_until, timeout=ctx.timeout_ms)
     return {"url": frame.url, "status": response.status if response else None}
 
 
+@asynccontextmanager
+async def _tab_effects(step: m.ClickStep | m.PressStep, ctx: StepContext) -> AsyncIterator[None]:
+    """Around a click or press, what it may do to tabs: open one, followed or not as
+    ``popup`` says, or close its own (a popup's "Close" button)."""
+    # Set before the action: its popup may be reported while it still runs.
+    if ctx.tabs is not None:
+        ctx.tabs.follow_popups(ctx.page, step.popup == "follow")
+    try:
+        yield
+    except PlaywrightError:
+        # Playwright reports the page closed under the action; the action did its job.
+        if not ctx.page.is_closed():
+            raise
+
+
 async def _click(step: m.ClickStep, ctx: StepContext) -> None:
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
-    if step.force or step.button in ("back", "forward"):
-        await _click_at_point(locator, step, ctx)
-        return
-    position = step.position.model_dump() if step.position else None
-    await locator.click(
-        button=step.button,  # type: ignore[arg-type]  # back/forward are handled above
-        click_count=step.click_count,
-        position=position,  # type: ignore[arg-type]
-        delay=step.delay_ms or 0,
-        timeout=ctx.timeout_ms,
-    )
+    async with _tab_effects(step, ctx):
+        if step.force or step.button in ("back", "forward"):
+            await _click_at_point(locator, step, ctx)
+            return
+        position = step.position.model_dump() if step.position else None
+        await locator.click(
+            button=step.button,  # type: ignore[arg-type]  # back/forward are handled above
+            click_count=step.click_count,
+            position=position,  # type: ignore[arg-type]
+            delay=step.delay_ms or 0,
+            timeout=ctx.timeout_ms,
+        )
 
 
 async def _ready_for_pointer(locator: Locator, ctx: StepContext) -> None:
@@ -175,10 +155,12 @@ async def _key_up(step: m.KeyUpStep, ctx: StepContext) -> None:
 
 async def _press(step: m.PressStep, ctx: StepContext) -> None:
     if step.selector is None:
-        await ctx.page.keyboard.press(step.key)
+        async with _tab_effects(step, ctx):
+            await ctx.page.keyboard.press(step.key)
         return
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
-    await locator.press(step.key, timeout=ctx.timeout_ms)
+    async with _tab_effects(step, ctx):
+        await locator.press(step.key, timeout=ctx.timeout_ms)
 
 
 async def _select(step: m.SelectStep, ctx: StepContext) -> list[str]:
@@ -571,5 +553,8 @@ HANDLERS: dict[str, Handler] = {
     "close_page": _close_page,
     "save_state": _save_state,
     "download": _download,
+    "new_tab": new_tab,
+    "switch_tab": switch_tab,
+    "close_tab": close_tab,
 }
 """Every action's handler; a test checks that each step model has one."""

@@ -1,9 +1,11 @@
-"""Which page and frame a step acts on, waiting for the navigation a step starts,
-and the CDP sessions for what Playwright has no API for.
+"""Which page and frame a step acts on, how URL patterns match, waiting for the
+navigation a step starts, and the CDP sessions for what Playwright has no API for.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +14,19 @@ from playwright.async_api import CDPSession, Frame, Page
 
 from pupi.engine.locate import poll_until
 
-__all__ = ["cdp_session", "expecting_navigation", "resolve_frame", "resolve_page"]
+__all__ = ["cdp_session", "expecting_navigation", "resolve_frame", "resolve_page", "url_pattern"]
 
 _SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
+
+
+def url_pattern(text: str) -> re.Pattern[str]:
+    """``*`` globs match the whole URL; plain text matches anywhere in it.
+
+    Tab titles (``switch_tab``) match by the same rule.
+    """
+    if "*" in text:
+        return re.compile(fnmatch.translate(text.replace("**", "*")))
+    return re.compile(re.escape(text))
 
 
 async def resolve_page(current: Page, target: str | None, timeout_ms: float) -> Page:

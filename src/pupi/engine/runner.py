@@ -14,7 +14,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.browser.downloads import DownloadedFile, Downloads
-from pupi.engine.handlers import HANDLERS, StepContext
+from pupi.engine.context import StepContext
+from pupi.engine.handlers import HANDLERS
 from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
 from pupi.engine.translate import describe_error
@@ -33,7 +34,11 @@ OnStep = Callable[[StepResult, BaseStep], Awaitable[None] | None]
 
 
 class PageSource(Protocol):
-    """Anything with a current ``page``, such as an :class:`~pupi.browser.Instance`."""
+    """Anything with a current ``page``, such as an :class:`~pupi.browser.Instance`.
+
+    Its ``request_filter`` and ``tabs`` (a :class:`~pupi.engine.context.TabSet`),
+    when it has them, are what ``go`` and the tab steps use.
+    """
 
     @property
     def page(self) -> Page: ...
@@ -73,6 +78,7 @@ async def run_steps(
     url_filter = getattr(target, "request_filter", None)
     downloads: Downloads | None = getattr(target, "downloads", None)
     downloads_before = downloads.started if downloads is not None else 0
+    tabs = getattr(target, "tabs", None)
     started = time.perf_counter()
 
     for index, step in enumerate(steps):
@@ -96,7 +102,8 @@ async def run_steps(
                 folder,
                 url_filter,
                 frame if frame_path else None,
-                downloads,
+                tabs=tabs,
+                downloads=downloads,
             )
             handler = HANDLERS[step.action]
             if concrete.expect_navigation:

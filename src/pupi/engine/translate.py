@@ -22,6 +22,7 @@ __all__ = [
     "PageQueryFailed",
     "SelectorNotFound",
     "StepCheckFailed",
+    "TabStepRefused",
     "describe_error",
     "translate_page_error",
 ]
@@ -47,6 +48,12 @@ class ConditionTimedOut(Exception):
 class DownloadFailed(Exception):
     """A ``download`` step's download started but was not saved: the browser
     reported a failure, or it did not finish before the step's timeout."""
+
+
+class TabStepRefused(Exception):
+    """A tab step asked for what the tabs cannot do: close the instance's last tab,
+    close a tab at an index no open tab has, or run on a bare page, without an
+    instance's tabs. Unlike ``switch_tab``'s wait for a tab, nothing is waited for."""
 
 
 class ElementNotChangeable(Exception):
@@ -89,6 +96,8 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
         return "timeout", message
     if isinstance(exc, NavigationRefused):
         return "blocked", message
+    if isinstance(exc, TabStepRefused):
+        return "error", message
     if isinstance(exc, PlaywrightError):
         text = str(exc)
         if "strict mode violation" in text:

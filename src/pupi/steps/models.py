@@ -19,6 +19,7 @@ __all__ = [
     "CheckStep",
     "ClickStep",
     "ClosePageStep",
+    "CloseTabStep",
     "DownloadStep",
     "EmulateNetworkStep",
     "EvaluateStep",
@@ -29,6 +30,8 @@ __all__ = [
     "KeyDownStep",
     "KeyUpStep",
     "LoadState",
+    "NewTabStep",
+    "PopupChoice",
     "Position",
     "PressStep",
     "ReloadStep",
@@ -39,6 +42,7 @@ __all__ = [
     "Selector",
     "SetViewportStep",
     "Step",
+    "SwitchTabStep",
     "TypeStep",
     "UncheckStep",
     "UploadStep",
@@ -50,6 +54,14 @@ WaitUntil: TypeAlias = Literal["load", "domcontentloaded", "networkidle", "commi
 ElementState: TypeAlias = Literal["attached", "detached", "visible", "hidden"]
 MouseButton: TypeAlias = Literal["left", "right", "middle", "back", "forward"]
 CountComparison: TypeAlias = Literal[">=", "==", "<="]
+PopupChoice: TypeAlias = Literal["follow", "stay"]
+"""What a tab opened by a click or press becomes: the current tab, or a background one."""
+
+_POPUP = (
+    "A tab the page opens from this step on (a popup, a target=_blank link): 'follow' "
+    "makes it the current tab, 'stay' leaves it in the background. Holds until the next "
+    "click or press on the page, so a popup that opens a moment late is treated the same."
+)
 
 OutputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 """A name under which a step saves its output (``"as"``); a valid ``{{placeholder}}``."""
@@ -173,6 +185,9 @@ class ClickStep(_SelectorStep):
     With ``force`` the element only has to be visible and enabled: the mouse is
     pressed at ``position`` (from the corner of its border box) or its centre,
     whatever element lies on top there, as Chrome's Recorder replays a click.
+
+    A tab the click opens becomes the current tab; with ``popup="stay"`` it opens
+    in the background and the steps stay on this one.
     """
 
     action: Literal["click"] = "click"
@@ -181,6 +196,7 @@ class ClickStep(_SelectorStep):
     position: Position | None = None
     delay_ms: int | None = Field(None, ge=0, description="Pause between mouse down and up.")
     force: bool = False
+    popup: PopupChoice = Field("follow", description=_POPUP)
 
 
 class TypeStep(_SelectorStep):
@@ -193,10 +209,13 @@ class TypeStep(_SelectorStep):
 
 
 class PressStep(_OptionalSelectorStep):
-    """Press a key or chord (``Enter``, ``Control+A``) on ``selector`` or the focused element."""
+    """Press a key or chord (``Enter``, ``Control+A``) on ``selector`` or the focused element.
+
+    ``popup`` works as on a click (``Enter`` on a target=_blank link opens a tab)."""
 
     action: Literal["press"] = "press"
     key: str = Field(min_length=1)
+    popup: PopupChoice = Field("follow", description=_POPUP)
 
 
 class SelectStep(_SelectorStep):
@@ -444,7 +463,7 @@ class EmulateNetworkStep(BaseStep):
 
 class ClosePageStep(BaseStep):
     """Close the page (the ``target``, by default the current page); the next steps
-    act on the newest page still open."""
+    act on the tab that was current before it (see :class:`CloseTabStep`)."""
 
     action: Literal["close_page"] = "close_page"
 
@@ -464,6 +483,46 @@ class SaveStateStep(BaseStep):
         min_length=1,
         description="Where to write the JSON file (mode 0600); required when run locally.",
     )
+
+
+class NewTabStep(BaseStep):
+    """Open a new tab and make it the current one; with ``url``, navigate it there as
+    ``go`` does (the instance's request filter applies)."""
+
+    action: Literal["new_tab"] = "new_tab"
+    url: str | None = Field(None, min_length=1)
+    wait_until: WaitUntil = "load"
+
+
+class SwitchTabStep(BaseStep):
+    """Make another open tab the current one: the tab at ``index`` (0 is the oldest
+    open tab, -1 the newest), or the oldest whose ``url`` or ``title`` matches.
+
+    ``url`` and ``title`` match as ``wait``'s ``url`` does: a pattern with ``*``
+    is a glob over the whole text, plain text matches anywhere in it. The tab is
+    waited for until the step's timeout, since a popup may still be opening.
+    """
+
+    action: Literal["switch_tab"] = "switch_tab"
+    index: int | None = None
+    url: str | None = Field(None, min_length=1)
+    title: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_tab(self) -> SwitchTabStep:
+        _exactly_one(self, ("index", "url", "title"))
+        return self
+
+
+class CloseTabStep(BaseStep):
+    """Close the tab at ``index`` (as ``switch_tab`` counts), by default the current one.
+
+    The current tab is then the one that was current most recently among those
+    still open. Closing an instance's last tab is refused: close the instance.
+    """
+
+    action: Literal["close_tab"] = "close_tab"
+    index: int | None = None
 
 
 class UploadStep(_SelectorStep):
@@ -531,7 +590,10 @@ Step = Annotated[
     | EmulateNetworkStep
     | ClosePageStep
     | SaveStateStep
-    | DownloadStep,
+    | DownloadStep
+    | NewTabStep
+    | SwitchTabStep
+    | CloseTabStep,
     Field(discriminator="action"),
 ]
 """Any one step; pydantic picks the model from ``action``."""

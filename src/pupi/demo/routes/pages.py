@@ -17,6 +17,7 @@ TITLES = {path: title for path, title, _ in PAGES}
 STATIC_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "/dialogs": ("dialogs", ("dialogs.js",)),
     "/tabs": ("tabs", ("tabs.js",)),
+    "/popups": ("popups", ("popups.js",)),
     "/faq": ("faq", ("faq.js",)),
     "/slow": ("slow", ("slow.js",)),
     "/frames": ("frames", ("frames.js",)),
@@ -27,6 +28,8 @@ THANKS_TEXT = {
     "contact": "Your message has been sent. We reply within two working days.",
 }
 MAX_SLOW_MS = 5000
+OPENERS = {"link": "the link", "button": "the button"}
+"""What may open /popups/opened, by its ``by`` argument."""
 
 
 @routes.get("/")
@@ -63,6 +66,16 @@ def frame_inner(request: Request, site: Site) -> Response:
     # A bare document: it lives inside the /frames iframe, without the site chrome.
     data = bundled("frame-inner.html") or b""
     return Response(200, data)
+
+
+@routes.get("/popups/opened")
+def popup_opened(request: Request, site: Site) -> Response:
+    # A title of its own, so that steps can tell this tab from its opener.
+    opener = OPENERS.get(request.arg("by"), "another page")
+    body = f"""<h1>Opened tab</h1>
+<p id="opened-by">Opened by {esc(opener)} on the Popups page.</p>
+<p><button type="button" id="close-tab">Close this tab</button></p>"""
+    return site.page(request, "Opened tab", body, scripts=("popups.js",))
 
 
 @routes.get("/table")
