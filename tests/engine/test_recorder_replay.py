@@ -1,17 +1,12 @@
 """Chrome DevTools Recorder exports, replayed in Chromium as Chrome's replayer replays them.
 
 Each fixture under tests/steps/recorder_fixtures/ is a Recorder export whose URLs
-start with ``{{base}}``: a small local server for its pages/ folder.
+start with ``{{base}}``: a small local server for its pages/ folder (conftest.py).
 """
 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +19,6 @@ from pupi.browser.instances import get_manager
 pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).parents[1] / "steps" / "recorder_fixtures"
-
-
-class _Pages(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/slow.png":
-            # Holds the page's load event back, so a step that does not wait for
-            # the load after a navigation would see the page still loading.
-            time.sleep(0.5)
-            self.send_response(404)
-            self.end_headers()
-            return
-        super().do_GET()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    handler = partial(_Pages, directory=str(FIXTURES / "pages"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def recording(name: str) -> dict[str, Any]:

@@ -210,10 +210,9 @@ def test_scroll_set_viewport_network_and_expression_steps() -> None:
         pytest.param("text/Buy now", "text=/Buy now/", id="text-contains"),
         pytest.param('text/a "b" >> c.d', 'text=/a \\"b\\" \\>\\> c\\.d/', id="text-escaped"),
         pytest.param('aria/Buy[role="button"]', 'role=button[name="Buy"s]', id="aria-role"),
+        pytest.param("aria/Niño", 'aria-name="Niño"', id="aria-name"),
         pytest.param(
-            "aria/Niño",
-            ['[aria-label="Niño"]', 'internal:label="Niño"s', 'text="Niño"'],
-            id="aria-name",
+            'aria/  Pay  "now" >> ', 'aria-name="Pay \\"now\\" >>"', id="aria-name-normalized"
         ),
         pytest.param("xpath//html/body/h1", "xpath=/html/body/h1", id="xpath"),
         pytest.param("pierce/.item", ".item", id="pierce"),
@@ -226,6 +225,8 @@ def test_selector_prefixes(recorded: str, expected: str | list[str]) -> None:
 
 def test_selector_alternatives_and_nested_parts() -> None:
     assert recorder_selector([["#host", "button.inner"]]) == "#host >> button.inner"
+    assert recorder_selector([["aria/Form", "aria/Name"]]) == 'aria-name="Form" >> aria-name="Name"'
+
     assert recorder_selector([["#a"], "#b", ["#a"]]) == ["#a", "#b"]
 
 
@@ -273,6 +274,12 @@ def test_selector_alternatives_and_nested_parts() -> None:
             id="operator",
         ),
         pytest.param({"type": "change", "selectors": ["#a"]}, "value", "required", id="missing"),
+        pytest.param(
+            {"type": "hover", "selectors": [["aria/ "]]},
+            "selectors",
+            "needs an accessible name",
+            id="aria-empty",
+        ),
         pytest.param({"type": "click", "offsetX": 1}, "selectors", "required", id="no-selectors"),
     ],
 )

@@ -22,7 +22,7 @@ from playwright.async_api import Locator, Page, expect
 
 from pupi.browser.storage import save_storage_state
 from pupi.engine.context import Handler, StepContext
-from pupi.engine.locate import locate, poll_until
+from pupi.engine.locate import has_names, locate, matches_now, poll_until, wait_until_gone
 from pupi.engine.pages import cdp_session, url_pattern
 from pupi.engine.tabs import close_tab, new_tab, switch_tab
 from pupi.engine.translate import (
@@ -274,6 +274,13 @@ async def _wait(step: m.WaitStep, ctx: StepContext) -> None:
         await asyncio.sleep(step.ms / 1000)
     elif step.selector is not None and step.counts_elements:
         await _wait_for_elements(step, ctx)
+    elif (
+        step.selector is not None
+        and step.state in ("hidden", "detached")
+        and has_names(step.selector)
+    ):
+        # An aria-name= lookup is a snapshot, so its going away is polled for.
+        await wait_until_gone(scope, step.selector, timeout, hidden=step.state == "hidden")
     elif step.selector is not None:
         locator = await locate(scope, step.selector, timeout)
         await locator.first.wait_for(state=step.state, timeout=timeout)
@@ -312,21 +319,15 @@ async def _wait_for_elements(step: m.WaitStep, ctx: StepContext) -> None:
     # As the Recorder's replayer: the first alternative matching anything is
     # counted (no visibility check), and `negate` waits for the opposite.
     assert step.selector is not None
-    alternatives = [step.selector] if isinstance(step.selector, str) else step.selector
-    locators = [ctx.scope.locator(alternative) for alternative in alternatives]
+    selector = step.selector
     wanted = 1 if step.count is None else step.count
     compare = _COMPARE[step.compare or ">="]
     checks_values = step.attributes is not None or step.properties is not None
 
     async def holds() -> bool:
-        found, matched = 0, None
-        for locator in locators:
-            found = await locator.count()
-            if found:
-                matched = locator
-                break
+        matched, found = await matches_now(ctx.scope, selector)
         result = compare(found, wanted)
-        if result and matched is not None and checks_values:
+        if result and found and checks_values:
             result = await matched.evaluate_all(
                 _ELEMENTS_MATCH_JS, [step.attributes, step.properties]
             )
@@ -359,7 +360,7 @@ async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
     # Reads go through Playwright's own commands where one exists: they run in
     # its utility world, while any evaluate in the page's main world makes
     # Playwright inject its script there first, about 20 ms after each navigation.
-    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
+    locator = await locate(ctx.scope, step.selector, ctx.timeout_ms, every=step.all)
     arg = [step.attribute, step.property]
     if step.all:
         await locator.first.wait_for(state="attached", timeout=ctx.timeout_ms)
@@ -401,6 +402,8 @@ async def _assert(step: m.AssertStep, ctx: StepContext) -> None:
         await expect(ctx.page).to_have_url(url_pattern(step.url), timeout=timeout)
     elif step.title is not None:
         await expect(ctx.page).to_have_title(re.compile(re.escape(step.title)), timeout=timeout)
+    elif step.selector is not None and has_names(step.selector):
+        await _assert_names(step, step.selector, ctx)
     elif step.selector is not None:
         locator = await locate(ctx.scope, step.selector, timeout)
         if step.count is not None:
@@ -418,6 +421,32 @@ async def _assert(step: m.AssertStep, ctx: StepContext) -> None:
             await expect(locator).to_have_count(0, timeout=timeout)
     else:  # pragma: no cover - the model guarantees one subject
         raise StepCheckFailed("nothing to assert")
+
+
+async def _assert_names(step: m.AssertStep, selector: str | list[str], ctx: StepContext) -> None:
+    # Playwright's expect retries its own query, but an aria-name= lookup is a
+    # snapshot: what changes over time (a count, an element going away) is
+    # polled here, the rest is asked of the element once it is named.
+    timeout = ctx.timeout_ms
+    try:
+        if step.count is not None:
+            wanted = step.count
+
+            async def counted() -> bool:
+                return (await matches_now(ctx.scope, selector))[1] == wanted
+
+            await poll_until(counted, timeout, f"not {wanted} elements matching {selector!r}")
+        if step.state in ("hidden", "detached"):
+            await wait_until_gone(ctx.scope, selector, timeout, hidden=step.state == "hidden")
+    except ConditionTimedOut as exc:
+        raise StepCheckFailed(str(exc)) from exc
+    if step.state in ("hidden", "detached") or (step.count is not None and step.text is None):
+        return
+    locator = await locate(ctx.scope, selector, timeout)
+    if step.text is not None:
+        await expect(locator).to_contain_text(step.text, timeout=timeout)
+    if step.state == "visible" or (step.state is None and step.text is None):
+        await expect(locator).to_be_visible(timeout=timeout)
 
 
 async def _back(step: m.BackStep, ctx: StepContext) -> None:

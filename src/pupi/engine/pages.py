@@ -8,13 +8,21 @@ import fnmatch
 import re
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from playwright.async_api import CDPSession, Frame, Page
+from playwright.async_api import Error as PlaywrightError
 
-from pupi.engine.locate import poll_until
+from pupi.engine.polling import poll_until
 
-__all__ = ["cdp_session", "expecting_navigation", "resolve_frame", "resolve_page", "url_pattern"]
+__all__ = [
+    "cdp_session",
+    "expecting_navigation",
+    "frame_session",
+    "resolve_frame",
+    "resolve_page",
+    "url_pattern",
+]
 
 _SESSIONS: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
 
@@ -94,3 +102,31 @@ async def cdp_session(page: Page) -> CDPSession:
         session = await page.context.new_cdp_session(page)
         _SESSIONS[page] = session
     return session
+
+
+@asynccontextmanager
+async def frame_session(frame: Frame) -> AsyncIterator[tuple[CDPSession, list[Frame]]]:
+    """A CDP session that holds ``frame``'s document, and the frames from the one
+    whose document is the session's own down to ``frame``.
+
+    Chromium gives a session to each page and to each out-of-process iframe; an
+    iframe in its parent's process is in its parent's session. The page's session
+    is the one :func:`cdp_session` keeps; an out-of-process one is detached on exit.
+    """
+    path = [frame]
+    session: CDPSession | None = None
+    while path[0].parent_frame is not None:
+        try:
+            session = await frame.page.context.new_cdp_session(path[0])
+            break
+        except PlaywrightError:
+            # Playwright has no session for a frame in its parent's process.
+            path.insert(0, path[0].parent_frame)
+    if session is None:
+        yield await cdp_session(frame.page), path
+        return
+    try:
+        yield session, path
+    finally:
+        with suppress(PlaywrightError):  # the frame may be gone already
+            await session.detach()

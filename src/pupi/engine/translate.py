@@ -24,6 +24,7 @@ __all__ = [
     "StepCheckFailed",
     "TabStepRefused",
     "describe_error",
+    "is_transient",
     "translate_page_error",
 ]
 
@@ -140,6 +141,17 @@ def translate_page_error(exc: PlaywrightError) -> PageQueryFailed:
     if _closed(text):
         return PageClosed(message)
     return PageQueryFailed(message)
+
+
+def is_transient(exc: PlaywrightError) -> bool:
+    """Whether a read of the page that failed may succeed when tried again.
+
+    True when the document changed under it (a navigation, a node that went
+    away between two CDP calls); False when the page is closed or the selector
+    is invalid, which no retry mends.
+    """
+    kind, _ = describe_error(exc)
+    return kind not in ("target_closed", "invalid_selector")
 
 
 def _closed(text: str) -> bool:

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from pupi.steps.selectors import check_aria_names
+
 __all__ = [
     "AssertStep",
     "BackStep",
@@ -74,12 +76,16 @@ def _check_selector(value: str | list[str]) -> str | list[str]:
     for alternative in alternatives:
         if not alternative.strip():
             raise ValueError("a selector may not be empty")
+        check_aria_names(alternative)
     return value
 
 
 Selector = Annotated[
     str | list[str],
-    Field(description="A Playwright selector, or a list of alternatives tried in order."),
+    Field(
+        description='A Playwright selector (or Pupi\'s aria-name="Name": any element with '
+        "that accessible name), or a list of alternatives tried in order."
+    ),
 ]
 
 

@@ -8,7 +8,9 @@ type and field, so nothing is silently dropped. docs/steps.md has the table.
 
 Selectors are lists of alternatives; each alternative is a list of parts
 (shadow hosts, outermost first) using the prefixes ``aria/``, ``text/``,
-``xpath/`` and ``pierce/``, or plain CSS.
+``xpath/`` and ``pierce/``, or plain CSS. A role-less ``aria/Name`` becomes Pupi's
+``aria-name="Name"`` part (``pupi.steps.selectors``), which the engine resolves
+through the browser's accessibility tree.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pupi.errors import StepError
+from pupi.steps.selectors import aria_name_part
 
 __all__ = ["convert_recording", "is_recording", "recorder_selector"]
 
@@ -155,18 +158,17 @@ def recorder_selector(selectors: Any) -> str | list[str]:
 def _part(selector: str) -> list[str]:
     """Playwright selectors for one Recorder selector part, best first."""
     if selector.startswith("aria/"):
+        # Puppeteer's ARIA query collapses runs of spaces and trims the name, then
+        # matches the accessible name exactly.
         name = selector[len("aria/") :]
         role = _ARIA_ROLE.match(name)
         if role:
-            # Puppeteer's ARIA handler matches the accessible name exactly.
-            return [f"role={role['role']}[name={_quoted(role['name'])}s]"]
-        # Playwright cannot query by accessible name without a role; these cover
-        # the names the Recorder records: aria-label, a label, the element's text.
-        return [
-            f"[aria-label={_quoted(name)}]",
-            f"internal:label={_quoted(name)}s",
-            f"text={_quoted(name)}",
-        ]
+            return [f"role={role['role']}[name={_quoted(_normalized(role['name']))}s]"]
+        if not _normalized(name):
+            raise _Refused("an aria/ selector needs an accessible name", "selectors")
+        # Playwright cannot query a name without a role; the engine asks the
+        # browser's accessibility tree, as Puppeteer does.
+        return [aria_name_part(_normalized(name))]
     if selector.startswith("text/"):
         # Puppeteer's text handler: the smallest elements whose text *contains*
         # it, case-sensitively; a regex text selector matches the same way.
@@ -183,6 +185,10 @@ def _part(selector: str) -> list[str]:
             "selectors",
         )
     return [selector]
+
+
+def _normalized(name: str) -> str:
+    return re.sub(" +", " ", name).strip()
 
 
 def _regex_source(text: str) -> str:
