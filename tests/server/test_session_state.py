@@ -245,3 +245,18 @@ async def test_downloads_are_kept_within_the_bounds_and_served(
         with pytest.raises(NotFound, match="no file"):
             await client.download_session_file(started.session_id, "nothing.csv")
         await client.close_session(started.session_id)
+
+
+async def test_remote_steps_may_not_write_the_servers_files(api: httpx.AsyncClient) -> None:
+    steps = [
+        {"action": "go", "url": "http://127.0.0.1:9/"},
+        {"action": "screenshot", "path": "/tmp/pupi-owned.png"},
+        {"action": "save_state", "path": "/tmp/pupi-state.json"},
+        {"action": "screenshot"},
+    ]
+    response = await post(api, "/v1/sessions", {"steps": steps})
+    assert response.status_code == 422, response.text
+    body = response.json()["error"]
+    assert body["code"] == "invalid_steps"
+    refused = [(e["index"], e["action"], e["field"]) for e in body["details"]["errors"]]
+    assert refused == [(1, "screenshot", "path"), (2, "save_state", None)]
