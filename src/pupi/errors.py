@@ -127,6 +127,12 @@ class StepError:
         return f"{where}: {self.message}"
 
 
+def _listing(noun: str, errors: list[StepError] | list[OptionError]) -> str:
+    """``2 invalid steps:`` and one line per problem."""
+    lines = "\n".join(f"  - {error}" for error in errors)
+    return f"{len(errors)} invalid {noun}{'s' if len(errors) != 1 else ''}:\n{lines}"
+
+
 class InvalidSteps(PupiError, ValueError):
     """The steps could not be used; nothing was run and no browser was started.
 
@@ -142,9 +148,7 @@ class InvalidSteps(PupiError, ValueError):
 
     def __init__(self, errors: list[StepError]) -> None:
         self.errors = list(errors)
-        count = len(self.errors)
-        lines = "\n".join(f"  - {error}" for error in self.errors)
-        super().__init__(f"{count} invalid step{'s' if count != 1 else ''}:\n{lines}")
+        super().__init__(_listing("step", self.errors))
 
     @property
     def details(self) -> dict[str, Any]:
@@ -182,9 +186,7 @@ class InvalidBrowserOptions(PupiError, ValueError):
 
     def __init__(self, errors: list[OptionError]) -> None:
         self.errors = list(errors)
-        count = len(self.errors)
-        lines = "\n".join(f"  - {error}" for error in self.errors)
-        super().__init__(f"{count} invalid browser option{'s' if count != 1 else ''}:\n{lines}")
+        super().__init__(_listing("browser option", self.errors))
 
     @property
     def details(self) -> dict[str, Any]:

@@ -253,10 +253,10 @@ class SessionExecutor:
                 note = (
                     f"not kept: {file.size} bytes, over {self.max_file_bytes} (PUPI_MAX_FILE_BYTES)"
                 )
-            data = (
-                None if note or file.path is None else await asyncio.to_thread(file.path.read_bytes)
-            )
-            kept += data is not None
+            data = None
+            if note is None and file.path is not None:
+                data = await asyncio.to_thread(file.path.read_bytes)
+                kept += 1
             await retrying(
                 functools.partial(
                     self.store.add_download,
