@@ -175,3 +175,25 @@ async def test_files_go_up_with_the_request_and_downloads_come_back(
         data = await api.download_session_file(started.session_id, "report.csv")
         assert len(data) == report.size > 0
         assert data.splitlines()[0] == b"id,name,category,price"
+
+
+async def test_a_socks5_proxy_and_tabs_work_in_a_session(server: ApiServer, demo_url: str) -> None:
+    demo_host = urlsplit(demo_url).netloc
+    steps: list[dict[str, Any]] = [
+        {"action": "go", "url": f"{demo_url}/popups"},
+        {"action": "click", "selector": "#open-popup", "popup": "stay"},
+        {"action": "switch_tab", "title": "Opened tab"},
+        {"action": "extract", "selector": "#opened-by", "as": "opened_by"},
+        {"action": "close_tab"},
+        {"action": "extract", "selector": "h1", "as": "back_on"},
+    ]
+    async with (
+        CountingProxy(mode="socks5") as proxy,
+        AsyncApiClient(server.url, access_token=await server.token()) as api,
+    ):
+        started = await api.execute_steps_remotely(steps, proxy={"server": proxy.url})
+        result = await finished(api, started.session_id, server)
+    assert result.outputs is not None
+    assert "Opened by" in result.outputs["opened_by"]
+    assert result.outputs["back_on"] == "Popups"
+    assert proxy.hits[demo_host] > 0  # the egress proxy tunnelled through SOCKS5
