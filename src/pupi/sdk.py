@@ -16,6 +16,7 @@ from pupi.steps import StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
+    from pupi.agent.observe.vision import VisionLike
 
 __all__ = ["PupiPuppeteerSDK"]
 
@@ -172,6 +173,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        vision: VisionLike = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -181,13 +183,16 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``on_step(step_result, step)`` is called after each action, for live output.
         ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
         ``trace`` writes a Playwright trace of the run there, as for steps.
+        ``vision`` (``True``, ``"marks"`` for element numbers drawn on it, or a
+        :class:`~pupi.agent.Vision`) shows an LLM planner a screenshot each turn;
+        None leaves it to ``PUPI_LLM_VISION``.
         The browser options are those of ``execute_steps_locally``.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
 
         options = options_for(instance_id, browser)
-        chosen = get_planner(planner)
+        chosen = get_planner(planner) if vision is None else get_planner(planner, vision=vision)
         try:
             instance = await get_manager().open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options

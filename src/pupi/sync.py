@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any, Unpack
 
     from pupi.agent import PromptResult
+    from pupi.agent.observe.vision import VisionLike
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.storage import StatePath
@@ -125,6 +126,7 @@ class PupiPuppeteerSDK:
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        vision: VisionLike = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -138,6 +140,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             on_step=on_step,
             trace=trace,
+            vision=vision,
             **browser,
         )
 

@@ -7,7 +7,7 @@
 """
 
 from pupi.agent.loop import run_agent
-from pupi.agent.observe import Observation, observe
+from pupi.agent.observe import Observation, Vision, observe
 from pupi.agent.result import PromptResult
 
-__all__ = ["Observation", "PromptResult", "observe", "run_agent"]
+__all__ = ["Observation", "PromptResult", "Vision", "observe", "run_agent"]

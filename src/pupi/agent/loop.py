@@ -12,7 +12,9 @@ failed actions, or the loop detector (the same action on the same page state
 for a third time).
 
 Page content only ever reaches the planner inside the observation, as data;
-the loop itself never reads page text for instructions.
+the loop itself never reads page text for instructions. A planner with a
+``vision`` attribute (a :class:`~pupi.agent.observe.Vision`, as the LLM planners
+have when asked for vision) also gets a screenshot with each observation.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from pupi.agent.observe import Observation, observe
+from pupi.agent.observe import Observation, Vision, observe, take_screenshot
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
 from pupi.agent.result import PromptResult
 from pupi.engine import OnStep, PageSource, PageView, StepResult, run_steps
@@ -180,6 +182,8 @@ class _AgentRun:
         self.steps: list[dict[str, Any]] = []
         self.step_results: list[StepResult] = []
         self.seen: Counter[tuple[str, str]] = Counter()
+        wanted = getattr(planner, "vision", None)
+        self.vision = wanted if isinstance(wanted, Vision) else None
         # The instance accepts dialogs; the run shows the planner the new ones.
         self.dialogs_seen = len(instance.dialogs)
 
@@ -191,7 +195,7 @@ class _AgentRun:
         step_s = self.step_timeout_ms / 1000
         left_s = _left(deadline)
         try:
-            observation = await asyncio.wait_for(observe(self.view), min(step_s, left_s))
+            observation = await asyncio.wait_for(self._look(), min(step_s, left_s))
         except TimeoutError:
             if left_s <= step_s:
                 raise _Stop(
@@ -207,6 +211,19 @@ class _AgentRun:
         if fresh and not observation.dialog:
             observation = observation.model_copy(update={"dialog": " | ".join(fresh)})
         return observation
+
+    async def _look(self) -> Observation:
+        observation = await observe(self.view)
+        if self.vision is None:
+            return observation
+        try:
+            shot = await take_screenshot(self.view, self.vision, elements=observation.elements)
+        except AgentError as exc:
+            # The text observation is complete without the picture; a page between
+            # documents should not end the run.
+            logger.info("no screenshot for this turn: %s", exc)
+            return observation
+        return observation.model_copy(update={"screenshot": shot})
 
     async def decide(self, observation: Observation, deadline: float) -> Decision:
         try:

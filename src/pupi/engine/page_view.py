@@ -10,6 +10,7 @@ Playwright's API or on the texts of its errors: it goes through a
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from typing import Any
@@ -18,7 +19,12 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.engine.runner import PageSource
-from pupi.engine.translate import PageClosed, PageNavigated, translate_page_error
+from pupi.engine.translate import (
+    PageClosed,
+    PageNavigated,
+    PageQueryFailed,
+    translate_page_error,
+)
 
 __all__ = ["PageTarget", "PageView"]
 
@@ -45,6 +51,28 @@ _SETTLE_JS = """([quietMs, maxMs]) => new Promise((resolve) => {
     resolve(true);
   }
 })"""
+
+
+_SCREENSHOT_TIMEOUT_MS = 5_000
+
+# Decodes a JPEG (base64), draws it smaller and encodes it again, without the DOM
+# and without a URL, so neither the document nor a content security policy sees it.
+_SHRINK_JS = """async ([data, width, height, quality]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/jpeg" }), {
+    resizeWidth: width, resizeHeight: height, resizeQuality: "high",
+  });
+  const canvas = new OffscreenCanvas(width, height);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality });
+  const out = new Uint8Array(await blob.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < out.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, out.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}"""
 
 
 class PageView:
@@ -113,6 +141,40 @@ class PageView:
             attempt += 1
             await self._wait_for_document(page)
 
+    async def screenshot_jpeg(
+        self, *, quality: int, max_width: int, max_height: int
+    ) -> tuple[bytes, int, int]:
+        """A JPEG of what the viewport shows, shrunk to fit ``max_width`` x ``max_height``.
+
+        Returns the image and its width and height in pixels: CSS pixels (a
+        device's pixel ratio does not multiply them), never enlarged. The
+        shrinking runs in the page's own canvas; a page that prevents it gets
+        its picture at the viewport's size.
+        """
+        page = self._page
+        try:
+            # Playwright's capture keeps the context's emulation as it is; a capture
+            # through a CDP session of our own resets the device metrics (the pixel
+            # ratio, the screen size) that the context emulates.
+            image = await page.screenshot(
+                type="jpeg", quality=quality, scale="css", timeout=_SCREENSHOT_TIMEOUT_MS
+            )
+        except PlaywrightError as exc:
+            raise translate_page_error(exc) from exc
+        width, height = _jpeg_size(image)
+        scale = min(1.0, max_width / width, max_height / height)
+        if scale == 1.0:
+            return image, width, height
+        size = [max(1, round(width * scale)), max(1, round(height * scale))]
+        try:
+            shrunk = await page.evaluate(
+                _SHRINK_JS, [base64.b64encode(image).decode("ascii"), *size, quality / 100]
+            )
+        except PlaywrightError as exc:
+            logger.debug("could not shrink the screenshot in the page: %s", exc)
+            return image, width, height
+        return base64.b64decode(shrunk), size[0], size[1]
+
     async def settle(self, *, timeout_s: float, quiet_ms: int = 150) -> None:
         """Wait until the page has loaded and its DOM has been quiet for ``quiet_ms``.
 
@@ -142,3 +204,17 @@ class PageView:
             await page.wait_for_load_state("domcontentloaded", timeout=5_000)
         except PlaywrightError:
             await asyncio.sleep(0.2)
+
+
+def _jpeg_size(image: bytes) -> tuple[int, int]:
+    # Width and height from the first start-of-frame segment (SOF0..SOF15 but the
+    # DHT, JPG and DAC markers C4, C8, CC). Segments before it carry their length.
+    position = 2
+    while position + 9 <= len(image):
+        marker, length = image[position + 1], int.from_bytes(image[position + 2 : position + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = int.from_bytes(image[position + 5 : position + 7])
+            width = int.from_bytes(image[position + 7 : position + 9])
+            return width, height
+        position += 2 + length
+    raise PageQueryFailed("the browser's screenshot is not a JPEG with a frame header")

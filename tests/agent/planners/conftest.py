@@ -1,14 +1,23 @@
-"""Fixtures for the LLM planner tests: protocol stubs and a hand-made page snapshot."""
+"""Fixtures for the LLM planner tests: protocol stubs, the scripted server process and
+a hand-made page snapshot."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.llm_server import LLMServer
 
 from pupi.agent.observe.model import Element, ItemList, Observation
 
 from .stubs import AnthropicStub, OpenAIStub
+
+Serve = Callable[[list[dict[str, Any]]], LLMServer]
+"""``serve(replies)``: a running :class:`LLMServer` process with that script."""
 
 
 @pytest.fixture
@@ -23,6 +32,20 @@ def anthropic_stub() -> Iterator[AnthropicStub]:
     """A running Anthropic Messages API stub, stopped after the test."""
     with AnthropicStub() as stub:
         yield stub
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start OpenAI-compatible server processes with scripts; all stop after the test."""
+    numbers = itertools.count()
+    with ExitStack() as running:
+
+        def start(replies: list[dict[str, Any]]) -> LLMServer:
+            folder = tmp_path / f"llm-server-{next(numbers)}"
+            folder.mkdir()
+            return running.enter_context(LLMServer(replies, folder))
+
+        yield start
 
 
 @pytest.fixture

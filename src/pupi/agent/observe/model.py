@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["Element", "Fingerprint", "Form", "ItemList", "Observation", "Table"]
+__all__ = ["Element", "Fingerprint", "Form", "ItemList", "Observation", "Screenshot", "Table"]
 
 
 class Fingerprint(BaseModel):
@@ -50,7 +51,11 @@ class Element(BaseModel):
     visible: bool = True
     options: list[str] | None = Field(None, description="Option labels of a select.")
     href: str | None = None
-    box: tuple[int, int, int, int] | None = Field(None, description="x, y, width, height.")
+    box: tuple[int, int, int, int] | None = Field(
+        None,
+        description="x, y, width, height in CSS pixels, from the top left of the page's "
+        "document (not the viewport); inside an iframe, of the top document.",
+    )
     context: str | None = Field(None, description="Heading or item the element belongs to.")
     selector: str = Field(description="A robust Playwright selector for this element.")
     expanded: bool | None = Field(
@@ -95,6 +100,31 @@ class Form(BaseModel):
     submit: int | None = Field(None, description="Number of its submit button, if any.")
 
 
+class Screenshot(BaseModel):
+    """A JPEG of the visible part of the page, for planners with vision.
+
+    Taken by :func:`~pupi.agent.observe.take_screenshot` right after the
+    observation it belongs to. ``data`` is the image in base64, ready for a
+    provider's request; ``marks`` counts the element numbers drawn on it.
+    """
+
+    data: str = Field(repr=False, description="The JPEG, base64-encoded.")
+    media_type: Literal["image/jpeg"] = "image/jpeg"
+    width: int = Field(description="Width of the image in pixels.")
+    height: int = Field(description="Height of the image in pixels.")
+    marks: int = Field(0, description="How many element numbers are drawn on it.")
+
+    def __repr_args__(self) -> Any:
+        # The base64 runs to a hundred kilobytes; its size is what a reader needs.
+        yield "bytes", len(self.data)
+        yield from super().__repr_args__()
+
+    @property
+    def data_url(self) -> str:
+        """``data:image/jpeg;base64,...``, as OpenAI-compatible APIs take images."""
+        return f"data:{self.media_type};base64,{self.data}"
+
+
 class Observation(BaseModel):
     """What a planner sees of the page at one moment."""
 
@@ -110,6 +140,12 @@ class Observation(BaseModel):
     omitted: dict[str, int] = Field(
         default_factory=dict,
         description="What the size budget left out, by kind (elements, texts, rows, items).",
+    )
+    screenshot: Screenshot | None = Field(
+        None,
+        exclude=True,
+        description="The page as a picture, when the planner asked for vision. Left out of "
+        "dumps and of the fingerprint: it is large, and pixels are not page state.",
     )
 
     def element(self, index: int) -> Element:

@@ -26,6 +26,9 @@ __all__ = [
 def _rules(**options: Any) -> Planner:
     from pupi.agent.planners.rules import RulesPlanner
 
+    # The offline planner reads the page's text only; asking it to look is a mistake.
+    if options.pop("vision", None):
+        raise AgentError("planner 'rules' cannot use vision; choose 'openai' or 'anthropic'")
     return RulesPlanner(**options)
 
 
@@ -53,8 +56,10 @@ def get_planner(name: str, **options: Any) -> Planner:
     """The planner called ``name`` ("rules", "openai" or "anthropic"), built with ``options``.
 
     LLM planners read their settings from the environment (``PUPI_LLM_MODEL``,
-    ``PUPI_LLM_BASE_URL``, ``PUPI_LLM_API_KEY``, ``ANTHROPIC_API_KEY``) and raise
-    :class:`~pupi.AgentError` saying what to set when something is missing. An
+    ``PUPI_LLM_BASE_URL``, ``PUPI_LLM_API_KEY``, ``ANTHROPIC_API_KEY``, and
+    optionally ``PUPI_LLM_VISION``, ``PUPI_LLM_TIMEOUT``, ``PUPI_LLM_MAX_RETRIES``)
+    and raise :class:`~pupi.AgentError` saying what to set when something is
+    missing; ``options`` win over the environment (``vision="marks"``). An
     unknown name raises :class:`~pupi.AgentError` listing the known ones.
 
     >>> planner = get_planner("rules")

@@ -3,7 +3,8 @@
 It posts to ``{base_url}/v1/messages`` with one ``decide`` tool whose input schema
 is the :class:`~pupi.agent.planners.base.Decision` schema, and forces the model to
 call it (``tool_choice``). ``PUPI_LLM_BASE_URL`` overrides the base URL, for a
-proxy or a local stand-in.
+proxy or a local stand-in. With vision the screenshot is a base64 ``image``
+content block, before the prompt's text as Anthropic advises.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from typing import Any
 
 import httpx
 
+from pupi.agent.observe.model import Screenshot
+from pupi.agent.observe.vision import VisionLike
 from pupi.agent.planners.llm_common import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_DELAY,
     HTTPPlanner,
     Reply,
     as_object,
+    env_options,
     extract_json,
     token_count,
 )
@@ -70,6 +76,9 @@ class AnthropicPlanner(HTTPPlanner):
         http_client: httpx.AsyncClient | None = None,
         prompt_budget: int = DEFAULT_PROMPT_BUDGET,
         retry_backoff: float = 1.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+        vision: VisionLike = None,
     ) -> None:
         """Create a planner; nothing is sent until the first :meth:`decide`.
 
@@ -77,8 +86,11 @@ class AnthropicPlanner(HTTPPlanner):
         needs a few hundred. ``temperature`` is omitted when None. ``timeout`` is
         per request, in seconds. ``http_client`` is used as is and left open by
         :meth:`aclose`. ``prompt_budget`` caps the turn prompt, in characters.
-        ``retry_backoff`` is the pause before the one retry after HTTP 429, 529
-        or 5xx (a ``Retry-After`` header wins).
+        After HTTP 429, 529 or 5xx, a timeout or a dropped connection, the
+        request is sent again up to ``max_retries`` times, after the server's
+        ``Retry-After`` or else ``retry_backoff`` seconds doubled each time,
+        never more than ``max_retry_delay``. ``vision`` (``True``, ``"marks"``
+        or a :class:`~pupi.agent.observe.Vision`) sends a screenshot each turn.
         """
         super().__init__(
             base_url=base_url,
@@ -88,6 +100,9 @@ class AnthropicPlanner(HTTPPlanner):
             http_client=http_client,
             prompt_budget=prompt_budget,
             retry_backoff=retry_backoff,
+            max_retries=max_retries,
+            max_retry_delay=max_retry_delay,
+            vision=vision,
         )
         self.max_tokens = max_tokens
         self.temperature = temperature
@@ -97,8 +112,11 @@ class AnthropicPlanner(HTTPPlanner):
         """Build a planner from ``ANTHROPIC_API_KEY``, ``PUPI_LLM_MODEL`` and ``PUPI_LLM_BASE_URL``.
 
         ``env`` defaults to ``os.environ``; ``options`` go to the constructor.
-        Raises :class:`~pupi.errors.AgentError` naming what to set when the key
-        or the model is missing.
+        ``PUPI_LLM_VISION``, ``PUPI_LLM_TIMEOUT`` and ``PUPI_LLM_MAX_RETRIES`` are
+        read as for :meth:`OpenAIPlanner.from_env
+        <pupi.agent.planners.openai.OpenAIPlanner.from_env>`. Raises
+        :class:`~pupi.errors.AgentError` naming what to set when the key or the
+        model is missing.
         """
         source = os.environ if env is None else env
         api_key = source.get("ANTHROPIC_API_KEY", "").strip()
@@ -120,7 +138,7 @@ class AnthropicPlanner(HTTPPlanner):
             model=model,
             api_key=api_key,
             base_url=base_url or DEFAULT_ANTHROPIC_BASE_URL,
-            **options,
+            **env_options(source, options),
         )
 
     @property
@@ -151,6 +169,13 @@ class AnthropicPlanner(HTTPPlanner):
         if self.temperature is not None:
             body["temperature"] = self.temperature
         return self._messages_url, headers, body
+
+    def _with_image(self, text: str, shot: Screenshot) -> list[dict[str, Any]]:
+        image = {
+            "type": "image",
+            "source": {"type": "base64", "media_type": shot.media_type, "data": shot.data},
+        }
+        return [image, {"type": "text", "text": text}]
 
     def _read_reply(self, body: dict[str, Any]) -> Reply:
         usage = as_object(body.get("usage"))

@@ -1,12 +1,20 @@
-"""What the LLM planners share: the HTTP exchange, error mapping, parsing and the retry.
+"""What the LLM planners share: the HTTP exchange, error mapping, parsing and the retries.
 
 :class:`HTTPPlanner` is the base of :class:`~pupi.agent.planners.openai.OpenAIPlanner`
 and :class:`~pupi.agent.planners.anthropic.AnthropicPlanner`. It owns the turn:
-render the prompt, post it, read the model's decision, and when the decision is
-malformed, ask once more with the validation error; a second malformed reply is an
-:class:`~pupi.errors.AgentError`. Subclasses only speak their provider's wire
-format (:meth:`HTTPPlanner._request`, :meth:`HTTPPlanner._read_reply`,
-:meth:`HTTPPlanner._correction`).
+render the prompt (with the screenshot, for vision), post it, read the model's
+decision, and when the decision is malformed, ask once more with the validation
+error; a second malformed reply is an :class:`~pupi.errors.AgentError`.
+Subclasses only speak their provider's wire format (:meth:`HTTPPlanner._request`,
+:meth:`HTTPPlanner._read_reply`, :meth:`HTTPPlanner._correction`,
+:meth:`HTTPPlanner._image_part`, and :meth:`HTTPPlanner._read_body` for a
+streamed reply).
+
+Two kinds of retry, apart: a *transport* retry sends the same request again after
+HTTP 429, 5xx, a timeout or a dropped connection, up to ``max_retries`` times,
+waiting as the server's ``Retry-After`` says or backing off exponentially, never
+longer than ``max_retry_delay`` (:func:`retry_delay`); a *decision* retry asks the
+model to fix a malformed reply, once.
 
 Every httpx failure and every HTTP error status is translated here, once, into an
 ``AgentError`` whose message names the provider, the status and the provider's
@@ -19,7 +27,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -27,28 +35,45 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import httpx
 from pydantic import ValidationError
 
+from pupi.agent.observe.vision import Vision, VisionLike, vision_from, vision_from_env
 from pupi.agent.planners.base import Decision, HistoryEntry, Usage
-from pupi.agent.planners.llm_prompt import DEFAULT_PROMPT_BUDGET, render_prompt
+from pupi.agent.planners.llm_prompt import (
+    DEFAULT_PROMPT_BUDGET,
+    render_prompt,
+    screenshot_note,
+)
 from pupi.errors import AgentError
 
 if TYPE_CHECKING:
-    from pupi.agent.observe.model import Observation
+    from pupi.agent.observe.model import Observation, Screenshot
 
 __all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RETRY_DELAY",
     "DecisionFormatError",
     "HTTPPlanner",
     "Reply",
     "as_object",
+    "env_options",
     "extract_json",
+    "retry_delay",
     "token_count",
     "validate_decision",
 ]
 
 logger = logging.getLogger("pupi.agent.planners")
 
+DEFAULT_MAX_RETRIES = 2
+"""Transport retries after the first attempt (HTTP 429/5xx, timeouts, dropped connections)."""
+
+DEFAULT_MAX_RETRY_DELAY = 10.0
+"""The longest pause before a retry, in seconds, whatever ``Retry-After`` asks."""
+
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
+# Failures of the exchange that a second try may not meet: the server was slow,
+# restarting, or cut the connection. A malformed URL or a local bug is not retried.
+_RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _MAX_MESSAGE = 300
-_MAX_RETRY_AFTER = 10.0
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 _NEEDS_ELEMENT = frozenset({"click", "type", "select", "check", "uncheck", "hover"})
@@ -147,6 +172,61 @@ def validate_decision(payload: Any, observation: Observation) -> Decision:
     return decision
 
 
+def retry_delay(
+    headers: Mapping[str, str] | None, retry: int, *, backoff: float, cap: float
+) -> float:
+    """Seconds to wait before transport retry number ``retry`` (1 for the first).
+
+    The server's ``retry-after-ms`` or ``Retry-After`` (in seconds; OpenAI and
+    Anthropic send them with 429 and 529) when ``headers`` has one, else
+    ``backoff`` doubled for each retry before this one; never more than ``cap``
+    nor less than 0. ``headers`` is None after a timeout or a dropped connection.
+
+    >>> retry_delay({"retry-after": "3"}, 1, backoff=0.5, cap=10)
+    3.0
+    >>> retry_delay(None, 3, backoff=0.5, cap=10)
+    2.0
+    """
+    wait: float | None = None
+    if headers is not None:
+        for name, unit in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+            try:
+                wait = float(headers.get(name, "")) * unit
+            except ValueError:
+                continue
+            break
+    if wait is None or wait != wait:  # absent, an HTTP date, or NaN
+        wait = backoff * 2 ** (retry - 1)
+    return min(max(wait, 0.0), cap)
+
+
+def env_options(source: Mapping[str, str], options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` completed from the settings every LLM planner reads from the environment.
+
+    ``PUPI_LLM_VISION`` (``1``, ``marks`` or ``0``), ``PUPI_LLM_TIMEOUT`` (seconds)
+    and ``PUPI_LLM_MAX_RETRIES``; options given explicitly win. Raises
+    :class:`~pupi.errors.AgentError` naming a variable that does not parse.
+    """
+    completed = dict(options)
+    if "vision" not in completed:
+        completed["vision"] = vision_from_env(source.get("PUPI_LLM_VISION", ""))
+    for variable, option, kind in (
+        ("PUPI_LLM_TIMEOUT", "timeout", float),
+        ("PUPI_LLM_MAX_RETRIES", "max_retries", int),
+    ):
+        text = source.get(variable, "").strip()
+        if option in completed or not text:
+            continue
+        try:
+            value = kind(text)
+        except ValueError:
+            raise AgentError(f"{variable} must be a number, not {text!r}") from None
+        if value < 0:
+            raise AgentError(f"{variable} must not be negative, not {text!r}")
+        completed[option] = value
+    return completed
+
+
 class HTTPPlanner:
     """Base of the LLM planners: one HTTP request per turn, a retry on bad output.
 
@@ -172,12 +252,21 @@ class HTTPPlanner:
         http_client: httpx.AsyncClient | None = None,
         prompt_budget: int = DEFAULT_PROMPT_BUDGET,
         retry_backoff: float = 1.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+        vision: VisionLike = None,
     ) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must not be negative, not {max_retries}")
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout = timeout
         self.prompt_budget = prompt_budget
         self.retry_backoff = retry_backoff
+        self.max_retries = max_retries
+        self.max_retry_delay = max_retry_delay
+        self.vision: Vision | None = vision_from(vision)
+        """What the model is shown of the page besides the text; None: the text only."""
         self.usage = Usage()
         self._api_key = api_key or None
         self._client = http_client
@@ -211,9 +300,14 @@ class HTTPPlanner:
         A malformed reply is answered once with the validation error; a second
         one, or any provider or network failure, raises :class:`AgentError`.
         Tokens of every request, good or bad, are added to :attr:`usage`.
+        With :attr:`vision`, the observation's screenshot goes with the prompt.
         """
         prompt = render_prompt(task, observation, history, budget=self.prompt_budget)
-        messages: list[dict[str, Any]] = [{"role": "user", "content": prompt}]
+        shot = observation.screenshot if self.vision is not None else None
+        content: str | list[dict[str, Any]] = prompt
+        if shot is not None:
+            content = self._with_image(f"{prompt}\n\n{screenshot_note(shot)}", shot)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": content}]
         problem = ""
         for attempt in (1, 2):
             body = await self._post(*self._request(messages))
@@ -248,6 +342,19 @@ class HTTPPlanner:
         """Messages that append the model's bad reply and ``text`` asking to fix it."""
         raise NotImplementedError
 
+    def _with_image(self, text: str, shot: Screenshot) -> list[dict[str, Any]]:
+        """A user message's content parts: the prompt ``text`` and the screenshot."""
+        raise NotImplementedError
+
+    async def _read_body(self, response: httpx.Response) -> dict[str, Any]:
+        """The response body as one JSON object; a streamed reply is assembled here.
+
+        Runs inside the transport retry: an httpx error raised while reading
+        (the connection dropped mid-reply) sends the request again.
+        """
+        await response.aread()
+        return self._json_body(response)
+
     # -- HTTP -----------------------------------------------------------------
 
     @property
@@ -275,38 +382,55 @@ class HTTPPlanner:
         request = client.build_request(
             "POST", url, json=body, headers=headers, timeout=self.timeout
         )
-        response = await self._send(client, request)
-        if response.status_code in _RETRY_STATUSES:
-            delay = self._retry_delay(response)
-            logger.info("%s: HTTP %d, retrying in %.1f s", self.name, response.status_code, delay)
+        attempt = 0
+        while True:
+            attempt += 1
+            retrying = attempt <= self.max_retries
+            try:
+                response = await client.send(request, stream=True)
+                try:
+                    if not (retrying and response.status_code in _RETRY_STATUSES):
+                        return await self._read_body(response)
+                    delay = self._delay(response.headers, attempt)
+                    why = f"HTTP {response.status_code}"
+                finally:
+                    await response.aclose()
+            except _RETRY_ERRORS as exc:
+                if not retrying:
+                    raise self._transport_error(exc, attempt) from exc
+                delay = self._delay(None, attempt)
+                why = type(exc).__name__
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, attempt) from exc
+            logger.info(
+                "%s: %s (attempt %d of %d), retrying in %.2f s",
+                self.name,
+                why,
+                attempt,
+                self.max_retries + 1,
+                delay,
+            )
             await asyncio.sleep(delay)
-            response = await self._send(client, request)
-        return self._json_body(response)
 
-    async def _send(self, client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-        try:
-            return await client.send(request)
-        except httpx.TimeoutException as exc:
-            raise AgentError(
-                f"{self.provider} at {self._safe_base_url} did not answer within {self.timeout:g} s"
-            ) from exc
-        except httpx.ConnectError as exc:
-            raise AgentError(
-                f"could not connect to {self.provider} at {self._safe_base_url}: "
+    def _delay(self, headers: Mapping[str, str] | None, retry: int) -> float:
+        return retry_delay(headers, retry, backoff=self.retry_backoff, cap=self.max_retry_delay)
+
+    def _transport_error(self, exc: httpx.HTTPError, attempts: int) -> AgentError:
+        tries = f" ({attempts} attempts)" if attempts > 1 else ""
+        if isinstance(exc, httpx.TimeoutException):
+            return AgentError(
+                f"{self.provider} at {self._safe_base_url} did not answer within "
+                f"{self.timeout:g} s{tries}"
+            )
+        if isinstance(exc, httpx.ConnectError):
+            return AgentError(
+                f"could not connect to {self.provider} at {self._safe_base_url}{tries}: "
                 f"{self._scrub(str(exc)) or type(exc).__name__}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise AgentError(
-                f"request to {self.provider} at {self._safe_base_url} failed: "
-                f"{type(exc).__name__}: {self._scrub(str(exc))}"
-            ) from exc
-
-    def _retry_delay(self, response: httpx.Response) -> float:
-        header = response.headers.get("retry-after", "")
-        try:
-            return min(max(float(header), 0.0), _MAX_RETRY_AFTER)
-        except ValueError:
-            return self.retry_backoff
+            )
+        return AgentError(
+            f"request to {self.provider} at {self._safe_base_url} failed{tries}: "
+            f"{type(exc).__name__}: {self._scrub(str(exc))}"
+        )
 
     def _json_body(self, response: httpx.Response) -> dict[str, Any]:
         if response.is_error:

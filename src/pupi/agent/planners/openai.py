@@ -4,7 +4,9 @@ It posts to ``{base_url}/chat/completions`` and forces a call to one ``decide``
 tool whose parameters are the :class:`~pupi.agent.planners.base.Decision` schema
 (or, with ``output="json_schema"``, asks for that schema as the response
 format). Many local servers ignore both and answer in plain text; the JSON
-object is then read from the message content.
+object is then read from the message content. With ``stream=True`` the reply is
+streamed (:mod:`.openai_stream` adds it up), and with vision the screenshot is
+an ``image_url`` content part holding a ``data:`` URL.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from typing import Any, Literal
 
 import httpx
 
+from pupi.agent.observe.model import Screenshot
+from pupi.agent.observe.vision import VisionLike
 from pupi.agent.planners.llm_common import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_DELAY,
     HTTPPlanner,
     Reply,
     as_object,
+    env_options,
     extract_json,
     token_count,
 )
@@ -30,6 +37,7 @@ from pupi.agent.planners.llm_prompt import (
     SYSTEM_PROMPT,
     decision_schema,
 )
+from pupi.agent.planners.openai_stream import read_completion_stream
 from pupi.errors import AgentError
 
 __all__ = ["DEFAULT_OPENAI_BASE_URL", "OpenAIPlanner"]
@@ -62,6 +70,8 @@ class OpenAIPlanner(HTTPPlanner):
     the default) or ``"json_schema"`` (``response_format``, for servers that
     constrain decoding to a schema but lack tool calling). ``temperature`` and
     ``max_tokens`` are sent only when given, because some models reject them.
+    ``vision=True`` (or ``"marks"``, or a :class:`~pupi.agent.observe.Vision`)
+    sends a screenshot with each turn, for models that read images.
     """
 
     name = "openai"
@@ -81,13 +91,21 @@ class OpenAIPlanner(HTTPPlanner):
         http_client: httpx.AsyncClient | None = None,
         prompt_budget: int = DEFAULT_PROMPT_BUDGET,
         retry_backoff: float = 1.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+        vision: VisionLike = None,
+        stream: bool = False,
     ) -> None:
         """Create a planner; nothing is sent until the first :meth:`decide`.
 
-        ``timeout`` is per request, in seconds. ``http_client`` is used as is and
-        left open by :meth:`aclose`. ``prompt_budget`` caps the turn prompt, in
-        characters. ``retry_backoff`` is the pause before the one retry after
-        HTTP 429 or 5xx (a ``Retry-After`` header wins).
+        ``timeout`` is per request, in seconds (with ``stream``, between two
+        pieces of the reply). ``http_client`` is used as is and left open by
+        :meth:`aclose`. ``prompt_budget`` caps the turn prompt, in characters.
+        After HTTP 429 or 5xx, a timeout or a dropped connection, the request is
+        sent again up to ``max_retries`` times, after the server's
+        ``Retry-After`` or else ``retry_backoff`` seconds doubled each time,
+        never more than ``max_retry_delay``. ``vision`` sends screenshots;
+        ``stream`` asks for the reply as server-sent events.
         """
         super().__init__(
             base_url=base_url,
@@ -97,20 +115,26 @@ class OpenAIPlanner(HTTPPlanner):
             http_client=http_client,
             prompt_budget=prompt_budget,
             retry_backoff=retry_backoff,
+            max_retries=max_retries,
+            max_retry_delay=max_retry_delay,
+            vision=vision,
         )
         if output not in ("tools", "json_schema"):
             raise ValueError(f"output must be 'tools' or 'json_schema', not {output!r}")
         self.output = output
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.stream = stream
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> OpenAIPlanner:
         """Build a planner from ``PUPI_LLM_MODEL``, ``PUPI_LLM_BASE_URL`` and ``PUPI_LLM_API_KEY``.
 
-        ``env`` defaults to ``os.environ``; ``options`` go to the constructor.
-        Raises :class:`~pupi.errors.AgentError` naming what to set when the model,
-        or both the base URL and the key, are missing.
+        Optional: ``PUPI_LLM_VISION`` (``1`` or ``marks``), ``PUPI_LLM_STREAM``
+        (``1``), ``PUPI_LLM_TIMEOUT`` (seconds) and ``PUPI_LLM_MAX_RETRIES``.
+        ``env`` defaults to ``os.environ``; ``options`` go to the constructor and
+        win over the environment. Raises :class:`~pupi.errors.AgentError` naming
+        what to set when the model, or both the base URL and the key, are missing.
         """
         source = os.environ if env is None else env
         model = source.get("PUPI_LLM_MODEL", "").strip()
@@ -125,6 +149,9 @@ class OpenAIPlanner(HTTPPlanner):
             raise AgentError(
                 f"planner 'openai' is not configured: set {' and '.join(missing)}. {_SETUP_HINT}."
             )
+        options = env_options(source, options)
+        if "stream" not in options:
+            options["stream"] = _flag(source, "PUPI_LLM_STREAM")
         return cls(
             model=model,
             base_url=base_url or DEFAULT_OPENAI_BASE_URL,
@@ -161,7 +188,32 @@ class OpenAIPlanner(HTTPPlanner):
             body["temperature"] = self.temperature
         if self.max_tokens is not None:
             body["max_tokens"] = self.max_tokens
+        if self.stream:
+            # Without include_usage a streamed reply reports no token counts.
+            body["stream"] = True
+            body["stream_options"] = {"include_usage": True}
         return f"{self.base_url}/chat/completions", headers, body
+
+    def _with_image(self, text: str, shot: Screenshot) -> list[dict[str, Any]]:
+        return [
+            {"type": "text", "text": text},
+            {"type": "image_url", "image_url": {"url": shot.data_url}},
+        ]
+
+    async def _read_body(self, response: httpx.Response) -> dict[str, Any]:
+        content_type = response.headers.get("content-type", "")
+        # A server that ignores "stream" answers plain JSON: read that instead.
+        if not (self.stream and response.is_success and "text/event-stream" in content_type):
+            return await super()._read_body(response)
+        try:
+            stream = await read_completion_stream(response)
+        except ValueError as exc:
+            raise AgentError(f"{self.provider} sent a broken event stream: {exc}") from exc
+        if stream.error is not None:
+            error = as_object(stream.error)
+            detail = self._scrub(str(error.get("message") or stream.error))[:300]
+            raise AgentError(f"{self.provider} reported an error in its stream: {detail}")
+        return stream.body()
 
     def _read_reply(self, body: dict[str, Any]) -> Reply:
         usage = as_object(body.get("usage"))
@@ -218,6 +270,15 @@ class OpenAIPlanner(HTTPPlanner):
         }
         answers = [{"role": "tool", "tool_call_id": call["id"], "content": text} for call in calls]
         return [assistant, *answers]
+
+
+def _flag(source: Mapping[str, str], variable: str) -> bool:
+    text = source.get(variable, "").strip().lower()
+    if text in {"", "0", "false", "no", "off"}:
+        return False
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    raise AgentError(f"{variable} must be 1 or 0, not {text!r}")
 
 
 def _message(body: dict[str, Any]) -> dict[str, Any] | None:
