@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
 from pupi._chain import StepMethods
+from pupi.browser.domains import AllowedDomains, allowed_domains_only
 from pupi.browser.instances import Instance, InstanceManager, get_manager
 from pupi.browser.options import BrowserArgs, BrowserOptions, parse_browser_options
 from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
 from pupi.errors import InstanceNotFound
-from pupi.steps import parse_steps
+from pupi.steps import Secrets, SecretsLike, parse_steps
 
 __all__ = ["Puppeteer"]
 
@@ -77,20 +78,30 @@ class Puppeteer(StepMethods):
         variables: Mapping[str, Any] | None = None,
         stop_on_error: bool = True,
         trace: TracePath | None = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue.
 
-        ``trace`` writes a Playwright trace of this run there (a zip).
+        ``trace`` writes a Playwright trace of this run there (a zip). ``secrets``
+        fill ``{{secret.name}}`` placeholders, shown as placeholders in the result,
+        and ``allowed_domains`` bounds the hosts this run reaches, as for
+        ``execute_steps_locally``.
 
         An invalid queue raises ``InvalidSteps`` and is kept, so it can be inspected.
         An instance that crashed or lost its browser raises ``InstanceDead`` and
         keeps the queue too; ``close()``, and the next ``run()`` opens a fresh one.
         """
         variables = dict(variables or {})
-        steps = parse_steps(self._queued, variables=variables, local=True)
+        hidden = Secrets.of(secrets)
+        domains = AllowedDomains.of(allowed_domains)
+        steps = parse_steps(self._queued, variables=variables, local=True, secrets=hidden.names)
         instance = await self._instance()
         self._queued = []
-        async with tracing(instance.context, trace, title="pupi steps"):
+        async with (
+            allowed_domains_only(instance, domains),
+            tracing(instance.context, trace, title="pupi steps"),
+        ):
             return await run_steps(
                 instance,
                 steps,
@@ -98,6 +109,7 @@ class Puppeteer(StepMethods):
                 variables=variables,
                 timeout_ms=self.timeout_ms,
                 stop_on_error=stop_on_error,
+                secrets=hidden,
             )
 
     async def close(self) -> None:

@@ -24,7 +24,7 @@ import json
 import mimetypes
 import os
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -193,6 +193,8 @@ class SessionResult(SessionInfo):
     """Files sent with it and files its runs downloaded (``download_session_file``)."""
     storage_state_url: str | None = None
     """Where its saved storage state is (``get_storage_state``), with ``save_state``."""
+    allowed_domains: list[str] | None = None
+    """The hosts its pages may reach (besides the server's fetch policy), when it said."""
 
     def __repr__(self) -> str:
         answer = "" if self.answer is None else f" answer={str(self.answer)[:40]!r}"
@@ -345,6 +347,9 @@ class RemoteSessions:
         trace: bool = False,
         webhook_url: str | None = None,
         save_state: bool = False,
+        secrets: Mapping[str, str] | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        token_budget: int | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
@@ -356,6 +361,10 @@ class RemoteSessions:
         ``save_state`` saves its storage state after each run (``get_storage_state``).
         The browser options are those of ``execute_steps_locally`` (``device``,
         ``storage_state``, ``proxy``...); ``profile`` names one of the token's profiles.
+        ``secrets`` fill the prompt's ``{{secret.name}}`` in the browser only, for
+        this run (kept sealed until it ends, never shown); ``allowed_domains``
+        bounds the hosts the session's pages reach, within the server's fetch
+        policy; ``token_budget`` bounds what an LLM planner spends on the run.
         """
         body = _body(
             prompt=prompt,
@@ -367,6 +376,9 @@ class RemoteSessions:
             trace=trace or None,
             webhook_url=webhook_url,
             save_state=save_state or None,
+            secrets=dict(secrets) if secrets else None,
+            allowed_domains=list(allowed_domains) if allowed_domains is not None else None,
+            token_budget=token_budget,
             **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
@@ -381,10 +393,14 @@ class RemoteSessions:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        secrets: Mapping[str, str] | None = None,
+        token_budget: int | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left.
 
         ``SessionNotOpen`` when the session is closed or its browser released.
+        ``secrets`` and ``token_budget`` are this run's, as for ``send_prompt_to_ai``:
+        a follow-up that types a secret sends it again.
         """
         body = _body(
             prompt=prompt,
@@ -392,6 +408,8 @@ class RemoteSessions:
             planner=planner,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            secrets=dict(secrets) if secrets else None,
+            token_budget=token_budget,
         )
         path = f"/v1/sessions/{session_id}/prompts"
         response = await self._api_client()._request("POST", path, json=body)
@@ -408,6 +426,8 @@ class RemoteSessions:
         webhook_url: str | None = None,
         files: FilesLike | None = None,
         save_state: bool = False,
+        secrets: Mapping[str, str] | None = None,
+        allowed_domains: Sequence[str] | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
@@ -417,10 +437,12 @@ class RemoteSessions:
         export is read and converted here first. ``files`` go with the request
         for its ``upload`` steps, which name them (``{"action": "upload",
         "selector": "#cv", "files": "cv.pdf"}``). ``idle_timeout_s`` applies to a
-        new session only, and so do ``trace``, ``webhook_url``, ``save_state``
-        and the browser options (those of ``send_prompt_to_ai``).
+        new session only, and so do ``trace``, ``webhook_url``, ``save_state``,
+        ``allowed_domains`` and the browser options (those of ``send_prompt_to_ai``).
+        ``secrets`` fill the steps' ``{{secret.name}}``, for this run only.
         """
         payload = _remote_steps(steps)
+        hidden = dict(secrets) if secrets else None
         if session_id is None:
             body = _body(
                 steps=payload,
@@ -430,13 +452,19 @@ class RemoteSessions:
                 webhook_url=webhook_url,
                 files=_files_body(files),
                 save_state=save_state or None,
+                secrets=hidden,
+                allowed_domains=list(allowed_domains) if allowed_domains is not None else None,
                 **_browser_body(browser),
             )
             path = "/v1/sessions"
         else:
-            if browser or save_state:
-                raise PupiError("browser options and save_state apply to a new session only")
-            body = _body(steps=payload, timeout_s=timeout_s, files=_files_body(files))
+            if browser or save_state or allowed_domains is not None:
+                raise PupiError(
+                    "browser options, save_state and allowed_domains apply to a new session only"
+                )
+            body = _body(
+                steps=payload, timeout_s=timeout_s, files=_files_body(files), secrets=hidden
+            )
             path = f"/v1/sessions/{session_id}/steps"
         response = await self._api_client()._request("POST", path, json=body)
         return SessionStarted.model_validate(response.json())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
+from pupi.browser.domains import AllowedDomains, allowed_domains_only
 from pupi.browser.instances import InstanceInfo, get_manager
 from pupi.browser.options import BrowserArgs, StorageState, options_for
 from pupi.browser.storage import StatePath, save_storage_state
@@ -12,7 +13,7 @@ from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
 from pupi.errors import PupiError
-from pupi.steps import StepsLike, parse_steps
+from pupi.steps import Secrets, SecretsLike, StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
@@ -93,6 +94,8 @@ class PupiPuppeteerSDK(RemoteSessions):
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
@@ -106,6 +109,13 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``trace`` writes a Playwright trace of the run there (a zip; open it with
         ``playwright show-trace``), failed runs included.
 
+        ``secrets`` (``{"password": "..."}``) fill the steps' ``{{secret.password}}``
+        as they run; the result, ``on_step`` and the log show the placeholder
+        wherever a value would appear (a trace, being a recording of the page,
+        holds what was typed). ``allowed_domains`` (``["example.com",
+        "*.shop.test"]``) refuses, for this run, every ``go`` and every request
+        to another host, naming the rules (see :mod:`pupi.browser.domains`).
+
         The other keyword arguments set up a new instance (see
         :class:`~pupi.browser.options.BrowserOptions`): ``storage_state``,
         ``profile``, ``proxy``, ``device``, ``user_agent``, ``locale``,
@@ -115,14 +125,19 @@ class PupiPuppeteerSDK(RemoteSessions):
         """
         variables = dict(variables or {})
         options = options_for(instance_id, browser)
-        parsed = parse_steps(steps, variables=variables, local=True)
+        hidden = Secrets.of(secrets)
+        domains = AllowedDomains.of(allowed_domains)
+        parsed = parse_steps(steps, variables=variables, local=True, secrets=hidden.names)
         instance = await get_manager().open_or_get(
             instance_id,
             headless=self.headless if headless is None else headless,
             cdp_url=self.cdp_url,
             options=options,
         )
-        async with tracing(instance.context, trace, title="pupi steps"):
+        async with (
+            allowed_domains_only(instance, domains),
+            tracing(instance.context, trace, title="pupi steps"),
+        ):
             return await run_steps(
                 instance,
                 parsed,
@@ -131,6 +146,7 @@ class PupiPuppeteerSDK(RemoteSessions):
                 timeout_ms=timeout_ms or self.timeout_ms,
                 stop_on_error=stop_on_error,
                 on_step=on_step,
+                secrets=hidden,
             )
 
     async def save_storage_state(
@@ -174,6 +190,9 @@ class PupiPuppeteerSDK(RemoteSessions):
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
         vision: VisionLike = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        token_budget: int | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -187,17 +206,31 @@ class PupiPuppeteerSDK(RemoteSessions):
         :class:`~pupi.agent.Vision`) shows an LLM planner a screenshot each turn;
         None leaves it to ``PUPI_LLM_VISION``.
         The browser options are those of ``execute_steps_locally``.
+
+        ``secrets`` fill the prompt's ``{{secret.password}}`` in the browser only:
+        the planner (a remote model too) sees the placeholder, never the value, and
+        so do the result's steps, answer and error. ``allowed_domains`` bounds
+        where the run's pages may go, as for steps: a planner misled by a page
+        into going elsewhere is refused. ``token_budget`` bounds the tokens an
+        LLM planner may spend (input and output, summed over its requests): once
+        spent, the run fails with ``error["type"] == "budget_exhausted"``.
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
 
         options = options_for(instance_id, browser)
+        hidden = Secrets.of(secrets)
+        hidden.check(prompt, "prompt")
+        domains = AllowedDomains.of(allowed_domains)
         chosen = get_planner(planner) if vision is None else get_planner(planner, vision=vision)
         try:
             instance = await get_manager().open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options
             )
-            async with tracing(instance.context, trace, title=prompt[:80]):
+            async with (
+                allowed_domains_only(instance, domains),
+                tracing(instance.context, trace, title=prompt[:80]),
+            ):
                 return await run_agent(
                     instance,
                     prompt,
@@ -206,6 +239,8 @@ class PupiPuppeteerSDK(RemoteSessions):
                     max_steps=max_steps,
                     timeout_s=timeout_s,
                     on_step=on_step,
+                    secrets=hidden,
+                    token_budget=token_budget,
                 )
         finally:
             closer = getattr(chosen, "aclose", None)

@@ -12,7 +12,7 @@ from pupi._bridge import get_bridge
 from pupi._chain import StepMethods
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator, Mapping, Sequence
     from typing import Any, Unpack
 
     from pupi.agent import PromptResult
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         WebhookSettings,
     )
     from pupi.engine import OnStep, RunResult
-    from pupi.steps import StepsLike
+    from pupi.steps import SecretsLike, StepsLike
 
 __all__ = ["PupiPuppeteerSDK", "PupiSDK", "Puppeteer"]
 
@@ -83,6 +83,8 @@ class PupiPuppeteerSDK:
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
@@ -96,6 +98,8 @@ class PupiPuppeteerSDK:
             stop_on_error=stop_on_error,
             on_step=on_step,
             trace=trace,
+            secrets=secrets,
+            allowed_domains=allowed_domains,
             **browser,
         )
 
@@ -127,6 +131,9 @@ class PupiPuppeteerSDK:
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
         vision: VisionLike = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        token_budget: int | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -141,6 +148,9 @@ class PupiPuppeteerSDK:
             on_step=on_step,
             trace=trace,
             vision=vision,
+            secrets=secrets,
+            allowed_domains=allowed_domains,
+            token_budget=token_budget,
             **browser,
         )
 
@@ -160,6 +170,9 @@ class PupiPuppeteerSDK:
         trace: bool = False,
         webhook_url: str | None = None,
         save_state: bool = False,
+        secrets: Mapping[str, str] | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        token_budget: int | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -174,6 +187,9 @@ class PupiPuppeteerSDK:
             trace=trace,
             webhook_url=webhook_url,
             save_state=save_state,
+            secrets=secrets,
+            allowed_domains=allowed_domains,
+            token_budget=token_budget,
             **browser,
         )
 
@@ -186,6 +202,8 @@ class PupiPuppeteerSDK:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        secrets: Mapping[str, str] | None = None,
+        token_budget: int | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -196,6 +214,8 @@ class PupiPuppeteerSDK:
             planner=planner,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            secrets=secrets,
+            token_budget=token_budget,
         )
 
     def execute_steps_remotely(
@@ -209,6 +229,8 @@ class PupiPuppeteerSDK:
         webhook_url: str | None = None,
         files: FilesLike | None = None,
         save_state: bool = False,
+        secrets: Mapping[str, str] | None = None,
+        allowed_domains: Sequence[str] | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
@@ -222,6 +244,8 @@ class PupiPuppeteerSDK:
             webhook_url=webhook_url,
             files=files,
             save_state=save_state,
+            secrets=secrets,
+            allowed_domains=allowed_domains,
             **browser,
         )
 
@@ -330,10 +354,17 @@ class Puppeteer(StepMethods):
         variables: Mapping[str, Any] | None = None,
         stop_on_error: bool = True,
         trace: TracePath | None = None,
+        secrets: SecretsLike | None = None,
+        allowed_domains: Sequence[str] | None = None,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue."""
         return self._bridge.call(
-            self._async.run, variables=variables, stop_on_error=stop_on_error, trace=trace
+            self._async.run,
+            variables=variables,
+            stop_on_error=stop_on_error,
+            trace=trace,
+            secrets=secrets,
+            allowed_domains=allowed_domains,
         )
 
     def close(self) -> None:

@@ -1,20 +1,21 @@
 """A stand-in for the browser agent, for the server's queue, cancellation and limit tests.
 
-It opens no browser: :func:`open_browser` returns a :class:`FakeBrowser` that
-keeps a little state across the session's runs, as a page would. A prompt is
-read as ``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2``
-(seconds per step), ``answer=42``, ``fail=reason`` (end failed), ``crash=1``
-(raise), ``hold=N`` (after N steps, wait until the file :func:`gate_path`
-names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept),
-``download=NAME`` (the run "downloads" a file of that name holding what is
-kept, ``size=N`` bytes of it). What is kept starts as the value of the storage
-state's first cookie, and comes back as one cookie when the job keeps its state,
-as a browser's login would. Anything else in the prompt is ignored. A steps
-run reports each step done (an ``upload`` outputs what its files held), and an
-output for each step with ``as`` holding what was kept. It writes a line to the
-file named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser" opens (with
-the pid of the process running it) and when it is released, so tests can see
-that cancellation releases it and which worker ran what.
+It opens no browser: :func:`open_browser` returns a :class:`FakeBrowser` that keeps a
+little state across the session's runs, as a page would. A prompt is read as
+``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2`` (seconds per step),
+``answer=42``, ``fail=reason`` (end failed), ``crash=1`` (raise), ``hold=N`` (after N
+steps, wait until the file :func:`gate_path` names exists), ``remember=X`` (keep X),
+``recall=1`` (answer what was kept), ``download=NAME`` (the run "downloads" a file of
+that name holding what is kept, ``size=N`` bytes of it), ``leak=1`` (a careless runner:
+each step's output, the answer, the error and a crash quote the run's secrets' values, so the
+worker's own redaction is what keeps them out of the record). What is kept starts as the
+value of the storage state's first cookie, and comes back as one cookie when the job
+keeps its state, as a browser's login would. Anything else in the prompt is ignored. A
+steps run reports each step done (an ``upload`` outputs what its files held), and an
+output for each step with ``as`` holding what was kept. It writes a line to the file
+named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser" opens (with the pid of the
+process running it) and when it is released, so tests can see that cancellation releases
+it and which worker ran what.
 """
 
 from __future__ import annotations
@@ -110,22 +111,23 @@ class FakeBrowser:
             await asyncio.sleep(float(options.get("delay", "0.01")))
             step = {"action": "wait", "ms": n}
             steps.append(step)
-            await report(
-                StepReport(
-                    step=step,
-                    result={"index": n, "action": "wait", "status": "ok", "duration_ms": 1.5},
-                    screenshot=("image/png", PNG),
-                )
-            )
+            result = {"index": n, "action": "wait", "status": "ok", "duration_ms": 1.5}
+            if "leak" in options:
+                result["output"] = _leaked(job)
+            await report(StepReport(step=step, result=result, screenshot=("image/png", PNG)))
         if "crash" in options:
-            raise RuntimeError("the fake runner crashed on purpose")
+            quoted = f" ({_leaked(job)})" if "leak" in options else ""
+            raise RuntimeError(f"the fake runner crashed on purpose{quoted}")
         if "fail" in options:
+            message = options["fail"] + (f" ({_leaked(job)})" if "leak" in options else "")
             return SessionOutcome(
-                "failed", steps=steps, error={"type": "agent_error", "message": options["fail"]}
+                "failed", steps=steps, error={"type": "agent_error", "message": message}
             )
         if "remember" in options:
             self._kept = options["remember"]
         answer = self._kept if "recall" in options else options.get("answer")
+        if "leak" in options:
+            answer = _leaked(job)
         return SessionOutcome(
             "completed",
             answer=answer,
@@ -160,6 +162,10 @@ class FakeBrowser:
         self._dir.rmdir()
         # Not a real trace: enough for the server to store and serve.
         return b"PK\x05\x06" + bytes(18) if self._job.trace else None
+
+
+def _leaked(job: RunJob) -> str:
+    return ", ".join(f"{name}={value}" for name, value in sorted(job.secrets.items()))
 
 
 async def open_browser(job: SessionJob) -> FakeBrowser:

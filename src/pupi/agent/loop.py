@@ -8,13 +8,18 @@ it. The steps that succeeded are the result's ``steps``: they replay with
 
 The loop stops when the planner is done (or gives up), or when one of its
 budgets runs out: ``max_steps`` actions, ``timeout_s`` seconds, ``max_failures``
-failed actions, or the loop detector (the same action on the same page state
-for a third time).
+failed actions, ``token_budget`` tokens spent by the planner, or the loop
+detector (the same action on the same page state for a third time).
 
 Page content only ever reaches the planner inside the observation, as data;
 the loop itself never reads page text for instructions. A planner with a
 ``vision`` attribute (a :class:`~pupi.agent.observe.Vision`, as the LLM planners
 have when asked for vision) also gets a screenshot with each observation.
+
+Secrets (``{{secret.name}}`` in the task) stay placeholders for the planner:
+it chooses to type ``{{secret.password}}``, the engine types the value, and
+the planner's view of the page and of its history, the recorded steps, the
+answer and the error all show each value as its placeholder.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from pupi.agent.result import PromptResult
 from pupi.engine import OnStep, PageSource, PageView, StepResult, run_steps
 from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError, InvalidSteps
-from pupi.steps import parse_steps
+from pupi.steps import Secrets, SecretsLike, parse_steps
 
 __all__ = ["AgentInstance", "OnAgentStep", "action_to_step", "run_agent"]
 
@@ -87,6 +92,8 @@ async def run_agent(
     max_failures: int = MAX_FAILURES,
     step_timeout_s: float = STEP_TIMEOUT_S,
     on_step: OnAgentStep | None = None,
+    secrets: SecretsLike | None = None,
+    token_budget: int | None = None,
 ) -> PromptResult:
     """Carry out ``task`` on ``instance`` with ``planner`` and return a :class:`PromptResult`.
 
@@ -101,12 +108,24 @@ async def run_agent(
     page's ``alert``/``confirm``/``prompt`` dialogs (accepted by the instance) are
     shown to the planner as the observation's ``dialog``.
 
+    ``secrets`` fill the task's ``{{secret.name}}`` placeholders, in the browser
+    only (see the module's docstring); a placeholder naming no given secret raises
+    :class:`~pupi.InvalidSteps` before anything runs. ``token_budget`` bounds the
+    tokens (input and output, every request) the planner may spend: once it has
+    spent them, the run fails with ``budget_exhausted`` instead of asking it again.
+
     >>> result = await run_agent(instance, "Log in as ada", planner=get_planner("rules"),
     ...                          start_url="http://127.0.0.1:8000/login")
     >>> result.steps[1]
     {'action': 'type', 'selector': '#username', 'text': 'ada'}
     """
-    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s)
+    hidden = Secrets.of(secrets)
+    hidden.check(task, "prompt")
+    if start_url:
+        hidden.check(start_url, "start_url")
+    if token_budget is not None and token_budget < 1:
+        raise AgentError(f"token_budget must be at least 1, not {token_budget}")
+    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s, hidden)
     started = time.monotonic()
     deadline = started + timeout_s
     status: str = "failed"
@@ -122,6 +141,7 @@ async def run_agent(
         actions_taken = 0
         while True:
             observation = await run.observe(deadline)
+            _check_budget(planner, token_budget)
             decision = await run.decide(observation, deadline)
             if decision.done:
                 status, answer = "completed", decision.answer
@@ -148,10 +168,10 @@ async def run_agent(
         error = {"type": "planner_error", "message": str(exc)}
     return PromptResult(
         status="completed" if status == "completed" else "failed",
-        answer=answer,
+        answer=hidden.redact(answer),
         steps=run.steps,
         instance_id=instance.id,
-        error=error,
+        error=hidden.redact(error),
         usage=planner.usage.model_dump(),
         duration_ms=round((time.monotonic() - started) * 1000, 3),
         step_results=run.step_results,
@@ -169,8 +189,10 @@ class _AgentRun:
         on_step: OnAgentStep | None,
         max_failures: int,
         step_timeout_s: float,
+        secrets: Secrets,
     ) -> None:
         self.instance = instance
+        self.secrets = secrets
         self.view = PageView(instance)
         self.step_timeout_ms = step_timeout_s * 1000
         self.task = task
@@ -226,9 +248,13 @@ class _AgentRun:
         return observation.model_copy(update={"screenshot": shot})
 
     async def decide(self, observation: Observation, deadline: float) -> Decision:
+        # A page may show a secret (a field's value, an echo, a URL): the planner,
+        # perhaps a remote model, sees its placeholder instead.
+        shown = self.secrets.redact(observation)
+        history = [self.secrets.redact(entry) for entry in self.history]
         try:
             return await asyncio.wait_for(
-                self.planner.decide(self.task, observation, list(self.history)), _left(deadline)
+                self.planner.decide(self.task, shown, history), _left(deadline)
             )
         except TimeoutError:
             raise _Stop("timeout", "ran out of time (timeout_s) waiting for the planner") from None
@@ -277,8 +303,10 @@ class _AgentRun:
         self, step: dict[str, Any], deadline: float, *, action: Action | None
     ) -> tuple[bool, str | None]:
         """Run one concrete step through the engine, record it, let the page settle."""
+        # A planner that typed a secret's value itself is recorded with the placeholder.
+        step = self.secrets.redact(step)
         try:
-            parsed = parse_steps([step])
+            parsed = parse_steps([step], secrets=self.secrets.names)
         except InvalidSteps as exc:
             raise AgentError(f"the agent built an invalid step {step!r}: {exc}") from exc
         left_ms = _left(deadline) * 1000
@@ -290,6 +318,7 @@ class _AgentRun:
             parsed,
             instance_id=self.instance.id,
             timeout_ms=max(1.0, min(self.step_timeout_ms, left_ms)),
+            secrets=self.secrets,
         )
         result = run.steps[0].model_copy(update={"index": len(self.step_results)})
         self.step_results.append(result)
@@ -400,6 +429,18 @@ def _label_for(value: str, options: list[str]) -> str | None:
         if option.strip().casefold() == folded:
             return option
     return None
+
+
+def _check_budget(planner: Planner, token_budget: int | None) -> None:
+    """Stop the run, before the planner is asked again, once it spent its budget."""
+    if token_budget is None:
+        return
+    spent = planner.usage.total_tokens
+    if spent >= token_budget:
+        raise _Stop(
+            "budget_exhausted",
+            f"the planner spent {spent} tokens of its budget of {token_budget} (token_budget)",
+        )
 
 
 def _step_key(step: dict[str, Any]) -> str:

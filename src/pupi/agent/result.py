@@ -20,7 +20,8 @@ class PromptResult(BaseModel):
     ``step_results`` has the outcome of every step tried, failed ones included.
     ``error`` is ``{"type", "message"}`` when the run failed; ``type`` is one of
     ``planner_gave_up``, ``max_steps``, ``timeout``, ``loop_detected``,
-    ``too_many_failures``, ``planner_error``, ``page_error``.
+    ``too_many_failures``, ``planner_error``, ``page_error``, ``budget_exhausted``
+    (the planner spent its ``token_budget``).
 
     >>> result = await sdk.run_prompt_locally("Find the price of the first product on ...")
     >>> result.raise_for_status().answer

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import uuid
@@ -99,8 +100,10 @@ class Instance:
         self.profile_lock: ProfileLock | None = None
         self.created_at = datetime.now(UTC)
         self.dead_reason: str | None = None
-        self.request_filter = request_filter
-        """Checked for every request the pages make and every ``go`` step."""
+        self.own_filter = request_filter
+        """The filter it was opened with (the server's fetch policy), for its whole life."""
+        self.restrictions: list[RequestFilter] = []
+        """Filters of the run on it now (its ``allowed_domains``), lifted when the run ends."""
         self.blocked: list[tuple[str, str]] = []
         """Requests refused by the request filter: (url, reason)."""
         self.dialogs: list[str] = []
@@ -122,6 +125,18 @@ class Instance:
     def page(self) -> Page:
         """The page steps act on: the current tab."""
         return self.tabs.current
+
+    @property
+    def request_filter(self) -> RequestFilter | None:
+        """What every ``go`` step is checked with: the run's restrictions, then its own filter.
+
+        Each also judges every request the pages make, through a route of its own
+        (the own filter, unless an egress proxy judges them instead).
+        """
+        filters = [*self.restrictions, *([self.own_filter] if self.own_filter else [])]
+        if len(filters) <= 1:
+            return filters[0] if filters else None
+        return functools.partial(_first_refusal, tuple(filters))
 
     @property
     def alive(self) -> bool:
@@ -510,6 +525,15 @@ async def _close_context(context: BrowserContext) -> None:
     # Closing a context whose browser already died raises; there is nothing left to free.
     with contextlib.suppress(Error):
         await context.close()
+
+
+def _first_refusal(filters: tuple[RequestFilter, ...], url: str) -> str | None:
+    # In order: the run's domain rules are cheap; the fetch policy may resolve the host.
+    for request_filter in filters:
+        reason = request_filter(url)
+        if reason:
+            return reason
+    return None
 
 
 def _filtering_handler(instance: Instance, request_filter: RequestFilter) -> Any:

@@ -19,7 +19,7 @@ from pupi.engine.handlers import HANDLERS
 from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
 from pupi.engine.translate import describe_error
-from pupi.steps import BaseStep, Step
+from pupi.steps import BaseStep, Secrets, SecretsLike, Step
 from pupi.steps.templating import has_placeholders, render
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "OnStep", "PageSource", "run_steps"]
@@ -30,7 +30,8 @@ DEFAULT_TIMEOUT_MS = 30_000
 """Playwright's own default, so a step waits as long as a Playwright user expects."""
 
 OnStep = Callable[[StepResult, BaseStep], Awaitable[None] | None]
-"""Called after each step with its result and the concrete (rendered) step."""
+"""Called after each step with its result and the concrete (rendered) step; a
+secret in it is shown as its placeholder."""
 
 
 class PageSource(Protocol):
@@ -58,6 +59,7 @@ async def run_steps(
     timeout_ms: float | None = None,
     stop_on_error: bool = True,
     on_step: OnStep | None = None,
+    secrets: SecretsLike | None = None,
 ) -> RunResult:
     """Run ``steps`` (already validated) on ``target``'s page and return the result.
 
@@ -68,9 +70,14 @@ async def run_steps(
     When ``target`` records downloads (an :class:`~pupi.browser.Instance`), the
     run waits, up to its ``timeout_ms``, for those its steps started to finish,
     and lists them in ``downloads``.
+
+    ``secrets`` fill the steps' ``{{secret.name}}`` placeholders as each step
+    runs; the result, the log and ``on_step`` see each secret's value as its
+    placeholder (see :class:`~pupi.steps.Secrets`).
     """
     default_timeout = timeout_ms or DEFAULT_TIMEOUT_MS
-    context: dict[str, Any] = dict(variables or {})
+    hidden = Secrets.of(secrets)
+    context: dict[str, Any] = dict(variables or {}) | hidden.context()
     outputs: dict[str, Any] = {}
     results: list[StepResult] = []
     error: dict[str, Any] | None = None
@@ -113,6 +120,8 @@ async def run_steps(
                 output = await handler(concrete, ctx)
         except Exception as exc:
             kind, message = describe_error(exc)
+            # Playwright's messages quote what a step was given: a typed secret too.
+            message = hidden.redact(message)
             selector = getattr(step, "selector", None)
             if kind == "timeout" and selector is not None and repr(selector) not in message:
                 message = f"{message} (selector {selector!r})"
@@ -141,14 +150,14 @@ async def run_steps(
             name=step.name,
             status="ok",
             duration_ms=_ms_since(begun),
-            output=output,
+            output=hidden.redact(output),
         )
         results.append(result)
         name = getattr(step, "as_", None)
         if name:
-            outputs[name] = output
-            context[name] = output
-        await _notify(on_step, result, concrete)
+            outputs[name] = result.output
+            context[name] = output  # later steps get what the page gave, unredacted
+        await _notify(on_step, result, _shown(step, concrete, hidden))
 
     files: list[DownloadedFile] = []
     if downloads is not None:
@@ -175,6 +184,11 @@ def _render(step: Step, context: Mapping[str, Any]) -> Step:
     except KeyError as exc:
         raise ValueError(f"placeholder {exc.args[0]}") from None
     return type(step).model_validate(rendered | {"action": step.action})
+
+
+def _shown(step: Step, concrete: Step, secrets: Secrets) -> Step:
+    """The concrete step as callers may see it: its secrets as placeholders."""
+    return concrete if concrete is step else secrets.redact(concrete)
 
 
 async def _failure_screenshot(page: Page, folder: Path, index: int) -> str | None:

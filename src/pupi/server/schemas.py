@@ -5,9 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from pupi.browser.options import BrowserOptions, check_storage_state
 
@@ -53,6 +60,29 @@ class _AgentOptions(BaseModel):
     )
     max_steps: int | None = Field(None, ge=1, le=1000)
     timeout_s: float | None = Field(None, gt=0, le=86_400)
+    token_budget: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000_000,
+        description="The most tokens (input and output, every request) an LLM planner may "
+        "spend on the run; once spent, it fails with error type budget_exhausted.",
+    )
+
+
+SecretName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+SecretValue = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class _SecretsField(BaseModel):
+    secrets: dict[SecretName, SecretValue] | None = Field(
+        None,
+        max_length=50,
+        repr=False,
+        description="Values the run types where its prompt or steps say {{secret.NAME}}. "
+        "Kept sealed until the run ends, then deleted; never shown, logged or sent to a "
+        "planner: wherever a value would appear, its placeholder does. For this run only: "
+        "a follow-up sends its own.",
+    )
 
 
 FILE_NAME = r"^[^/\\\x00]{1,255}$"
@@ -131,7 +161,7 @@ StepList = list[dict[str, Any]]
 """Steps as for ``execute_steps_locally`` (or a Chrome Recorder export's ``steps``)."""
 
 
-class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField):
+class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField, _SecretsField):
     """Body of ``POST /v1/sessions``: a prompt or steps, and how long the browser stays open."""
 
     prompt: str | None = Field(
@@ -170,6 +200,14 @@ class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField):
         description="Save the browser's storage state after each run: "
         "GET .../storage_state (sealed at rest, deleted with the session).",
     )
+    allowed_domains: list[Annotated[str, StringConstraints(max_length=253)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The only hosts the session's pages may reach, within the server's fetch "
+        "policy: example.com (that host), *.shop.test (its subdomains). Navigation and "
+        "requests elsewhere are refused, naming the rules.",
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> PromptRequest:
@@ -178,13 +216,13 @@ class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField):
         return self
 
 
-class FollowUpPrompt(_AgentOptions):
+class FollowUpPrompt(_AgentOptions, _SecretsField):
     """Body of ``POST /v1/sessions/{id}/prompts``: the next prompt on the same page."""
 
     prompt: str = Field(min_length=1, max_length=PROMPT_HARD_LIMIT)
 
 
-class StepsRequest(_FilesField):
+class StepsRequest(_FilesField, _SecretsField):
     """Body of ``POST /v1/sessions/{id}/steps``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -291,6 +329,9 @@ class SessionDetail(SessionSummary):
     files: list[FileRecord] = Field(default_factory=list)
     storage_state_url: str | None = Field(
         None, description="Where its saved storage state is (``save_state: true``), once saved."
+    )
+    allowed_domains: list[str] | None = Field(
+        None, description="The hosts its pages may reach, besides the fetch policy."
     )
 
 

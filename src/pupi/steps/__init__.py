@@ -40,6 +40,7 @@ from pupi.steps.models import (
     WaitStep,
 )
 from pupi.steps.parse import ACTIONS, StepsLike, load_steps_file, parse_steps, steps_json_schema
+from pupi.steps.secrets import Secrets, SecretsLike
 
 __all__ = [
     "ACTIONS",
@@ -68,6 +69,8 @@ __all__ = [
     "SaveStateStep",
     "ScreenshotStep",
     "ScrollStep",
+    "Secrets",
+    "SecretsLike",
     "SelectStep",
     "Selector",
     "SetViewportStep",

@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pupi.errors import InvalidSteps, StepError
 from pupi.steps.models import BaseStep, SaveStateStep, Step
 from pupi.steps.recorder import convert_recording, is_recording
+from pupi.steps.secrets import SECRET_ROOT, secret_problems
 from pupi.steps.templating import find_placeholders
 
 __all__ = ["ACTIONS", "StepsLike", "load_steps_file", "parse_steps", "steps_json_schema"]
@@ -44,26 +45,45 @@ ACTIONS: dict[str, type[BaseStep]] = {
 
 
 def parse_steps(
-    source: StepsLike, *, variables: Iterable[str] = (), local: bool = False
+    source: StepsLike,
+    *,
+    variables: Iterable[str] = (),
+    local: bool = False,
+    secrets: Iterable[str] = (),
 ) -> list[Step]:
     """Validate ``source`` and return step models, or raise ``InvalidSteps``.
 
     ``variables`` names the placeholders that will have a value at run time; a
     ``{{name}}`` that is neither among them nor saved by an earlier step's
     ``as`` is reported as an error too. ``local`` checks what running in this
-    process needs besides: a ``save_state`` step's ``path``.
+    process needs besides: a ``save_state`` step's ``path``. ``secrets`` names
+    the secrets given, which steps write ``{{secret.name}}``; with secrets, no
+    variable may be called ``secret``.
     """
     raw = _as_list(source)
     steps: list[Step] = []
     errors: list[StepError] = []
     known = set(variables)
+    secret_names = frozenset(secrets)
+    if secret_names and SECRET_ROOT in known:
+        errors.append(
+            StepError(-1, None, f"variables.{SECRET_ROOT}", "reserved for secrets, which are given")
+        )
+    # Without secrets, {{secret.x}} may still name a variable called "secret".
+    secrets_apply = bool(secret_names) or SECRET_ROOT not in known
     for index, item in enumerate(raw):
         step = _validate_one(index, item, errors)
         if step is None:
             continue
-        placeholders = list(find_placeholders(step.model_dump(by_alias=True, exclude={"action"})))
+        fields = step.model_dump(by_alias=True, exclude={"action"})
+        placeholders = list(find_placeholders(fields))
         step._templated = bool(placeholders)
+        if secrets_apply:
+            for field, message in secret_problems(fields, secret_names):
+                errors.append(StepError(index, step.action, field, message))
         for field, name in placeholders:
+            if name == SECRET_ROOT and secrets_apply:
+                continue  # judged above
             if name not in known:
                 errors.append(
                     StepError(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["find_placeholders", "has_placeholders", "render"]
+__all__ = ["find_placeholders", "find_references", "has_placeholders", "render"]
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_-]+)*)\s*\}\}")
 
@@ -24,16 +24,25 @@ def has_placeholders(value: Any) -> bool:
 
 def find_placeholders(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """Yield ``(field_path, root_name)`` for every placeholder inside ``value``."""
+    for field, name, _keys in find_references(value, path):
+        yield field, name
+
+
+def find_references(value: Any, path: str = "") -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Yield ``(field_path, root_name, keys)`` for every placeholder inside ``value``.
+
+    ``{{secret.password}}`` in ``text`` is ``("text", "secret", ("password",))``.
+    """
     if isinstance(value, str):
         if "{{" in value:
             for match in PLACEHOLDER.finditer(value):
-                yield path, match.group(1)
+                yield path, match.group(1), tuple(filter(None, match.group(2).split(".")))
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from find_placeholders(item, f"{path}.{key}" if path else str(key))
+            yield from find_references(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from find_placeholders(item, f"{path}.{index}" if path else str(index))
+            yield from find_references(item, f"{path}.{index}" if path else str(index))
 
 
 def render(value: Any, context: Mapping[str, Any]) -> Any:

@@ -91,6 +91,11 @@ class Usage(BaseModel):
     output_tokens: int = 0
     requests: int = 0
 
+    @property
+    def total_tokens(self) -> int:
+        """Input and output tokens together: what ``token_budget`` counts."""
+        return self.input_tokens + self.output_tokens
+
     def add(self, input_tokens: int, output_tokens: int) -> None:
         self.input_tokens += input_tokens
         self.output_tokens += output_tokens

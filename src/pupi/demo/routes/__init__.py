@@ -11,6 +11,7 @@ from pupi.demo.routes import (
     forms,
     identity,
     pages,
+    reviews,
     search,
     shop,
     todos,
@@ -29,6 +30,7 @@ ALL_ROUTES: tuple[Route, ...] = tuple(
         search,
         identity,
         downloads,
+        reviews,
     )
     for route in module.routes.entries
 )

@@ -42,7 +42,8 @@ def _options(choices: dict[str, str], selected: str) -> str:
     )
 
 
-def _add_form(product: Product, next_url: str, *, with_qty: bool = False) -> str:
+def add_form(product: Product, next_url: str, *, with_qty: bool = False) -> str:
+    """The product's "Add to cart" form, coming back to ``next_url``."""
     qty = (
         '<label for="quantity">Quantity</label>'
         f'<input id="quantity" name="qty" type="number" min="1" max="{MAX_QTY}" value="1">'
@@ -66,7 +67,8 @@ def _status(request: Request) -> str:
     return f'<p id="shop-status" class="status" role="status">{message}</p>'
 
 
-def _rating(product: Product) -> str:
+def rating(product: Product) -> str:
+    """The product's stars and review count."""
     return (
         f'<p class="rating" aria-label="Rated {product.rating} out of 5">'
         f'★ {product.rating} <span class="muted">({product.reviews} reviews)</span></p>'
@@ -83,8 +85,8 @@ def shop(request: Request, site: Site) -> Response:
     cards = "".join(
         f'<li><article class="product-card" data-product-id="{p.id}">'
         f'<h2 id="product-{p.id}-name"><a href="/shop/product/{p.id}">{esc(p.name)}</a></h2>'
-        f'<p class="price">{p.price}</p><p class="category">{esc(p.category)}</p>{_rating(p)}'
-        f"{_add_form(p, here)}"
+        f'<p class="price">{p.price}</p><p class="category">{esc(p.category)}</p>{rating(p)}'
+        f"{add_form(p, here)}"
         f'<a class="details" href="/shop/product/{p.id}" aria-describedby="product-{p.id}-name">'
         "View details</a></article></li>"
         for p in products
@@ -117,10 +119,10 @@ def product_page(request: Request, site: Site) -> Response:
 <h1 id="product-{product.id}-name">{esc(product.name)}</h1>
 <p class="price">{product.price}</p>
 <p class="category">Category: {esc(product.category)}</p>
-{_rating(product)}
+{rating(product)}
 <p class="description">{esc(product.description)}</p>
 <table class="specs"><caption>Specifications</caption><tbody>{specs}</tbody></table>
-{_add_form(product, f"/shop/product/{product.id}", with_qty=True)}
+{add_form(product, f"/shop/product/{product.id}", with_qty=True)}
 {_status(request)}
 </article>"""
     return site.page(request, product.name, body, scripts=("shop.js",))

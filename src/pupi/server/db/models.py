@@ -140,6 +140,8 @@ class SessionRow(Base):
     """Whether its storage state is saved after each run (``saved_state``)."""
     saved_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     """Its storage state after its latest run, sealed."""
+    allowed_domains: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """The host rules its pages are held to, besides the fetch policy; None: no rules."""
 
 
 class TraceRow(Base):
@@ -215,6 +217,10 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    secrets: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """The secrets its steps or prompt type, sealed; cleared (None) when the run ends."""
+    token_budget: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The most tokens its planner may spend; None: no bound."""
 
 
 class WebhookDeliveryRow(Base):

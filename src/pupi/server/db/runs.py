@@ -95,6 +95,7 @@ class SessionRuns(StoreBase):
             now = utcnow()
             run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
             run.error, run.usage, run.finished_at = error, usage, now
+            run.secrets = None  # they lived for the run
             await self._queue_webhook(db, session, run)
             queued_next = await self._has_queued_run(db, session_id)
             session.status = "queued" if queued_next else status
@@ -139,6 +140,7 @@ class SessionRuns(StoreBase):
         )
         for run in runs:
             run.status, run.error, run.finished_at = status, error, now
+            run.secrets = None
             await self._queue_webhook(db, session, run)
 
     async def _queue_webhook(self, db: AsyncSession, session: SessionRow, run: RunRow) -> None:
@@ -349,4 +351,6 @@ def new_run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow
         timeout_s=spec.timeout_s,
         request_steps=spec.steps,
         created_at=now,
+        secrets=spec.secrets,
+        token_budget=spec.token_budget,
     )

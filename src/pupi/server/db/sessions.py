@@ -106,6 +106,7 @@ class SessionStore(SessionRuns, SessionMedia, SessionFiles):
             sealed=spec.sealed,
             profile=spec.profile,
             save_state=spec.save_state,
+            allowed_domains=spec.allowed_domains,
             created_at=now,
         )
         async with self._maker() as db, db.begin():

@@ -39,6 +39,10 @@ class RunSpec:
     max_steps: int | None = None
     steps: list[dict[str, Any]] | None = None
     files: tuple[FileSpec, ...] = ()
+    secrets: bytes | None = field(default=None, repr=False)
+    """The secrets it types, sealed; stored until the run ends."""
+    token_budget: int | None = None
+    """The most tokens its planner may spend (a prompt)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +65,5 @@ class SessionSpec:
     """Its storage state and proxy, sealed."""
     profile: str | None = None
     save_state: bool = False
+    allowed_domains: list[str] | None = None
+    """The host rules its pages are held to (``allowed_domains``), besides the fetch policy."""

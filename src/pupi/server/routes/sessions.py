@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
+from pupi.browser.domains import AllowedDomains
 from pupi.browser.options import BrowserOptions
 from pupi.errors import SessionNotFound
 from pupi.server.db.models import RunRow, SessionRow
@@ -34,7 +35,7 @@ from pupi.server.schemas import (
     StepsRequest,
 )
 from pupi.server.settings import ServerSettings
-from pupi.steps import parse_steps
+from pupi.steps import Secrets, parse_steps
 
 __all__ = ["KNOWN_PLANNERS", "router", "session_detail"]
 
@@ -113,6 +114,7 @@ def session_detail(snapshot: Snapshot) -> SessionDetail:
         storage_state_url=f"/v1/sessions/{row.id}/storage_state"
         if row.saved_state is not None
         else None,
+        allowed_domains=row.allowed_domains,
     )
 
 
@@ -153,11 +155,13 @@ async def create_session(
     if idle_timeout_s > settings.max_idle_timeout_s:
         raise _invalid("idle_timeout_s", f"at most {settings.max_idle_timeout_s:g}")
     files = uploads(body.files, settings)
+    domains = AllowedDomains.of(body.allowed_domains)  # a bad rule: 422 naming it
     if body.steps is not None:
-        first = _steps_run(body.steps, body.timeout_s, settings, files=files)
+        first = _steps_run(body.steps, body.timeout_s, settings, files=files, secrets=body.secrets)
     else:
         assert body.prompt is not None  # one of the two, said the model
         first = replace(_prompt_run(body.prompt, body, settings), files=files)
+    _check_trace(body.trace, body.secrets)
     spec = SessionSpec(
         first=first,
         planner=planner,
@@ -166,6 +170,7 @@ async def create_session(
         trace=body.trace,
         webhook_url=body.webhook_url or await state.webhooks.default_url(token_id),
         save_state=body.save_state,
+        allowed_domains=list(domains.rules) if domains is not None else None,
         **_browser_fields(body.local(), settings),
     )
     row = await state.queue.admit(token_id, spec)
@@ -186,6 +191,22 @@ def _browser_fields(options: BrowserOptions, settings: ServerSettings) -> dict[s
         "sealed": None if secret.plain else settings.sealer.seal(secret.revealed()),
         "profile": options.profile,
     }
+
+
+def _sealed_secrets(
+    secrets: dict[str, str] | None, settings: ServerSettings
+) -> tuple[Secrets, bytes | None]:
+    """A run's secrets, checked, and sealed for the database (None when there are none)."""
+    hidden = Secrets.of(secrets)
+    return hidden, settings.sealer.seal(secrets) if hidden else None
+
+
+def _check_trace(trace: bool, secrets: dict[str, str] | None) -> None:
+    """A 422 for secrets in a traced session."""
+    # A Playwright trace records every action's arguments and the page's DOM: what
+    # was typed. Kept in the database and served, it would outlive the run's secrets.
+    if trace and secrets:
+        raise _invalid("secrets", "a session with trace: true records what is typed; no secrets")
 
 
 def _planner(planner: str | None, settings: ServerSettings) -> str:
@@ -214,6 +235,10 @@ def _prompt_run(
 ) -> RunSpec:
     if len(prompt) > settings.max_prompt_chars:
         raise _invalid("prompt", f"at most {settings.max_prompt_chars} characters")
+    hidden, sealed = _sealed_secrets(body.secrets, settings)
+    hidden.check(prompt, "prompt")  # {{secret.x}} naming no secret given: 422
+    if body.start_url:
+        hidden.check(body.start_url, "start_url")
     return RunSpec(
         kind=RunKind.PROMPT,
         prompt=prompt,
@@ -221,6 +246,8 @@ def _prompt_run(
         planner=_planner(body.planner, settings) if body.planner else None,
         max_steps=_max_steps(body.max_steps, settings) if body.max_steps else None,
         timeout_s=_timeout(body.timeout_s, settings),
+        secrets=sealed,
+        token_budget=body.token_budget,
     )
 
 
@@ -231,9 +258,11 @@ def _steps_run(
     *,
     files: tuple[FileSpec, ...] = (),
     known_files: set[str] | None = None,
+    secrets: dict[str, str] | None = None,
 ) -> RunSpec:
     # Validated now, all of them, so a bad step is a 422 naming it before anything runs.
-    parsed = parse_steps(steps)
+    hidden, sealed = _sealed_secrets(secrets, settings)
+    parsed = parse_steps(steps, secrets=hidden.names)
     check_remote_steps(parsed, {file.name for file in files} | (known_files or set()))
     return RunSpec(
         files=files,
@@ -249,6 +278,7 @@ def _steps_run(
             for step in parsed
         ],
         timeout_s=_timeout(timeout_s, settings),
+        secrets=sealed,
     )
 
 
@@ -274,9 +304,13 @@ async def send_prompt_to_session(
     session_id: str, body: FollowUpPrompt, state: State, token_id: CallerToken
 ) -> SessionStarted:
     """Queue the prompt in the session's browser, on the page the last run left."""
-    return await _follow_up(
-        state, session_id, token_id, _prompt_run(body.prompt, body, state.settings)
-    )
+    spec = _prompt_run(body.prompt, body, state.settings)
+    if body.secrets:
+        session = await state.store.get(session_id, token_id)
+        if session is None:
+            raise not_found(session_id)
+        _check_trace(session.trace, body.secrets)
+    return await _follow_up(state, session_id, token_id, spec)
 
 
 @router.post(
@@ -292,11 +326,20 @@ async def run_steps_in_session(
 
     Their ``upload`` steps name files sent now or with an earlier run of the session.
     """
-    if await state.store.get(session_id, token_id) is None:
+    session = await state.store.get(session_id, token_id)
+    if session is None:
         raise not_found(session_id)
     known = {row.name for row in await state.store.files(session_id) if row.kind == "upload"}
     files = uploads(body.files, state.settings)
-    spec = _steps_run(body.steps, body.timeout_s, state.settings, files=files, known_files=known)
+    spec = _steps_run(
+        body.steps,
+        body.timeout_s,
+        state.settings,
+        files=files,
+        known_files=known,
+        secrets=body.secrets,
+    )
+    _check_trace(session.trace, body.secrets)
     return await _follow_up(state, session_id, token_id, spec)
 
 

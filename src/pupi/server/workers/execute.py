@@ -37,7 +37,7 @@ from pupi.server.fetch_policy import RequestFilter, is_loopback_url
 from pupi.server.metrics import Metrics
 from pupi.server.sealing import SealBroken, Sealer
 from pupi.server.workers.estimate import RECENT_SESSIONS
-from pupi.server.workers.guard import refusal_for
+from pupi.server.workers.guard import refusal_for, within_domains
 from pupi.server.workers.runner import (
     RunJob,
     SessionBrowser,
@@ -47,6 +47,8 @@ from pupi.server.workers.runner import (
     StepReport,
     StepSink,
 )
+from pupi.server.workers.secrecy import redact_outcome, redact_report
+from pupi.steps import Secrets
 
 __all__ = ["INTERRUPTED", "SessionExecutor", "retrying", "worker_name"]
 
@@ -143,6 +145,7 @@ class SessionExecutor:
             cdp_url=self.cdp_url,
             keep_state=started[0].save_state or started[0].profile is not None,
             allow_hosts=self.allow_hosts,
+            allowed_domains=_domains(started[0]),
         )
         steps = _StepCounter(await self.store.step_count(session_id))
         browser: SessionBrowser | None = None
@@ -282,6 +285,17 @@ class SessionExecutor:
         self, browser: SessionBrowser, session: SessionRow, run: RunRow, steps: _StepCounter
     ) -> None:
         session_id = session.id
+        try:
+            secrets: dict[str, str] = (
+                {} if run.secrets is None else self._sealer().open(run.secrets)
+            )
+        except SealBroken as exc:
+            error = _error_of(exc)
+            await retrying(
+                lambda: self.store.finish_run(session_id, run.n, status="failed", error=error)
+            )
+            return
+        hidden = Secrets.of(secrets)
         run_job = RunJob(
             n=run.n,
             kind=RunKind(run.kind),
@@ -292,10 +306,13 @@ class SessionExecutor:
             max_steps=run.max_steps or session.max_steps,
             steps=list(run.request_steps or []),
             files=await self._uploads(session_id) if run.kind == RunKind.STEPS else (),
+            secrets=secrets,
+            token_budget=run.token_budget,
         )
         recorded: list[dict[str, Any]] = []
 
         async def record(report: StepReport) -> None:
+            report = redact_report(report, hidden)
             n = steps.take()
             recorded.append(report.step)
             await retrying(
@@ -313,7 +330,8 @@ class SessionExecutor:
                 self.metrics.step_seconds.observe(duration / 1000)
 
         started = time.monotonic()
-        outcome = await self._outcome(browser, session_id, run_job, record)
+        outcome = await self._outcome(browser, session, run_job, record)
+        outcome = redact_outcome(outcome, hidden)
         await self._keep(session, run.n, outcome)
         run_s = time.monotonic() - started
         self.metrics.session_seconds.observe(run_s)
@@ -380,14 +398,14 @@ class SessionExecutor:
             task.cancel()
 
     async def _outcome(
-        self, browser: SessionBrowser, session_id: str, job: RunJob, record: StepSink
+        self, browser: SessionBrowser, session: SessionRow, job: RunJob, record: StepSink
     ) -> SessionOutcome:
+        session_id = session.id
         if job.kind is RunKind.PROMPT:
             # In a thread: the policy may resolve a name, and a slow DNS server must
             # not stall every other request this process serves.
-            refusal = await asyncio.to_thread(
-                refusal_for, job.prompt, job.start_url, self.request_filter
-            )
+            judge = within_domains(self.request_filter, _domains(session))
+            refusal = await asyncio.to_thread(refusal_for, job.prompt, job.start_url, judge)
             if refusal is not None:
                 return SessionOutcome("failed", error={"type": "fetch_refused", "message": refusal})
         try:
@@ -402,7 +420,17 @@ class SessionExecutor:
                 },
             )
         except Exception as exc:  # the runner's bug must not take the worker down
-            logger.exception("session %s failed in its runner (run %d)", session_id, job.n)
+            if job.secrets:
+                # A traceback may quote what the run typed: the redacted message must do.
+                secrets = Secrets(job.secrets)
+                logger.error(
+                    "session %s failed in its runner (run %d): %s",
+                    session_id,
+                    job.n,
+                    secrets.redact(f"{type(exc).__name__}: {exc}"),
+                )
+            else:
+                logger.exception("session %s failed in its runner (run %d)", session_id, job.n)
             return SessionOutcome("failed", error=_error_of(exc))
 
 
@@ -433,6 +461,11 @@ async def _to_the_end(work: Awaitable[object]) -> None:
     task.result()
     if cancelled:
         raise asyncio.CancelledError
+
+
+def _domains(session: SessionRow) -> tuple[str, ...] | None:
+    rules = session.allowed_domains
+    return None if rules is None else tuple(rules)
 
 
 def _error_of(exc: BaseException) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""Checking a session's first URL against the fetch policy before any browser starts."""
+"""Checking a session's first URL against the fetch policy (and the session's allowed
+domains) before any browser starts."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from pupi.browser.domains import AllowedDomains
 from pupi.server.fetch_policy import RequestFilter
 
-__all__ = ["first_url", "refusal_for"]
+__all__ = ["first_url", "refusal_for", "within_domains"]
 
 # Anything that looks like "scheme://..." or "file:..." in the prompt: the planner
 # would take it as the place to start, so it is judged before a browser opens.
@@ -25,3 +28,17 @@ def refusal_for(prompt: str, start_url: str | None, request_filter: RequestFilte
     if url is None:
         return None
     return request_filter(url)
+
+
+def within_domains(
+    request_filter: RequestFilter, allowed_domains: Sequence[str] | None
+) -> RequestFilter:
+    """``request_filter``, refusing first what a session's ``allowed_domains`` do not allow."""
+    domains = AllowedDomains.of(allowed_domains)
+    if domains is None:
+        return request_filter
+
+    def both(url: str) -> str | None:
+        return domains.refusal(url) or request_filter(url)
+
+    return both

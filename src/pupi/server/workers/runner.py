@@ -6,12 +6,14 @@ with the :data:`SessionRunner` for a :class:`SessionJob`, hands it each
 :class:`SessionOutcome`, and closes it when the session lets its browser go.
 Timeouts and cancellation are the executor's business. The real runner opens a
 headless browser instance with the fetch policy as its request filter and its
-traffic through the egress proxy; prompts go to the agent, steps to the engine.
-Tests put a fake in its place.
+traffic through the egress proxy, holds each run to the session's allowed
+domains, and types each run's secrets; prompts go to the agent, steps to the
+engine. Tests put a fake in its place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import shutil
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from pupi.browser.domains import AllowedDomains, allowed_domains_only
 from pupi.browser.options import BrowserOptions
 from pupi.server.db.specs import FileSpec, RunKind
 from pupi.server.fetch_policy import RequestFilter
@@ -69,6 +72,8 @@ class SessionJob:
     """Return the browser's storage state with each run's outcome (to save it)."""
     allow_hosts: tuple[str, ...] = ()
     """The fetch policy's exceptions, for the egress proxy in front of the session's own proxy."""
+    allowed_domains: tuple[str, ...] | None = None
+    """The only hosts its pages may reach, within the fetch policy; None: no such rule."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,10 @@ class RunJob:
     steps: list[dict[str, Any]] = field(default_factory=list)
     files: tuple[FileSpec, ...] = ()
     """The session's uploaded files, which the steps' ``upload`` actions name."""
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    """What its ``{{secret.name}}`` placeholders stand for, opened for this run only."""
+    token_budget: int | None = None
+    """The most tokens its planner may spend (a prompt); None: no bound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +195,16 @@ class _AgentBrowser:
         self._instance = instance
         self._session_proxy = session_proxy
         self._uploads: Path | None = None
+        self._held = contextlib.AsyncExitStack()
+
+    async def hold_to_domains(self) -> None:
+        """Hold the session's pages to its allowed domains from now until ``aclose``.
+
+        For the session's whole life, not run by run: a page left open between
+        runs keeps running its scripts.
+        """
+        domains = AllowedDomains.of(self._job.allowed_domains)
+        await self._held.enter_async_context(allowed_domains_only(self._instance, domains))
 
     async def _screenshot(self) -> tuple[str, bytes] | None:
         if not self._job.screenshots:
@@ -233,6 +252,8 @@ class _AgentBrowser:
                 max_steps=job.max_steps,
                 timeout_s=job.timeout_s,
                 on_step=on_step,
+                secrets=job.secrets,
+                token_budget=job.token_budget,
             )
         finally:
             closer = getattr(planner, "aclose", None)
@@ -251,8 +272,10 @@ class _AgentBrowser:
         from pupi.engine import run_steps
         from pupi.steps import parse_steps
 
-        named = parse_steps(job.steps)  # validated when stored; parsed again into models
-        runnable = parse_steps(self._with_paths(job)) if job.files else named
+        secrets = job.secrets.keys()
+        # Validated when stored; parsed again into models.
+        named = parse_steps(job.steps, secrets=secrets)
+        runnable = parse_steps(self._with_paths(job), secrets=secrets) if job.files else named
 
         async def report(step_result: Any, step: Any) -> None:
             # Recorded as sent: an upload names its file, not where this worker put it.
@@ -265,6 +288,7 @@ class _AgentBrowser:
             instance_id=self._instance.id,
             timeout_ms=job.timeout_s * 1000,
             on_step=report,
+            secrets=job.secrets,
         )
         return SessionOutcome(
             status="completed" if result.status == "completed" else "failed",
@@ -320,6 +344,7 @@ class _AgentBrowser:
             return None
         finally:
             try:
+                await self._held.aclose()
                 await get_manager().close(self._instance.id)
             finally:
                 if self._session_proxy is not None:
@@ -366,10 +391,11 @@ async def open_agent_browser(job: SessionJob) -> SessionBrowser:
             await session_proxy.aclose()
         raise
     browser = _AgentBrowser(job, instance, session_proxy)
-    if job.trace:
-        try:
+    try:
+        await browser.hold_to_domains()
+        if job.trace:
             await start_trace(instance.context, title=f"pupi session {job.session_id}")
-        except BaseException:
-            await browser.aclose()
-            raise
+    except BaseException:
+        await browser.aclose()
+        raise
     return browser
