@@ -34,6 +34,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from pupi.agent.schema import OutputSchemaLike, json_schema_of
 from pupi.browser.options import BrowserArgs, StorageState, parse_browser_options
 from pupi.errors import ApiError, PupiError, error_from_answer
 from pupi.steps import StepsLike, parse_steps
@@ -126,6 +127,8 @@ class RunRecord(_Model):
     status: SessionStatus
     prompt: str | None = None
     answer: Any = None
+    data: Any = None
+    """The structured answer, for a prompt sent with an ``output_schema`` (JSON)."""
     outputs: dict[str, Any] | None = None
     steps: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -173,6 +176,9 @@ class SessionResult(SessionInfo):
     max_steps: int
     timeout_s: float
     answer: Any = None
+    data: Any = None
+    """The latest ended run's structured answer (``output_schema``), as JSON: read it
+    into your model with ``TypeAdapter(list[Product]).validate_python(result.data)``."""
     steps: list[dict[str, Any]] = Field(default_factory=list)
     step_results: list[StepRecord] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -286,6 +292,11 @@ def _browser_body(browser: BrowserArgs) -> dict[str, Any]:
     return parse_browser_options(browser).revealed()
 
 
+def _schema_body(output_schema: OutputSchemaLike | None) -> dict[str, Any] | None:
+    """An output schema as the server takes it: JSON Schema, checked here first."""
+    return None if output_schema is None else json_schema_of(output_schema)
+
+
 def _files_body(files: FilesLike | None) -> list[dict[str, str]] | None:
     if not files:
         return None
@@ -345,6 +356,7 @@ class RemoteSessions:
         trace: bool = False,
         webhook_url: str | None = None,
         save_state: bool = False,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
@@ -354,6 +366,9 @@ class RemoteSessions:
         ``trace`` records a Playwright trace of the session (``get_trace``).
         ``webhook_url`` receives each run's end, signed (see :func:`pupi.verify_webhook`).
         ``save_state`` saves its storage state after each run (``get_storage_state``).
+        ``output_schema`` (a pydantic model or type, or a JSON Schema dict) asks for a
+        structured answer, as ``run_prompt_locally`` does: it is sent as JSON Schema,
+        and the session's ``data`` is the validated answer, as JSON.
         The browser options are those of ``execute_steps_locally`` (``device``,
         ``storage_state``, ``proxy``...); ``profile`` names one of the token's profiles.
         """
@@ -367,6 +382,7 @@ class RemoteSessions:
             trace=trace or None,
             webhook_url=webhook_url,
             save_state=save_state or None,
+            output_schema=_schema_body(output_schema),
             **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
@@ -381,9 +397,11 @@ class RemoteSessions:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        output_schema: OutputSchemaLike | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left.
 
+        ``output_schema`` is that of ``send_prompt_to_ai``, for this run.
         ``SessionNotOpen`` when the session is closed or its browser released.
         """
         body = _body(
@@ -392,6 +410,7 @@ class RemoteSessions:
             planner=planner,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            output_schema=_schema_body(output_schema),
         )
         path = f"/v1/sessions/{session_id}/prompts"
         response = await self._api_client()._request("POST", path, json=body)

@@ -16,6 +16,7 @@ from pupi.steps import StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
+    from pupi.agent.schema import OutputSchemaLike
 
 __all__ = ["PupiPuppeteerSDK"]
 
@@ -172,6 +173,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -182,10 +184,26 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
         ``trace`` writes a Playwright trace of the run there, as for steps.
         The browser options are those of ``execute_steps_locally``.
+
+        ``output_schema`` asks for a structured answer: a pydantic model, a type
+        such as ``list[Product]``, or a JSON Schema dict. The answer is validated
+        against it and returned as ``result.data`` (model instances, or the JSON
+        value for a JSON Schema); one that does not match fails the run with
+        ``error["type"] == "output_invalid"``. A schema that cannot be used
+        raises ``InvalidOutputSchema`` before any browser starts::
+
+            result = await sdk.run_prompt_locally(
+                "list the products with their name and price",
+                start_url="http://127.0.0.1:8000/shop",
+                output_schema=list[Product],
+            )
+            result.raise_for_status().data[0].price    # Decimal('24.00')
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
+        from pupi.agent.schema import OutputSchema
 
+        output = None if output_schema is None else OutputSchema.of(output_schema)
         options = options_for(instance_id, browser)
         chosen = get_planner(planner)
         try:
@@ -201,6 +219,7 @@ class PupiPuppeteerSDK(RemoteSessions):
                     max_steps=max_steps,
                     timeout_s=timeout_s,
                     on_step=on_step,
+                    output_schema=output,
                 )
         finally:
             closer = getattr(chosen, "aclose", None)

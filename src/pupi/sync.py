@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any, Unpack
 
     from pupi.agent import PromptResult
+    from pupi.agent.schema import OutputSchemaLike
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.storage import StatePath
@@ -125,6 +126,7 @@ class PupiPuppeteerSDK:
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -138,6 +140,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             on_step=on_step,
             trace=trace,
+            output_schema=output_schema,
             **browser,
         )
 
@@ -157,6 +160,7 @@ class PupiPuppeteerSDK:
         trace: bool = False,
         webhook_url: str | None = None,
         save_state: bool = False,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -171,6 +175,7 @@ class PupiPuppeteerSDK:
             trace=trace,
             webhook_url=webhook_url,
             save_state=save_state,
+            output_schema=output_schema,
             **browser,
         )
 
@@ -183,6 +188,7 @@ class PupiPuppeteerSDK:
         planner: str | None = None,
         max_steps: int | None = None,
         timeout_s: float | None = None,
+        output_schema: OutputSchemaLike | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -193,6 +199,7 @@ class PupiPuppeteerSDK:
             planner=planner,
             max_steps=max_steps,
             timeout_s=timeout_s,
+            output_schema=output_schema,
         )
 
     def execute_steps_remotely(

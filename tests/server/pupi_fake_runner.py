@@ -7,7 +7,10 @@ read as ``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2``
 (raise), ``hold=N`` (after N steps, wait until the file :func:`gate_path`
 names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept),
 ``download=NAME`` (the run "downloads" a file of that name holding what is
-kept, ``size=N`` bytes of it). What is kept starts as the value of the storage
+kept, ``size=N`` bytes of it), ``data=JSON`` (the structured answer, without
+spaces: a run with an ``output_schema`` validates it against that schema, as the
+agent does, and fails ``output_invalid`` when it does not match; without a
+schema it is ignored). What is kept starts as the value of the storage
 state's first cookie, and comes back as one cookie when the job keeps its state,
 as a browser's login would. Anything else in the prompt is ignored. A steps
 run reports each step done (an ``upload`` outputs what its files held), and an
@@ -26,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pupi.agent.schema import OutputInvalid, OutputSchema
 from pupi.server.db.specs import RunKind
 from pupi.server.workers.runner import (
     RunFile,
@@ -126,11 +130,19 @@ class FakeBrowser:
         if "remember" in options:
             self._kept = options["remember"]
         answer = self._kept if "recall" in options else options.get("answer")
+        data = None
+        if job.output_schema is not None:
+            try:
+                data = OutputSchema.of(job.output_schema).validate(options.get("data"))
+            except OutputInvalid as exc:
+                error = {"type": "output_invalid", "message": str(exc), "errors": exc.details()}
+                return SessionOutcome("failed", answer=answer, steps=steps, error=error)
         return SessionOutcome(
             "completed",
             answer=answer,
             steps=steps,
             usage={"input_tokens": 0, "output_tokens": 0, "requests": 0},
+            data=data,
         )
 
     async def _steps(self, job: RunJob, report: StepSink) -> SessionOutcome:

@@ -6,6 +6,10 @@ selector (never a number), runs it with :func:`pupi.engine.run_steps`, and keeps
 it. The steps that succeeded are the result's ``steps``: they replay with
 ``execute_steps_locally`` and no planner at all.
 
+With an output schema, the planner's final answer is validated against it and
+becomes the result's ``data``; an answer that does not match fails the run
+(``output_invalid``).
+
 The loop stops when the planner is done (or gives up), or when one of its
 budgets runs out: ``max_steps`` actions, ``timeout_s`` seconds, ``max_failures``
 failed actions, or the loop detector (the same action on the same page state
@@ -27,6 +31,7 @@ from typing import Any, Protocol
 from pupi.agent.observe import Observation, observe
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
 from pupi.agent.result import PromptResult
+from pupi.agent.schema import OutputInvalid, OutputSchema, OutputSchemaLike
 from pupi.engine import OnStep, PageSource, PageView, StepResult, run_steps
 from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError, InvalidSteps
@@ -68,10 +73,11 @@ class AgentInstance(PageSource, Protocol):
 class _Stop(Exception):
     """Ends the loop with a failed result of the given type."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, **details: Any) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.details = details
 
 
 async def run_agent(
@@ -85,6 +91,7 @@ async def run_agent(
     max_failures: int = MAX_FAILURES,
     step_timeout_s: float = STEP_TIMEOUT_S,
     on_step: OnAgentStep | None = None,
+    output_schema: OutputSchemaLike | None = None,
 ) -> PromptResult:
     """Carry out ``task`` on ``instance`` with ``planner`` and return a :class:`PromptResult`.
 
@@ -99,16 +106,24 @@ async def run_agent(
     page's ``alert``/``confirm``/``prompt`` dialogs (accepted by the instance) are
     shown to the planner as the observation's ``dialog``.
 
+    ``output_schema`` (a pydantic model or type, a JSON Schema, or an
+    :class:`~pupi.agent.schema.OutputSchema`) asks for a structured answer: the
+    planner is told, the answer is validated and returned as ``result.data``,
+    and one that does not match fails the run with ``output_invalid``. A schema
+    that cannot be used raises :class:`~pupi.InvalidOutputSchema` before anything runs.
+
     >>> result = await run_agent(instance, "Log in as ada", planner=get_planner("rules"),
     ...                          start_url="http://127.0.0.1:8000/login")
     >>> result.steps[1]
     {'action': 'type', 'selector': '#username', 'text': 'ada'}
     """
-    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s)
+    output = None if output_schema is None else OutputSchema.of(output_schema)
+    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s, output)
     started = time.monotonic()
     deadline = started + timeout_s
     status: str = "failed"
     answer: Any = None
+    data: Any = None
     error: dict[str, Any] | None = None
     try:
         if start_url:
@@ -122,7 +137,9 @@ async def run_agent(
             observation = await run.observe(deadline)
             decision = await run.decide(observation, deadline)
             if decision.done:
-                status, answer = "completed", decision.answer
+                answer = decision.answer
+                data = run.shaped(decision)
+                status = "completed"
                 break
             if decision.failed:
                 raise _Stop("planner_gave_up", decision.reason or "the planner gave up")
@@ -140,7 +157,7 @@ async def run_agent(
                 if not keep_going or run.view.url != url_before:
                     break
     except _Stop as stop:
-        error = {"type": stop.kind, "message": stop.message}
+        error = {"type": stop.kind, "message": stop.message, **stop.details}
     except AgentError as exc:
         # The planner's provider failed mid-run: keep what was done so far.
         error = {"type": "planner_error", "message": str(exc)}
@@ -153,6 +170,7 @@ async def run_agent(
         usage=planner.usage.model_dump(),
         duration_ms=round((time.monotonic() - started) * 1000, 3),
         step_results=run.step_results,
+        data=data,
     )
 
 
@@ -167,6 +185,7 @@ class _AgentRun:
         on_step: OnAgentStep | None,
         max_failures: int,
         step_timeout_s: float,
+        output: OutputSchema | None = None,
     ) -> None:
         self.instance = instance
         self.view = PageView(instance)
@@ -182,6 +201,10 @@ class _AgentRun:
         self.seen: Counter[tuple[str, str]] = Counter()
         # The instance accepts dialogs; the run shows the planner the new ones.
         self.dialogs_seen = len(instance.dialogs)
+        self.output = output
+        # Planners written before output schemas take no ``output``; they still
+        # run, and their answer is validated all the same.
+        self.tell_output = output is not None and _takes_output(planner)
 
     # -- turns --------------------------------------------------------------
 
@@ -209,12 +232,25 @@ class _AgentRun:
         return observation
 
     async def decide(self, observation: Observation, deadline: float) -> Decision:
+        history = list(self.history)
+        if self.tell_output:
+            pending = self.planner.decide(self.task, observation, history, output=self.output)
+        else:
+            pending = self.planner.decide(self.task, observation, history)
         try:
-            return await asyncio.wait_for(
-                self.planner.decide(self.task, observation, list(self.history)), _left(deadline)
-            )
+            return await asyncio.wait_for(pending, _left(deadline))
         except TimeoutError:
             raise _Stop("timeout", "ran out of time (timeout_s) waiting for the planner") from None
+
+    def shaped(self, decision: Decision) -> Any:
+        """The final answer as the output schema's data (None without a schema)."""
+        if self.output is None:
+            return None
+        answer = decision.data if decision.data is not None else decision.answer
+        try:
+            return self.output.validate(answer)
+        except OutputInvalid as exc:
+            raise _Stop("output_invalid", str(exc), errors=exc.details()) from exc
 
     def fail(self, message: str) -> None:
         self.failures += 1
@@ -383,6 +419,16 @@ def _label_for(value: str, options: list[str]) -> str | None:
         if option.strip().casefold() == folded:
             return option
     return None
+
+
+def _takes_output(planner: Planner) -> bool:
+    try:
+        parameters = inspect.signature(planner.decide).parameters
+    except (TypeError, ValueError):
+        return False
+    return "output" in parameters or any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters.values()
+    )
 
 
 def _step_key(step: dict[str, Any]) -> str:

@@ -215,6 +215,10 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    output_schema: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """A prompt's JSON Schema for its answer (``output_schema``), as checked."""
+    data: Mapped[Any] = mapped_column(JSON, nullable=True)
+    """The answer validated against ``output_schema``; None without one."""
 
 
 class WebhookDeliveryRow(Base):

@@ -84,6 +84,7 @@ class SessionRuns(StoreBase):
         steps: list[dict[str, Any]] | None = None,
         error: dict[str, Any] | None = None,
         usage: dict[str, Any] | None = None,
+        data: Any = None,
     ) -> bool:
         """Record how run ``n`` ended; the session shows it. False when it had ended already."""
         event = SessionEvent("end", {"status": status})
@@ -95,6 +96,7 @@ class SessionRuns(StoreBase):
             now = utcnow()
             run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
             run.error, run.usage, run.finished_at = error, usage, now
+            run.data = data
             await self._queue_webhook(db, session, run)
             queued_next = await self._has_queued_run(db, session_id)
             session.status = "queued" if queued_next else status
@@ -327,6 +329,7 @@ def run_payload(session: SessionRow, run: RunRow) -> dict[str, Any]:
         "status": run.status,
         "prompt": run.prompt,
         "answer": run.answer,
+        "data": run.data,
         "outputs": run.outputs,
         "steps": run.steps or run.request_steps or [],
         "error": run.error,
@@ -349,4 +352,5 @@ def new_run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow
         timeout_s=spec.timeout_s,
         request_steps=spec.steps,
         created_at=now,
+        output_schema=spec.output_schema,
     )

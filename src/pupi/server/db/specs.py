@@ -39,6 +39,8 @@ class RunSpec:
     max_steps: int | None = None
     steps: list[dict[str, Any]] | None = None
     files: tuple[FileSpec, ...] = ()
+    output_schema: dict[str, Any] | None = None
+    """A prompt's JSON Schema for its answer, checked; the run's ``data`` matches it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,6 +292,7 @@ class SessionExecutor:
             max_steps=run.max_steps or session.max_steps,
             steps=list(run.request_steps or []),
             files=await self._uploads(session_id) if run.kind == RunKind.STEPS else (),
+            output_schema=run.output_schema,
         )
         recorded: list[dict[str, Any]] = []
 
@@ -328,6 +329,7 @@ class SessionExecutor:
                 steps=outcome.steps or recorded,
                 error=outcome.error,
                 usage=outcome.usage,
+                data=outcome.data,
             )
         )
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from pydantic_core import to_jsonable_python
+
 from pupi.browser.options import BrowserOptions
 from pupi.server.db.specs import FileSpec, RunKind
 from pupi.server.fetch_policy import RequestFilter
@@ -85,6 +87,8 @@ class RunJob:
     steps: list[dict[str, Any]] = field(default_factory=list)
     files: tuple[FileSpec, ...] = ()
     """The session's uploaded files, which the steps' ``upload`` actions name."""
+    output_schema: dict[str, Any] | None = None
+    """A prompt's JSON Schema for its answer; the outcome's ``data`` matches it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,8 @@ class SessionOutcome:
     """What the run downloaded."""
     storage_state: dict[str, Any] | None = field(default=None, repr=False)
     """The browser's cookies and storage after the run, when the job keeps its state."""
+    data: Any = None
+    """The answer validated against the job's ``output_schema``, as JSON."""
 
 
 StepSink = Callable[[StepReport], Awaitable[None]]
@@ -233,6 +239,7 @@ class _AgentBrowser:
                 max_steps=job.max_steps,
                 timeout_s=job.timeout_s,
                 on_step=on_step,
+                output_schema=job.output_schema,
             )
         finally:
             closer = getattr(planner, "aclose", None)
@@ -245,6 +252,7 @@ class _AgentBrowser:
             steps=[_dump(step) for step in result.steps],
             error=_error(result.error),
             usage=_dump(usage) if usage is not None else None,
+            data=to_jsonable_python(result.data),
         )
 
     async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:
