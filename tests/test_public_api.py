@@ -20,6 +20,7 @@ def test_all_is_sorted_and_pinned() -> None:
         "InstanceInfo",
         "InstanceNotFound",
         "InvalidBrowserOptions",
+        "InvalidOutputSchema",
         "InvalidRequest",
         "InvalidSteps",
         "LiveFrame",

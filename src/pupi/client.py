@@ -34,6 +34,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from pupi.agent.schema import OutputSchemaLike, json_schema_of
 from pupi.browser.options import BrowserArgs, StorageState, parse_browser_options
 from pupi.errors import ApiError, PupiError, error_from_answer
 from pupi.steps import StepsLike, parse_steps
@@ -126,6 +127,8 @@ class RunRecord(_Model):
     status: SessionStatus
     prompt: str | None = None
     answer: Any = None
+    data: Any = None
+    """The structured answer, for a prompt sent with an ``output_schema`` (JSON)."""
     outputs: dict[str, Any] | None = None
     steps: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -173,6 +176,9 @@ class SessionResult(SessionInfo):
     max_steps: int
     timeout_s: float
     answer: Any = None
+    data: Any = None
+    """The latest ended run's structured answer (``output_schema``), as JSON: read it
+    into your model with ``TypeAdapter(list[Product]).validate_python(result.data)``."""
     steps: list[dict[str, Any]] = Field(default_factory=list)
     step_results: list[StepRecord] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -288,6 +294,11 @@ def _browser_body(browser: BrowserArgs) -> dict[str, Any]:
     return parse_browser_options(browser).revealed()
 
 
+def _schema_body(output_schema: OutputSchemaLike | None) -> dict[str, Any] | None:
+    """An output schema as the server takes it: JSON Schema, checked here first."""
+    return None if output_schema is None else json_schema_of(output_schema)
+
+
 def _files_body(files: FilesLike | None) -> list[dict[str, str]] | None:
     if not files:
         return None
@@ -350,6 +361,7 @@ class RemoteSessions:
         secrets: Mapping[str, str] | None = None,
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
@@ -359,6 +371,9 @@ class RemoteSessions:
         ``trace`` records a Playwright trace of the session (``get_trace``).
         ``webhook_url`` receives each run's end, signed (see :func:`pupi.verify_webhook`).
         ``save_state`` saves its storage state after each run (``get_storage_state``).
+        ``output_schema`` (a pydantic model or type, or a JSON Schema dict) asks for a
+        structured answer, as ``run_prompt_locally`` does: it is sent as JSON Schema,
+        and the session's ``data`` is the validated answer, as JSON.
         The browser options are those of ``execute_steps_locally`` (``device``,
         ``storage_state``, ``proxy``...); ``profile`` names one of the token's profiles.
         ``secrets`` fill the prompt's ``{{secret.name}}`` in the browser only, for
@@ -379,6 +394,7 @@ class RemoteSessions:
             secrets=dict(secrets) if secrets else None,
             allowed_domains=list(allowed_domains) if allowed_domains is not None else None,
             token_budget=token_budget,
+            output_schema=_schema_body(output_schema),
             **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
@@ -395,9 +411,11 @@ class RemoteSessions:
         timeout_s: float | None = None,
         secrets: Mapping[str, str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left.
 
+        ``output_schema`` is that of ``send_prompt_to_ai``, for this run.
         ``SessionNotOpen`` when the session is closed or its browser released.
         ``secrets`` and ``token_budget`` are this run's, as for ``send_prompt_to_ai``:
         a follow-up that types a secret sends it again.
@@ -410,6 +428,7 @@ class RemoteSessions:
             timeout_s=timeout_s,
             secrets=dict(secrets) if secrets else None,
             token_budget=token_budget,
+            output_schema=_schema_body(output_schema),
         )
         path = f"/v1/sessions/{session_id}/prompts"
         response = await self._api_client()._request("POST", path, json=body)

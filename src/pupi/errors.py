@@ -5,6 +5,7 @@ The tree, with the HTTP status and ``error.code`` of the classes the server answ
     PupiError
     ├── InvalidSteps          422 invalid_steps        steps rejected before any browser starts
     ├── InvalidBrowserOptions 422 invalid_browser_options  bad options for a new instance
+    ├── InvalidOutputSchema   422 invalid_output_schema    an output schema Pupi cannot check
     ├── StepFailed            a run failed; carries the RunResult
     ├── PromptFailed          a prompt failed; carries the PromptResult
     ├── InstanceNotFound      404 instance_not_found   no open instance with that id
@@ -58,6 +59,7 @@ __all__ = [
     "InstanceDead",
     "InstanceNotFound",
     "InvalidBrowserOptions",
+    "InvalidOutputSchema",
     "InvalidRequest",
     "InvalidSteps",
     "NotFound",
@@ -198,6 +200,38 @@ class InvalidBrowserOptions(PupiError, ValueError):
         cls, message: str, *, status: int, details: Mapping[str, Any] | None
     ) -> PupiError:
         return cls([OptionError(**error) for error in (details or {})["errors"]])
+
+
+class InvalidOutputSchema(PupiError, ValueError):
+    """An output schema could not be used; nothing was run and no browser was started.
+
+    Raised for a value that is neither a pydantic model, a type pydantic knows
+    (``list[Product]``) nor a JSON Schema, and for a JSON Schema with a keyword
+    Pupi does not check: ``errors`` names each problem by its place in the schema
+    (``#/properties/price: unknown keyword 'minimun'``). A server that rejects
+    an ``output_schema`` answers 422 ``invalid_output_schema`` with the same
+    errors. Compare a run's ``output_invalid`` error: the schema was fine, the
+    answer did not match it.
+    """
+
+    code = "invalid_output_schema"
+    status = 422
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        lines = "\n".join(f"  - {error}" for error in self.errors)
+        super().__init__(f"the output schema cannot be used:\n{lines}")
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """``{"errors": ["#/path: problem", ...]}``."""
+        return {"errors": list(self.errors)}
+
+    @classmethod
+    def _from_answer(
+        cls, message: str, *, status: int, details: Mapping[str, Any] | None
+    ) -> PupiError:
+        return cls([str(error) for error in (details or {})["errors"]])
 
 
 class StepFailed(PupiError):

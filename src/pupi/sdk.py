@@ -18,6 +18,7 @@ from pupi.steps import Secrets, SecretsLike, StepsLike, parse_steps
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
     from pupi.agent.observe.vision import VisionLike
+    from pupi.agent.schema import OutputSchemaLike
 
 __all__ = ["PupiPuppeteerSDK"]
 
@@ -193,6 +194,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -214,10 +216,25 @@ class PupiPuppeteerSDK(RemoteSessions):
         into going elsewhere is refused. ``token_budget`` bounds the tokens an
         LLM planner may spend (input and output, summed over its requests): once
         spent, the run fails with ``error["type"] == "budget_exhausted"``.
+        ``output_schema`` asks for a structured answer: a pydantic model, a type
+        such as ``list[Product]``, or a JSON Schema dict. The answer is validated
+        against it and returned as ``result.data`` (model instances, or the JSON
+        value for a JSON Schema); one that does not match fails the run with
+        ``error["type"] == "output_invalid"``. A schema that cannot be used
+        raises ``InvalidOutputSchema`` before any browser starts::
+
+            result = await sdk.run_prompt_locally(
+                "list the products with their name and price",
+                start_url="http://127.0.0.1:8000/shop",
+                output_schema=list[Product],
+            )
+            result.raise_for_status().data[0].price    # Decimal('24.00')
         """
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
+        from pupi.agent.schema import OutputSchema
 
+        output = None if output_schema is None else OutputSchema.of(output_schema)
         options = options_for(instance_id, browser)
         hidden = Secrets.of(secrets)
         hidden.check(prompt, "prompt")
@@ -241,6 +258,7 @@ class PupiPuppeteerSDK(RemoteSessions):
                     on_step=on_step,
                     secrets=hidden,
                     token_budget=token_budget,
+                    output_schema=output,
                 )
         finally:
             closer = getattr(chosen, "aclose", None)

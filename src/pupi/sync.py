@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from pupi.agent import PromptResult
     from pupi.agent.observe.vision import VisionLike
+    from pupi.agent.schema import OutputSchemaLike
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.storage import StatePath
@@ -134,6 +135,7 @@ class PupiPuppeteerSDK:
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -151,6 +153,7 @@ class PupiPuppeteerSDK:
             secrets=secrets,
             allowed_domains=allowed_domains,
             token_budget=token_budget,
+            output_schema=output_schema,
             **browser,
         )
 
@@ -173,6 +176,7 @@ class PupiPuppeteerSDK:
         secrets: Mapping[str, str] | None = None,
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -190,6 +194,7 @@ class PupiPuppeteerSDK:
             secrets=secrets,
             allowed_domains=allowed_domains,
             token_budget=token_budget,
+            output_schema=output_schema,
             **browser,
         )
 
@@ -204,6 +209,7 @@ class PupiPuppeteerSDK:
         timeout_s: float | None = None,
         secrets: Mapping[str, str] | None = None,
         token_budget: int | None = None,
+        output_schema: OutputSchemaLike | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -216,6 +222,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             secrets=secrets,
             token_budget=token_budget,
+            output_schema=output_schema,
         )
 
     def execute_steps_remotely(

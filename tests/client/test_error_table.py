@@ -31,6 +31,9 @@ ANSWERED: dict[type[PupiError], Callable[[], PupiError]] = {
     errors.InvalidBrowserOptions: lambda: errors.InvalidBrowserOptions(
         [errors.OptionError("device", "unknown device 'Nokia 3310'")]
     ),
+    errors.InvalidOutputSchema: lambda: errors.InvalidOutputSchema(
+        ["#: unknown or unsupported keyword 'requried'"]
+    ),
     errors.ProfileInUse: lambda: errors.ProfileInUse("work"),
     errors.InstanceNotFound: lambda: errors.InstanceNotFound("ab12"),
     errors.InstanceDead: lambda: errors.InstanceDead("ab12", "its page crashed"),

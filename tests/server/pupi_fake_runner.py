@@ -1,21 +1,26 @@
 """A stand-in for the browser agent, for the server's queue, cancellation and limit tests.
 
-It opens no browser: :func:`open_browser` returns a :class:`FakeBrowser` that keeps a
-little state across the session's runs, as a page would. A prompt is read as
-``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2`` (seconds per step),
-``answer=42``, ``fail=reason`` (end failed), ``crash=1`` (raise), ``hold=N`` (after N
-steps, wait until the file :func:`gate_path` names exists), ``remember=X`` (keep X),
-``recall=1`` (answer what was kept), ``download=NAME`` (the run "downloads" a file of
-that name holding what is kept, ``size=N`` bytes of it), ``leak=1`` (a careless runner:
-each step's output, the answer, the error and a crash quote the run's secrets' values, so the
-worker's own redaction is what keeps them out of the record). What is kept starts as the
-value of the storage state's first cookie, and comes back as one cookie when the job
-keeps its state, as a browser's login would. Anything else in the prompt is ignored. A
-steps run reports each step done (an ``upload`` outputs what its files held), and an
-output for each step with ``as`` holding what was kept. It writes a line to the file
-named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser" opens (with the pid of the
-process running it) and when it is released, so tests can see that cancellation releases
-it and which worker ran what.
+It opens no browser: :func:`open_browser` returns a :class:`FakeBrowser` that
+keeps a little state across the session's runs, as a page would. A prompt is
+read as ``key=value`` words: ``steps=3`` (steps to report), ``delay=0.2``
+(seconds per step), ``answer=42``, ``fail=reason`` (end failed), ``crash=1``
+(raise), ``hold=N`` (after N steps, wait until the file :func:`gate_path`
+names exists), ``remember=X`` (keep X), ``recall=1`` (answer what was kept),
+``download=NAME`` (the run "downloads" a file of that name holding what is
+kept, ``size=N`` bytes of it), ``data=JSON`` (the structured answer, without
+spaces: a run with an ``output_schema`` validates it against that schema, as the
+agent does, and fails ``output_invalid`` when it does not match; without a
+schema it is ignored), ``leak=1`` (a careless runner: each step's output,
+the answer, the error and a crash quote the run's secrets' values, so the
+worker's own redaction is what keeps them out of the record). What is kept
+starts as the value of the storage state's first cookie, and comes back as one
+cookie when the job keeps its state,
+as a browser's login would. Anything else in the prompt is ignored. A steps
+run reports each step done (an ``upload`` outputs what its files held), and an
+output for each step with ``as`` holding what was kept. It writes a line to the
+file named by ``PUPI_FAKE_RUNNER_LOG`` when a session's "browser" opens (with
+the pid of the process running it) and when it is released, so tests can see
+that cancellation releases it and which worker ran what.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pupi.agent.schema import OutputInvalid, OutputSchema
 from pupi.server.db.specs import RunKind
 from pupi.server.workers.runner import (
     RunFile,
@@ -128,11 +134,19 @@ class FakeBrowser:
         answer = self._kept if "recall" in options else options.get("answer")
         if "leak" in options:
             answer = _leaked(job)
+        data = None
+        if job.output_schema is not None:
+            try:
+                data = OutputSchema.of(job.output_schema).validate(options.get("data"))
+            except OutputInvalid as exc:
+                error = {"type": "output_invalid", "message": str(exc), "errors": exc.details()}
+                return SessionOutcome("failed", answer=answer, steps=steps, error=error)
         return SessionOutcome(
             "completed",
             answer=answer,
             steps=steps,
             usage={"input_tokens": 0, "output_tokens": 0, "requests": 0},
+            data=data,
         )
 
     async def _steps(self, job: RunJob, report: StepSink) -> SessionOutcome:

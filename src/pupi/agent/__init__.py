@@ -9,5 +9,6 @@
 from pupi.agent.loop import run_agent
 from pupi.agent.observe import Observation, Vision, observe
 from pupi.agent.result import PromptResult
+from pupi.agent.schema import OutputSchema
 
-__all__ = ["Observation", "PromptResult", "Vision", "observe", "run_agent"]
+__all__ = ["Observation", "OutputSchema", "PromptResult", "Vision", "observe", "run_agent"]

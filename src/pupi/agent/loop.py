@@ -6,6 +6,10 @@ selector (never a number), runs it with :func:`pupi.engine.run_steps`, and keeps
 it. The steps that succeeded are the result's ``steps``: they replay with
 ``execute_steps_locally`` and no planner at all.
 
+With an output schema, the planner's final answer is validated against it and
+becomes the result's ``data``; an answer that does not match fails the run
+(``output_invalid``).
+
 The loop stops when the planner is done (or gives up), or when one of its
 budgets runs out: ``max_steps`` actions, ``timeout_s`` seconds, ``max_failures``
 failed actions, ``token_budget`` tokens spent by the planner, or the loop
@@ -34,6 +38,7 @@ from typing import Any, Protocol
 from pupi.agent.observe import Observation, Vision, observe, take_screenshot
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
 from pupi.agent.result import PromptResult
+from pupi.agent.schema import OutputInvalid, OutputSchema, OutputSchemaLike
 from pupi.engine import OnStep, PageSource, PageView, StepResult, run_steps
 from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError, InvalidSteps
@@ -75,10 +80,11 @@ class AgentInstance(PageSource, Protocol):
 class _Stop(Exception):
     """Ends the loop with a failed result of the given type."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, **details: Any) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.details = details
 
 
 async def run_agent(
@@ -94,6 +100,7 @@ async def run_agent(
     on_step: OnAgentStep | None = None,
     secrets: SecretsLike | None = None,
     token_budget: int | None = None,
+    output_schema: OutputSchemaLike | None = None,
 ) -> PromptResult:
     """Carry out ``task`` on ``instance`` with ``planner`` and return a :class:`PromptResult`.
 
@@ -113,6 +120,11 @@ async def run_agent(
     :class:`~pupi.InvalidSteps` before anything runs. ``token_budget`` bounds the
     tokens (input and output, every request) the planner may spend: once it has
     spent them, the run fails with ``budget_exhausted`` instead of asking it again.
+    ``output_schema`` (a pydantic model or type, a JSON Schema, or an
+    :class:`~pupi.agent.schema.OutputSchema`) asks for a structured answer: the
+    planner is told, the answer is validated and returned as ``result.data``,
+    and one that does not match fails the run with ``output_invalid``. A schema
+    that cannot be used raises :class:`~pupi.InvalidOutputSchema` before anything runs.
 
     >>> result = await run_agent(instance, "Log in as ada", planner=get_planner("rules"),
     ...                          start_url="http://127.0.0.1:8000/login")
@@ -125,11 +137,13 @@ async def run_agent(
         hidden.check(start_url, "start_url")
     if token_budget is not None and token_budget < 1:
         raise AgentError(f"token_budget must be at least 1, not {token_budget}")
-    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s, hidden)
+    output = None if output_schema is None else OutputSchema.of(output_schema)
+    run = _AgentRun(instance, task, planner, on_step, max_failures, step_timeout_s, hidden, output)
     started = time.monotonic()
     deadline = started + timeout_s
     status: str = "failed"
     answer: Any = None
+    data: Any = None
     error: dict[str, Any] | None = None
     try:
         if start_url:
@@ -144,7 +158,9 @@ async def run_agent(
             _check_budget(planner, token_budget)
             decision = await run.decide(observation, deadline)
             if decision.done:
-                status, answer = "completed", decision.answer
+                answer = decision.answer
+                data = run.shaped(decision)
+                status = "completed"
                 break
             if decision.failed:
                 raise _Stop("planner_gave_up", decision.reason or "the planner gave up")
@@ -162,7 +178,7 @@ async def run_agent(
                 if not keep_going or run.view.url != url_before:
                     break
     except _Stop as stop:
-        error = {"type": stop.kind, "message": stop.message}
+        error = {"type": stop.kind, "message": stop.message, **stop.details}
     except AgentError as exc:
         # The planner's provider failed mid-run: keep what was done so far.
         error = {"type": "planner_error", "message": str(exc)}
@@ -175,6 +191,7 @@ async def run_agent(
         usage=planner.usage.model_dump(),
         duration_ms=round((time.monotonic() - started) * 1000, 3),
         step_results=run.step_results,
+        data=hidden.redact(data),
     )
 
 
@@ -190,6 +207,7 @@ class _AgentRun:
         max_failures: int,
         step_timeout_s: float,
         secrets: Secrets,
+        output: OutputSchema | None = None,
     ) -> None:
         self.instance = instance
         self.secrets = secrets
@@ -208,6 +226,10 @@ class _AgentRun:
         self.vision = wanted if isinstance(wanted, Vision) else None
         # The instance accepts dialogs; the run shows the planner the new ones.
         self.dialogs_seen = len(instance.dialogs)
+        self.output = output
+        # Planners written before output schemas take no ``output``; they still
+        # run, and their answer is validated all the same.
+        self.tell_output = output is not None and _takes_output(planner)
 
     # -- turns --------------------------------------------------------------
 
@@ -252,12 +274,24 @@ class _AgentRun:
         # perhaps a remote model, sees its placeholder instead.
         shown = self.secrets.redact(observation)
         history = [self.secrets.redact(entry) for entry in self.history]
+        if self.tell_output:
+            pending = self.planner.decide(self.task, shown, history, output=self.output)
+        else:
+            pending = self.planner.decide(self.task, shown, history)
         try:
-            return await asyncio.wait_for(
-                self.planner.decide(self.task, shown, history), _left(deadline)
-            )
+            return await asyncio.wait_for(pending, _left(deadline))
         except TimeoutError:
             raise _Stop("timeout", "ran out of time (timeout_s) waiting for the planner") from None
+
+    def shaped(self, decision: Decision) -> Any:
+        """The final answer as the output schema's data (None without a schema)."""
+        if self.output is None:
+            return None
+        answer = decision.data if decision.data is not None else decision.answer
+        try:
+            return self.output.validate(answer)
+        except OutputInvalid as exc:
+            raise _Stop("output_invalid", str(exc), errors=exc.details()) from exc
 
     def fail(self, message: str) -> None:
         self.failures += 1
@@ -441,6 +475,16 @@ def _check_budget(planner: Planner, token_budget: int | None) -> None:
             "budget_exhausted",
             f"the planner spent {spent} tokens of its budget of {token_budget} (token_budget)",
         )
+
+
+def _takes_output(planner: Planner) -> bool:
+    try:
+        parameters = inspect.signature(planner.decide).parameters
+    except (TypeError, ValueError):
+        return False
+    return "output" in parameters or any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters.values()
+    )
 
 
 def _step_key(step: dict[str, Any]) -> str:

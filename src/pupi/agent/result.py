@@ -21,7 +21,13 @@ class PromptResult(BaseModel):
     ``error`` is ``{"type", "message"}`` when the run failed; ``type`` is one of
     ``planner_gave_up``, ``max_steps``, ``timeout``, ``loop_detected``,
     ``too_many_failures``, ``planner_error``, ``page_error``, ``budget_exhausted``
-    (the planner spent its ``token_budget``).
+    (the planner spent its ``token_budget``), ``output_invalid``.
+
+    ``data`` is the answer as structured data, for a run given an
+    ``output_schema``: instances of the pydantic model (or a list of them) for a
+    Python type, the JSON value for a JSON Schema. An answer that does not match
+    fails the run with ``output_invalid``, whose ``errors`` list each problem as
+    ``{"path", "message"}``; ``answer`` is kept, to see what came instead.
 
     >>> result = await sdk.run_prompt_locally("Find the price of the first product on ...")
     >>> result.raise_for_status().answer
@@ -30,6 +36,7 @@ class PromptResult(BaseModel):
 
     status: Literal["completed", "failed"]
     answer: Any = None
+    data: Any = None
     steps: list[dict[str, Any]] = Field(default_factory=list)
     instance_id: str
     error: dict[str, Any] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -45,6 +46,9 @@ SessionStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 PROMPT_HARD_LIMIT = 100_000
 """No configuration can accept prompts longer than this."""
 
+OUTPUT_SCHEMA_LIMIT = 32_768
+"""The most characters an ``output_schema`` may take, written as compact JSON."""
+
 
 class _AgentOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -67,6 +71,22 @@ class _AgentOptions(BaseModel):
         description="The most tokens (input and output, every request) an LLM planner may "
         "spend on the run; once spent, it fails with error type budget_exhausted.",
     )
+    output_schema: dict[str, Any] | None = Field(
+        None,
+        description="A JSON Schema the answer must match: the run's ``data`` is the "
+        "answer validated against it, or the run fails (``output_invalid``). At most "
+        f"{OUTPUT_SCHEMA_LIMIT} characters as JSON; keywords Pupi does not check are "
+        "refused (422 ``invalid_output_schema``).",
+    )
+
+    @field_validator("output_schema")
+    @classmethod
+    def _bounded(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            size = len(json.dumps(value, separators=(",", ":")))
+            if size > OUTPUT_SCHEMA_LIMIT:
+                raise ValueError(f"at most {OUTPUT_SCHEMA_LIMIT} characters as JSON, not {size}")
+        return value
 
 
 SecretName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -213,6 +233,8 @@ class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField, _SecretsFi
     def _one_of(self) -> PromptRequest:
         if (self.prompt is None) == (self.steps is None):
             raise ValueError("give either prompt or steps")
+        if self.steps is not None and self.output_schema is not None:
+            raise ValueError("output_schema shapes a prompt's answer; steps have outputs")
         return self
 
 
@@ -239,6 +261,9 @@ class RunRecord(BaseModel):
     status: SessionStatus
     prompt: str | None = None
     answer: Any = None
+    data: Any = Field(
+        None, description="The answer validated against the run's output_schema (JSON)."
+    )
     outputs: dict[str, Any] | None = None
     steps: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
@@ -304,6 +329,9 @@ class SessionDetail(SessionSummary):
     max_steps: int
     timeout_s: float
     answer: Any = None
+    data: Any = Field(
+        None, description="The latest ended run's structured answer (its output_schema)."
+    )
     steps: list[dict[str, Any]] = Field(
         default_factory=list, description="The concrete steps, replayable locally."
     )

@@ -1,8 +1,9 @@
 """The planner for Anthropic's Messages API, with tool use.
 
 It posts to ``{base_url}/v1/messages`` with one ``decide`` tool whose input schema
-is the :class:`~pupi.agent.planners.base.Decision` schema, and forces the model to
-call it (``tool_choice``). ``PUPI_LLM_BASE_URL`` overrides the base URL, for a
+is the :class:`~pupi.agent.planners.base.Decision` schema (with a run's output
+schema as the schema of its ``answer``), and forces the model to call it
+(``tool_choice``). ``PUPI_LLM_BASE_URL`` overrides the base URL, for a
 proxy or a local stand-in. With vision the screenshot is a base64 ``image``
 content block, before the prompt's text as Anthropic advises.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -35,6 +36,9 @@ from pupi.agent.planners.llm_prompt import (
     decision_schema,
 )
 from pupi.errors import AgentError
+
+if TYPE_CHECKING:
+    from pupi.agent.schema import OutputSchema
 
 __all__ = ["ANTHROPIC_VERSION", "DEFAULT_ANTHROPIC_BASE_URL", "AnthropicPlanner"]
 
@@ -149,7 +153,7 @@ class AnthropicPlanner(HTTPPlanner):
         return f"{self.base_url}/v1/messages"
 
     def _request(
-        self, messages: list[dict[str, Any]]
+        self, messages: list[dict[str, Any]], output: OutputSchema | None = None
     ) -> tuple[str, dict[str, str], dict[str, Any]]:
         headers = {"x-api-key": self._api_key or "", "anthropic-version": ANTHROPIC_VERSION}
         body: dict[str, Any] = {
@@ -161,7 +165,7 @@ class AnthropicPlanner(HTTPPlanner):
                 {
                     "name": DECIDE_TOOL_NAME,
                     "description": DECIDE_TOOL_DESCRIPTION,
-                    "input_schema": decision_schema(),
+                    "input_schema": decision_schema(output),
                 }
             ],
             "tool_choice": {"type": "tool", "name": DECIDE_TOOL_NAME},

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from pupi.agent.observe.model import Observation
+    from pupi.agent.schema import OutputSchema
 
 __all__ = ["Action", "Decision", "HistoryEntry", "Planner", "Usage"]
 
@@ -62,6 +63,11 @@ class Decision(BaseModel):
     Exactly one of: ``actions`` to run now (then the agent observes again),
     ``done`` (the task is finished; ``answer`` holds the answer, or None when
     the task only acts), or ``failed`` (``reason`` says why it cannot go on).
+
+    With an output schema, the agent validates ``data`` as the structured
+    answer, or ``answer`` when ``data`` is None. A planner that writes its
+    answer as text (the offline one) puts the structured one in ``data``; LLM
+    planners never see that field: their ``answer`` is schema-shaped already.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -71,6 +77,7 @@ class Decision(BaseModel):
     failed: bool = False
     answer: Any = None
     reason: str | None = None
+    data: Any = None
 
 
 class HistoryEntry(BaseModel):
@@ -104,13 +111,23 @@ class Usage(BaseModel):
 
 @runtime_checkable
 class Planner(Protocol):
-    """What the agent loop needs of a planner."""
+    """What the agent loop needs of a planner.
+
+    ``output`` is the run's output schema, passed only when the run has one, so
+    a planner whose ``decide`` takes no ``output`` still works: the loop then
+    validates its answer all the same.
+    """
 
     name: str
     usage: Usage
 
     async def decide(
-        self, task: str, observation: Observation, history: Sequence[HistoryEntry]
+        self,
+        task: str,
+        observation: Observation,
+        history: Sequence[HistoryEntry],
+        *,
+        output: OutputSchema | None = None,
     ) -> Decision:
-        """Choose what to do next."""
+        """Choose what to do next; with ``output``, answer in its shape when done."""
         ...

@@ -42,10 +42,12 @@ from pupi.agent.planners.llm_prompt import (
     render_prompt,
     screenshot_note,
 )
+from pupi.agent.schema import OutputInvalid
 from pupi.errors import AgentError
 
 if TYPE_CHECKING:
     from pupi.agent.observe.model import Observation, Screenshot
+    from pupi.agent.schema import OutputSchema
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -136,16 +138,22 @@ def token_count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def validate_decision(payload: Any, observation: Observation) -> Decision:
+def validate_decision(
+    payload: Any, observation: Observation, *, output: OutputSchema | None = None
+) -> Decision:
     """Check a model's decision against the schema and the page it was given.
 
     Beyond the pydantic model, the decision must choose exactly one of actions,
     done and failed, and its actions must point at elements that exist and carry
     the fields their kind needs, so the retry can name the mistake precisely.
+    With ``output``, a done decision's answer must match that schema.
     Raises :class:`DecisionFormatError`.
     """
     if not isinstance(payload, dict):
         raise DecisionFormatError(f"expected a JSON object, got {type(payload).__name__}")
+    if "data" in payload:
+        # Not in the schema a model is given (see decision_schema): the answer goes in answer.
+        raise DecisionFormatError("the decision does not match the schema: data: unknown field")
     try:
         decision = Decision.model_validate(payload)
     except ValidationError as exc:
@@ -169,6 +177,11 @@ def validate_decision(payload: Any, observation: Observation) -> Decision:
         needed = _NEEDS_FIELD.get(action.kind)
         if needed and getattr(action, needed) is None:
             raise DecisionFormatError(f"{where}: needs '{needed}'")
+    if output is not None and decision.done:
+        try:
+            output.validate(decision.answer)
+        except OutputInvalid as exc:
+            raise DecisionFormatError(f"answer: {exc}") from exc
     return decision
 
 
@@ -293,16 +306,23 @@ class HTTPPlanner:
             self._client = None
 
     async def decide(
-        self, task: str, observation: Observation, history: Sequence[HistoryEntry]
+        self,
+        task: str,
+        observation: Observation,
+        history: Sequence[HistoryEntry],
+        *,
+        output: OutputSchema | None = None,
     ) -> Decision:
         """Ask the model for the next :class:`Decision`.
 
         A malformed reply is answered once with the validation error; a second
         one, or any provider or network failure, raises :class:`AgentError`.
+        With ``output``, the request carries it as the answer's schema, and a
+        final answer that does not match it is malformed too.
         Tokens of every request, good or bad, are added to :attr:`usage`.
         With :attr:`vision`, the observation's screenshot goes with the prompt.
         """
-        prompt = render_prompt(task, observation, history, budget=self.prompt_budget)
+        prompt = render_prompt(task, observation, history, budget=self.prompt_budget, output=output)
         shot = observation.screenshot if self.vision is not None else None
         content: str | list[dict[str, Any]] = prompt
         if shot is not None:
@@ -310,13 +330,13 @@ class HTTPPlanner:
         messages: list[dict[str, Any]] = [{"role": "user", "content": content}]
         problem = ""
         for attempt in (1, 2):
-            body = await self._post(*self._request(messages))
+            body = await self._post(*self._request(messages, output))
             reply = self._read_reply(body)
             self.usage.add(reply.input_tokens, reply.output_tokens)
             try:
                 if reply.problem is not None:
                     raise DecisionFormatError(reply.problem)
-                return validate_decision(reply.payload, observation)
+                return validate_decision(reply.payload, observation, output=output)
             except DecisionFormatError as exc:
                 problem = str(exc)
                 logger.info("%s: malformed decision (attempt %d): %s", self.name, attempt, problem)
@@ -329,9 +349,9 @@ class HTTPPlanner:
     # -- provider specifics ---------------------------------------------------
 
     def _request(
-        self, messages: list[dict[str, Any]]
+        self, messages: list[dict[str, Any]], output: OutputSchema | None = None
     ) -> tuple[str, dict[str, str], dict[str, Any]]:
-        """The URL, headers and JSON body that send this conversation."""
+        """The URL, headers and JSON body that send this conversation (and its answer's schema)."""
         raise NotImplementedError
 
     def _read_reply(self, body: dict[str, Any]) -> Reply:

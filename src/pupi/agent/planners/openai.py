@@ -3,10 +3,11 @@
 It posts to ``{base_url}/chat/completions`` and forces a call to one ``decide``
 tool whose parameters are the :class:`~pupi.agent.planners.base.Decision` schema
 (or, with ``output="json_schema"``, asks for that schema as the response
-format). Many local servers ignore both and answer in plain text; the JSON
-object is then read from the message content. With ``stream=True`` the reply is
-streamed (:mod:`.openai_stream` adds it up), and with vision the screenshot is
-an ``image_url`` content part holding a ``data:`` URL.
+format, strict when the schema allows). A run's output schema is the schema of
+the decision's ``answer``. Many local servers ignore both and answer in plain
+text; the JSON object is then read from the message content. With ``stream=True``
+the reply is streamed (:mod:`.openai_stream` adds it up), and with vision the
+screenshot is an ``image_url`` content part holding a ``data:`` URL.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -38,7 +39,11 @@ from pupi.agent.planners.llm_prompt import (
     decision_schema,
 )
 from pupi.agent.planners.openai_stream import read_completion_stream
+from pupi.agent.planners.strict import strict_variant
 from pupi.errors import AgentError
+
+if TYPE_CHECKING:
+    from pupi.agent.schema import OutputSchema
 
 __all__ = ["DEFAULT_OPENAI_BASE_URL", "OpenAIPlanner"]
 
@@ -160,7 +165,7 @@ class OpenAIPlanner(HTTPPlanner):
         )
 
     def _request(
-        self, messages: list[dict[str, Any]]
+        self, messages: list[dict[str, Any]], output: OutputSchema | None = None
     ) -> tuple[str, dict[str, str], dict[str, Any]]:
         headers = {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         body: dict[str, Any] = {
@@ -174,15 +179,22 @@ class OpenAIPlanner(HTTPPlanner):
                     "function": {
                         "name": DECIDE_TOOL_NAME,
                         "description": DECIDE_TOOL_DESCRIPTION,
-                        "parameters": decision_schema(),
+                        "parameters": decision_schema(output),
                     },
                 }
             ]
             body["tool_choice"] = {"type": "function", "function": {"name": DECIDE_TOOL_NAME}}
         else:
+            schema = decision_schema(output)
+            # Strict decoding needs strict mode's form; a schema without one goes as it is.
+            strict = strict_variant(schema) if output is not None else None
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": "decision", "schema": decision_schema()},
+                "json_schema": {
+                    "name": "decision",
+                    "schema": strict or schema,
+                    "strict": strict is not None,
+                },
             }
         if self.temperature is not None:
             body["temperature"] = self.temperature

@@ -84,6 +84,7 @@ class SessionRuns(StoreBase):
         steps: list[dict[str, Any]] | None = None,
         error: dict[str, Any] | None = None,
         usage: dict[str, Any] | None = None,
+        data: Any = None,
     ) -> bool:
         """Record how run ``n`` ended; the session shows it. False when it had ended already."""
         event = SessionEvent("end", {"status": status})
@@ -96,6 +97,7 @@ class SessionRuns(StoreBase):
             run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
             run.error, run.usage, run.finished_at = error, usage, now
             run.secrets = None  # they lived for the run
+            run.data = data
             await self._queue_webhook(db, session, run)
             queued_next = await self._has_queued_run(db, session_id)
             session.status = "queued" if queued_next else status
@@ -329,6 +331,7 @@ def run_payload(session: SessionRow, run: RunRow) -> dict[str, Any]:
         "status": run.status,
         "prompt": run.prompt,
         "answer": run.answer,
+        "data": run.data,
         "outputs": run.outputs,
         "steps": run.steps or run.request_steps or [],
         "error": run.error,
@@ -353,4 +356,5 @@ def new_run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow
         created_at=now,
         secrets=spec.secrets,
         token_budget=spec.token_budget,
+        output_schema=spec.output_schema,
     )

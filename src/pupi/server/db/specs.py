@@ -43,6 +43,8 @@ class RunSpec:
     """The secrets it types, sealed; stored until the run ends."""
     token_budget: int | None = None
     """The most tokens its planner may spend (a prompt)."""
+    output_schema: dict[str, Any] | None = None
+    """A prompt's JSON Schema for its answer, checked; the run's ``data`` matches it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.exceptions import RequestValidationError
 
+from pupi.agent.schema import OutputSchema
 from pupi.browser.domains import AllowedDomains
 from pupi.browser.options import BrowserOptions
 from pupi.errors import SessionNotFound
@@ -98,6 +99,7 @@ def session_detail(snapshot: Snapshot) -> SessionDetail:
         max_steps=row.max_steps,
         timeout_s=row.timeout_s,
         answer=row.answer,
+        data=next((run.data for run in reversed(runs) if run.finished_at is not None), None),
         steps=row.steps if row.steps is not None else [step.step for step in steps],
         step_results=records,
         error=row.error,
@@ -125,6 +127,7 @@ def _run_record(run: RunRow) -> RunRecord:
         status=run.status,
         prompt=run.prompt,
         answer=run.answer,
+        data=run.data,
         outputs=run.outputs,
         steps=run.steps or run.request_steps or [],
         error=run.error,
@@ -248,7 +251,14 @@ def _prompt_run(
         timeout_s=_timeout(body.timeout_s, settings),
         secrets=sealed,
         token_budget=body.token_budget,
+        output_schema=_output_schema(body.output_schema),
     )
+
+
+def _output_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Checked now, so a schema the agent could not use is a 422 naming each
+    # problem (invalid_output_schema) before anything runs.
+    return None if schema is None else OutputSchema.of(schema).json_schema
 
 
 def _steps_run(

@@ -308,6 +308,7 @@ class SessionExecutor:
             files=await self._uploads(session_id) if run.kind == RunKind.STEPS else (),
             secrets=secrets,
             token_budget=run.token_budget,
+            output_schema=run.output_schema,
         )
         recorded: list[dict[str, Any]] = []
 
@@ -346,6 +347,7 @@ class SessionExecutor:
                 steps=outcome.steps or recorded,
                 error=outcome.error,
                 usage=outcome.usage,
+                data=outcome.data,
             )
         )
 

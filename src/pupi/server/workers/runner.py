@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from pydantic_core import to_jsonable_python
+
 from pupi.browser.domains import AllowedDomains, allowed_domains_only
 from pupi.browser.options import BrowserOptions
 from pupi.server.db.specs import FileSpec, RunKind
@@ -94,6 +96,8 @@ class RunJob:
     """What its ``{{secret.name}}`` placeholders stand for, opened for this run only."""
     token_budget: int | None = None
     """The most tokens its planner may spend (a prompt); None: no bound."""
+    output_schema: dict[str, Any] | None = None
+    """A prompt's JSON Schema for its answer; the outcome's ``data`` matches it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,8 @@ class SessionOutcome:
     """What the run downloaded."""
     storage_state: dict[str, Any] | None = field(default=None, repr=False)
     """The browser's cookies and storage after the run, when the job keeps its state."""
+    data: Any = None
+    """The answer validated against the job's ``output_schema``, as JSON."""
 
 
 StepSink = Callable[[StepReport], Awaitable[None]]
@@ -254,6 +260,7 @@ class _AgentBrowser:
                 on_step=on_step,
                 secrets=job.secrets,
                 token_budget=job.token_budget,
+                output_schema=job.output_schema,
             )
         finally:
             closer = getattr(planner, "aclose", None)
@@ -266,6 +273,7 @@ class _AgentBrowser:
             steps=[_dump(step) for step in result.steps],
             error=_error(result.error),
             usage=_dump(usage) if usage is not None else None,
+            data=to_jsonable_python(result.data),
         )
 
     async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:

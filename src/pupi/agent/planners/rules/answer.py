@@ -45,7 +45,7 @@ from pupi.agent.planners.rules.text import (
 )
 from pupi.agent.planners.rules.yesno import covers, looked_for, row_state
 
-__all__ = ["answer_question"]
+__all__ = ["answer_question", "asked_records", "page_record"]
 
 _STATUS_WORDS = re.compile(
     r"\b(success|successful|successfully|thank|thanks|welcome|saved|submitted|sent|added|removed|"
@@ -61,7 +61,7 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _page_record(observation: Observation) -> Record:
+def page_record(observation: Observation) -> Record:
     """The page itself as one record: "Label: value" texts, and the main heading as name."""
     fields: dict[str, str] = dict(key_values(observation))
     for label, value in text_pairs(observation.texts).items():
@@ -74,6 +74,25 @@ def _page_record(observation: Observation) -> Record:
                 fields.setdefault(found[1].strip(), found[2])
     text = "\n".join([*observation.headings[:1], *observation.texts])
     return Record(fields, text, 0)
+
+
+def asked_records(
+    question_text: str, observation: Observation, dataset: Dataset
+) -> tuple[list[Record], bool]:
+    """The records of ``dataset`` that ``question_text`` is about, and whether it picks one.
+
+    Names and values the question mentions narrow the rows, and so do its
+    bounds ("under $30"); an ordinal or a superlative ("the cheapest") picks one.
+    """
+    keys = [*dataset.keys, *page_record(observation).fields]
+    question = _read(question_text.replace(" || ", " "), keys)
+    records = dataset.records
+    for group in _filters(question, dataset):
+        records = [r for r in records if r in group]
+    records = _compare(question, dataset, records)
+    if question.ordinal or question.superlative:
+        return _choose(question, records), True
+    return records, False
 
 
 def _filters(question: _Question, dataset: Dataset) -> list[list[Record]]:
@@ -274,7 +293,7 @@ def answer_question(
     and so does any question once ``opened`` says that control was opened for it.
     """
     sets = datasets(observation)
-    keys = [k for d in sets for k in d.keys] + list(_page_record(observation).fields)
+    keys = [k for d in sets for k in d.keys] + list(page_record(observation).fields)
     text = question_text.replace(" || ", " ")
     question = _read(text, keys)
     if re.search(r"\bpage(?:'s)? title\b|\btitle of (?:the|this) page\b", question.text):
@@ -333,12 +352,12 @@ def answer_question(
                 raise GroundingError(f"no item on the page fits '{question_text}'")
             many = question.plural and not subject
             asked = question.attributes
-            page_has = asked and all(field_value(_page_record(observation), a) for a in asked)
+            page_has = asked and all(field_value(page_record(observation), a) for a in asked)
             rows_have = any(field_value(r, a) for r in chosen for a in asked)
             if not (page_has and not rows_have):  # else the page states it, not these rows
                 return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
     special = _special(question, observation)
-    page = _page_record(observation)
+    page = page_record(observation)
     attributes = question.attributes or ["name"]
     values = {a: field_value(page, a) for a in attributes}
     if all(v for v in values.values()):

@@ -3,8 +3,10 @@
 :func:`decide` is a pure function of ``(task, observation, history)``: it
 parses the task into clauses (:mod:`.parse`), reads from the history which
 clause comes next (:mod:`.progress`), grounds that clause on the page
-(:mod:`.act`, :mod:`.ground`) or answers it (:mod:`.answer`). No network, no
-model, no state between calls.
+(:mod:`.act`, :mod:`.ground`) or answers it (:mod:`.answer`). With an output
+schema, the task's last question (or, without one, the page where the run
+ends) also fills the schema (:mod:`.structured`). No network, no model, no
+state between calls.
 
 >>> from pupi.agent.observe.model import Observation
 >>> decide("Go to http://127.0.0.1:8000/shop", Observation(url="about:blank"), []).actions[0].url
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from pupi.agent.observe.model import Observation
@@ -24,7 +27,9 @@ from pupi.agent.planners.rules.answer import answer_question
 from pupi.agent.planners.rules.controls import collapsed_match
 from pupi.agent.planners.rules.ground import GroundingError
 from pupi.agent.planners.rules.parse import Intent, parse_task
-from pupi.agent.planners.rules.progress import read_progress, tag
+from pupi.agent.planners.rules.progress import Progress, read_progress, tag
+from pupi.agent.planners.rules.structured import fill_output
+from pupi.agent.schema import OutputSchema
 
 __all__ = ["MAX_WAITS", "RulesPlanner", "decide"]
 
@@ -51,8 +56,18 @@ def _final(answers: dict[int, str]) -> str | None:
     return json.dumps([answers[k] for k in sorted(answers)], ensure_ascii=False)
 
 
-def decide(task: str, observation: Observation, history: Sequence[HistoryEntry]) -> Decision:
-    """Choose the next actions for ``task`` on ``observation`` given ``history``."""
+def decide(
+    task: str,
+    observation: Observation,
+    history: Sequence[HistoryEntry],
+    *,
+    output: OutputSchema | None = None,
+) -> Decision:
+    """Choose the next actions for ``task`` on ``observation`` given ``history``.
+
+    With ``output``, the final decision's ``data`` is the schema filled from
+    the page (its ``answer`` stays the text answer).
+    """
     intents = parse_task(task)
     if not intents:
         return Decision(failed=True, reason="the task is empty")
@@ -60,6 +75,7 @@ def decide(task: str, observation: Observation, history: Sequence[HistoryEntry])
     if progress.failure is not None:
         return Decision(failed=True, reason=f"an action failed: {progress.failure}")
     answers = dict(progress.answers)
+    data = dict(progress.data)
     ctx = Context(observation, progress.last_element_selector)
     clause = progress.next_clause
     while clause < len(intents):
@@ -75,30 +91,60 @@ def decide(task: str, observation: Observation, history: Sequence[HistoryEntry])
                 opener = collapsed_match(question, observation)
                 if opener is not None and not progress.count(clause, "open"):
                     # The answer sits behind a closed disclosure that repeats the question.
-                    why = tag(clause, "open", f"open '{opener.name}'", answers)
+                    why = tag(clause, "open", f"open '{opener.name}'", answers, data)
                     return Decision(actions=[Action(kind="click", element=opener.index, why=why)])
-                last = ctx.last_element()
-                answers[clause] = answer_question(
-                    question,
-                    observation,
-                    focus=last.name if last else None,
-                    opened=progress.count(clause, "open") > 0,
-                )
+                if output is not None:
+                    # One answer per run: the last question's fills the schema.
+                    data = {clause: fill_output(output, question, observation)}
+                answers[clause] = _text_answer(question, ctx, progress, clause, data.get(clause))
                 clause += 1
                 continue
-            why = tag(clause, "main", intent.clause, answers)
+            why = tag(clause, "main", intent.clause, answers, data)
             actions = actions_for(intent, ctx, why)
         except GroundingError as error:
-            if progress.count(clause, "wait") < MAX_WAITS:
-                # The page may still be rendering (a slow request, a script that fills it in).
-                why = tag(clause, "wait", f"waiting for the page before '{intent.clause}'", answers)
-                return Decision(actions=[Action(kind="wait", ms=_WAIT_MS, why=why)])
-            return Decision(failed=True, reason=f"{error} (while doing '{intent.clause}')")
+            return _wait_or_fail(error, clause, intent.clause, progress, answers, data)
         if not actions:
             clause += 1  # already in the wanted state: nothing to do
             continue
         return Decision(actions=actions)
-    return Decision(done=True, answer=_final(answers))
+    if output is not None and not data:
+        # No question asked for it: the page where the run ends is the answer.
+        try:
+            data = {clause: fill_output(output, None, observation)}
+        except GroundingError as error:
+            return _wait_or_fail(error, clause, "fill the output schema", progress, answers, data)
+    return Decision(done=True, answer=_final(answers), data=data[max(data)] if data else None)
+
+
+def _text_answer(question: str, ctx: Context, progress: Progress, clause: int, filled: Any) -> str:
+    """The question's answer as text; with a filled schema, its JSON when the text has none."""
+    last = ctx.last_element()
+    try:
+        return answer_question(
+            question,
+            ctx.observation,
+            focus=last.name if last else None,
+            opened=progress.count(clause, "open") > 0,
+        )
+    except GroundingError:
+        if filled is None:
+            raise
+        return filled if isinstance(filled, str) else json.dumps(filled, ensure_ascii=False)
+
+
+def _wait_or_fail(
+    error: GroundingError,
+    clause: int,
+    doing: str,
+    progress: Progress,
+    answers: dict[int, str],
+    data: dict[int, Any],
+) -> Decision:
+    if progress.count(clause, "wait") < MAX_WAITS:
+        # The page may still be rendering (a slow request, a script that fills it in).
+        why = tag(clause, "wait", f"waiting for the page before '{doing}'", answers, data)
+        return Decision(actions=[Action(kind="wait", ms=_WAIT_MS, why=why)])
+    return Decision(failed=True, reason=f"{error} (while doing '{doing}')")
 
 
 class RulesPlanner:
@@ -121,7 +167,12 @@ class RulesPlanner:
         self.usage = Usage()
 
     async def decide(
-        self, task: str, observation: Observation, history: Sequence[HistoryEntry]
+        self,
+        task: str,
+        observation: Observation,
+        history: Sequence[HistoryEntry],
+        *,
+        output: OutputSchema | None = None,
     ) -> Decision:
         """Choose what to do next; see :func:`decide`."""
-        return decide(task, observation, history)
+        return decide(task, observation, history, output=output)

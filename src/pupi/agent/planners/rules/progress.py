@@ -2,7 +2,8 @@
 
 The planner keeps no state of its own: every action it emits carries a tag
 in ``Action.why`` (``[3] click 'Log in'``, ``[3:go] ...``, ``[3:wait] ...``)
-and the answers of questions already answered (``||A1="$12.00"``), so the
+and the answers of questions already answered (``||A1="$12.00"``), with the
+structured answer of a run that has an output schema (``||D1=[...]``), so the
 next turn can be computed from ``(task, observation, history)`` alone.
 """
 
@@ -10,15 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pupi.agent.planners.base import HistoryEntry
 
 __all__ = ["Progress", "read_progress", "tag"]
 
 _TAG = re.compile(r"^\[(\d+)(?::(\w+))?\]")
-_ANSWER = re.compile(r" \|\|A(\d+)=")
+_ANSWER = re.compile(r" \|\|([AD])(\d+)=")
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Progress:
 
     next_clause: int = 0
     answers: dict[int, str] = field(default_factory=dict)
+    data: dict[int, Any] = field(default_factory=dict)
+    """Structured answers (JSON values) by clause, for a run with an output schema."""
     phases: dict[int, list[str]] = field(default_factory=dict)
     failure: str | None = None
     last_element_selector: str | None = None
@@ -36,22 +40,34 @@ class Progress:
         return self.phases.get(clause, []).count(phase)
 
 
-def tag(clause: int, phase: str, text: str, answers: dict[int, str]) -> str:
-    """The ``why`` for an action of ``clause``, carrying the answers so far."""
+def tag(
+    clause: int,
+    phase: str,
+    text: str,
+    answers: dict[int, str],
+    data: Mapping[int, Any] | None = None,
+) -> str:
+    """The ``why`` for an action of ``clause``, carrying the answers (and data) so far."""
     label = f"[{clause}]" if phase == "main" else f"[{clause}:{phase}]"
     stored = "".join(f" ||A{k}={json.dumps(v)}" for k, v in sorted(answers.items()))
+    stored += "".join(f" ||D{k}={json.dumps(v)}" for k, v in sorted((data or {}).items()))
     return f"{label} {text}{stored}"
 
 
-def _answers(why: str) -> dict[int, str]:
+def _answers(why: str) -> tuple[dict[int, str], dict[int, Any]]:
     parts = _ANSWER.split(why)
-    out: dict[int, str] = {}
-    for number, payload in zip(parts[1::2], parts[2::2], strict=False):
+    answers: dict[int, str] = {}
+    data: dict[int, Any] = {}
+    for kind, number, payload in zip(parts[1::3], parts[2::3], parts[3::3], strict=False):
         try:
-            out[int(number)] = str(json.loads(payload))
+            value = json.loads(payload)
         except ValueError:
             continue
-    return out
+        if kind == "A":
+            answers[int(number)] = str(value)
+        else:
+            data[int(number)] = value
+    return answers, data
 
 
 def read_progress(history: Sequence[HistoryEntry]) -> Progress:
@@ -64,7 +80,9 @@ def read_progress(history: Sequence[HistoryEntry]) -> Progress:
             continue
         clause, phase = int(found[1]), found[2] or "main"
         progress.phases.setdefault(clause, []).append(phase)
-        progress.answers.update(_answers(why))
+        answers, data = _answers(why)
+        progress.answers.update(answers)
+        progress.data.update(data)
         reached = clause + 1 if phase == "main" else clause
         progress.next_clause = max(progress.next_clause, reached)
         if (

@@ -1,11 +1,8 @@
 """Guard rails: a run's sealed secrets and token budget, a session's allowed domains.
 
 Revision ID: 0008
-Revises: 0006
-Create Date: 2026-12-04
-
-Numbered 0008 to leave 0007 to a migration written alongside; whichever lands
-second revises the other.
+Revises: 0007
+Create Date: 2026-12-02
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
