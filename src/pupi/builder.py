@@ -13,6 +13,7 @@ from pupi.browser.instances import Instance, InstanceManager, get_manager
 from pupi.browser.options import BrowserArgs, BrowserOptions, parse_browser_options
 from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
+from pupi.engine.healing import StepHealer
 from pupi.errors import InstanceNotFound
 from pupi.steps import parse_steps
 
@@ -77,10 +78,13 @@ class Puppeteer(StepMethods):
         variables: Mapping[str, Any] | None = None,
         stop_on_error: bool = True,
         trace: TracePath | None = None,
+        heal: bool | StepHealer = False,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue.
 
-        ``trace`` writes a Playwright trace of this run there (a zip).
+        ``trace`` writes a Playwright trace of this run there (a zip). ``heal``
+        re-grounds steps whose selector matches nothing from their ``intent``, as
+        ``execute_steps_locally(heal=True)`` does.
 
         An invalid queue raises ``InvalidSteps`` and is kept, so it can be inspected.
         An instance that crashed or lost its browser raises ``InstanceDead`` and
@@ -98,6 +102,7 @@ class Puppeteer(StepMethods):
                 variables=variables,
                 timeout_ms=self.timeout_ms,
                 stop_on_error=stop_on_error,
+                heal=_healer(heal),
             )
 
     async def close(self) -> None:
@@ -130,6 +135,15 @@ class Puppeteer(StepMethods):
             self, _close_later, asyncio.get_running_loop(), manager, instance.id
         )
         return instance
+
+
+def _healer(heal: bool | StepHealer) -> StepHealer | None:
+    # The agent (and its page observation) loads only when healing is asked for.
+    if heal is False:
+        return None
+    from pupi.agent.heal import healer_for
+
+    return healer_for(heal)
 
 
 def _close_later(

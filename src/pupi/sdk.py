@@ -11,11 +11,13 @@ from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
+from pupi.engine.healing import StepHealer
 from pupi.errors import PupiError
 from pupi.steps import StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
+    from pupi.agent.cache import CacheLike
 
 __all__ = ["PupiPuppeteerSDK"]
 
@@ -92,6 +94,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        heal: bool | StepHealer = False,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
@@ -104,6 +107,11 @@ class PupiPuppeteerSDK(RemoteSessions):
         one (crashed, or its browser gone) ``InstanceDead``, before anything runs.
         ``trace`` writes a Playwright trace of the run there (a zip; open it with
         ``playwright show-trace``), failed runs included.
+        ``heal=True`` re-grounds a step whose selector matches nothing from its
+        ``intent`` (what the agent recorded about its element) on the page as it
+        is; ``run.healing`` lists those steps and ``run.healed_steps`` holds the
+        steps to replay next time (a :class:`~pupi.agent.heal.IntentHealer`, or
+        any :class:`~pupi.engine.healing.StepHealer`, may be given instead of True).
 
         The other keyword arguments set up a new instance (see
         :class:`~pupi.browser.options.BrowserOptions`): ``storage_state``,
@@ -121,6 +129,7 @@ class PupiPuppeteerSDK(RemoteSessions):
             cdp_url=self.cdp_url,
             options=options,
         )
+        healer = _healer(heal)
         async with tracing(instance.context, trace, title="pupi steps"):
             return await run_steps(
                 instance,
@@ -130,6 +139,7 @@ class PupiPuppeteerSDK(RemoteSessions):
                 timeout_ms=timeout_ms or self.timeout_ms,
                 stop_on_error=stop_on_error,
                 on_step=on_step,
+                heal=healer,
             )
 
     async def save_storage_state(
@@ -172,6 +182,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        cache: CacheLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -182,18 +193,39 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``instance_id`` is refused like ``execute_steps_locally`` refuses it.
         ``trace`` writes a Playwright trace of the run there, as for steps.
         The browser options are those of ``execute_steps_locally``.
+
+        ``cache`` (a folder's path, or a :class:`~pupi.agent.cache.PromptCache`)
+        replays the steps this prompt took before on the same site with the same
+        planner, with healing and without asking the planner (``result.cached``);
+        when that replay fails, the prompt is planned in a fresh instance (or in
+        ``instance_id``'s) and the cache updated. Runs that complete without an
+        answer are cached: an answer is read off the page by the planner.
         """
         from pupi.agent import run_agent
+        from pupi.agent.cached import CachedPrompt
         from pupi.agent.planners import get_planner
 
         options = options_for(instance_id, browser)
         chosen = get_planner(planner)
+        manager = get_manager()
         try:
-            instance = await get_manager().open_or_get(
+            instance = await manager.open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options
             )
+            lookup = CachedPrompt.look_up(cache, prompt, start_url, instance.page.url, chosen)
+            if lookup.steps is not None:
+                async with tracing(instance.context, trace, title=prompt[:80]):
+                    replayed = await lookup.replay(instance, timeout_s=timeout_s, on_step=on_step)
+                if replayed is not None:
+                    return replayed
+                if instance_id is None:
+                    # The failed replay left its traces (half a form, a cart): plan afresh.
+                    await manager.close(instance.id)
+                    instance = await manager.open_or_get(
+                        None, headless=self.headless, cdp_url=self.cdp_url, options=options
+                    )
             async with tracing(instance.context, trace, title=prompt[:80]):
-                return await run_agent(
+                result = await run_agent(
                     instance,
                     prompt,
                     planner=chosen,
@@ -202,6 +234,8 @@ class PupiPuppeteerSDK(RemoteSessions):
                     timeout_s=timeout_s,
                     on_step=on_step,
                 )
+            lookup.keep(result)
+            return result
         finally:
             closer = getattr(chosen, "aclose", None)
             if closer is not None:
@@ -224,3 +258,12 @@ class PupiPuppeteerSDK(RemoteSessions):
         if self._client is None:
             self._client = AsyncApiClient(self.base_url, access_token=self._access_token)
         return self._client
+
+
+def _healer(heal: bool | StepHealer) -> StepHealer | None:
+    # The agent (and its page observation) loads only when healing is asked for.
+    if heal is False:
+        return None
+    from pupi.agent.heal import healer_for
+
+    return healer_for(heal)

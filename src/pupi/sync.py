@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any, Unpack
 
     from pupi.agent import PromptResult
+    from pupi.agent.cache import CacheLike
     from pupi.browser.instances import InstanceInfo
     from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.storage import StatePath
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         WebhookSettings,
     )
     from pupi.engine import OnStep, RunResult
+    from pupi.engine.healing import StepHealer
     from pupi.steps import StepsLike
 
 __all__ = ["PupiPuppeteerSDK", "PupiSDK", "Puppeteer"]
@@ -82,6 +84,7 @@ class PupiPuppeteerSDK:
         stop_on_error: bool = True,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        heal: bool | StepHealer = False,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
@@ -95,6 +98,7 @@ class PupiPuppeteerSDK:
             stop_on_error=stop_on_error,
             on_step=on_step,
             trace=trace,
+            heal=heal,
             **browser,
         )
 
@@ -125,6 +129,7 @@ class PupiPuppeteerSDK:
         timeout_s: float = 120,
         on_step: OnStep | None = None,
         trace: TracePath | None = None,
+        cache: CacheLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -138,6 +143,7 @@ class PupiPuppeteerSDK:
             timeout_s=timeout_s,
             on_step=on_step,
             trace=trace,
+            cache=cache,
             **browser,
         )
 
@@ -327,10 +333,15 @@ class Puppeteer(StepMethods):
         variables: Mapping[str, Any] | None = None,
         stop_on_error: bool = True,
         trace: TracePath | None = None,
+        heal: bool | StepHealer = False,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue."""
         return self._bridge.call(
-            self._async.run, variables=variables, stop_on_error=stop_on_error, trace=trace
+            self._async.run,
+            variables=variables,
+            stop_on_error=stop_on_error,
+            trace=trace,
+            heal=heal,
         )
 
     def close(self) -> None:

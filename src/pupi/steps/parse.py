@@ -61,7 +61,9 @@ def parse_steps(
         step = _validate_one(index, item, errors)
         if step is None:
             continue
-        placeholders = list(find_placeholders(step.model_dump(by_alias=True, exclude={"action"})))
+        # An intent describes the page as it was recorded; its text is never templated.
+        data = step.model_dump(by_alias=True, exclude={"action", "intent"})
+        placeholders = list(find_placeholders(data))
         step._templated = bool(placeholders)
         for field, name in placeholders:
             if name not in known:
