@@ -17,7 +17,7 @@ import pytest
 from pupi import InvalidSteps, PupiPuppeteerSDK, Puppeteer
 from pupi._chain import StepOptions
 from pupi.browser.instances import get_manager
-from pupi.steps import ACTIONS, BaseStep, Position
+from pupi.steps import ACTIONS, BaseStep, Position, StepIntent
 
 # Chain parameters that accept more than the model's field type, which the model
 # coerces: a position as a plain dict, a single file as a string.
@@ -144,3 +144,19 @@ async def test_a_garbage_collected_puppeteer_closes_its_instance(demo_url: str) 
     while instance_id in {info.id for info in get_manager().list()}:
         assert time.monotonic() < deadline, "the forgotten Puppeteer's instance stayed open"
         await asyncio.sleep(0.02)
+
+
+@pytest.mark.browser
+async def test_a_chained_step_with_an_intent_heals_when_its_selector_matches_nothing(
+    demo_url: str,
+) -> None:
+    intent = StepIntent(role="textbox", name="Username", tag="input", type="text")
+    async with Puppeteer(timeout_ms=5_000) as browser:
+        browser.go(f"{demo_url}/login").type("#user-name", "ada", intent=intent)
+        assert browser.queued[1]["intent"] == intent
+        result = await browser.extract("#username", property="value", as_="typed").run(heal=True)
+    assert result.ok, result.error
+    assert result.outputs["typed"] == "ada"
+    assert [(h.old_selector, h.new_selector) for h in result.healing] == [
+        ("#user-name", "#username")
+    ]

@@ -4,6 +4,7 @@ The async API is the primary one; ``pupi.sync`` has blocking twins of the same
 names. See the README for a quickstart.
 """
 
+from pupi.agent.cache import DirectoryCache
 from pupi.agent.result import PromptResult
 from pupi.browser.downloads import DownloadedFile
 from pupi.browser.instances import InstanceInfo
@@ -17,6 +18,7 @@ from pupi.client import (
     SessionResult,
     SessionStarted,
 )
+from pupi.engine.healing import Healing
 from pupi.engine.results import RunError, RunResult, StepResult
 from pupi.errors import (
     AgentError,
@@ -45,7 +47,7 @@ from pupi.errors import (
     StepFailed,
 )
 from pupi.sdk import PupiPuppeteerSDK
-from pupi.steps import Step, parse_steps
+from pupi.steps import Step, StepIntent, parse_steps
 from pupi.webhooks import sign_webhook, verify_webhook
 
 PupiSDK = PupiPuppeteerSDK
@@ -59,7 +61,9 @@ __all__ = [
     "AuthenticationError",
     "BrowserLaunchError",
     "DatabaseUnavailable",
+    "DirectoryCache",
     "DownloadedFile",
+    "Healing",
     "InstanceDead",
     "InstanceInfo",
     "InstanceNotFound",
@@ -93,6 +97,7 @@ __all__ = [
     "Step",
     "StepError",
     "StepFailed",
+    "StepIntent",
     "StepResult",
     "parse_steps",
     "sign_webhook",

@@ -4,7 +4,9 @@ Each method queues one step and returns the object, so calls chain. Its
 parameters are the step model's fields, with the model's types and defaults
 (``as`` is spelled ``as_``); the fields every step has (``name``, ``timeout_ms``,
 ``optional``, ``target``, ``expect_navigation``) come as :class:`StepOptions`
-keywords. A test holds each method to its model in ``pupi.steps.models``.
+keywords. The methods of steps on an element take ``intent`` too (a
+:class:`~pupi.steps.StepIntent`: what the element is, for healing). A test holds
+each method to its model in ``pupi.steps.models``.
 Nothing is validated until ``run()``, which checks the whole queue at once.
 """
 
@@ -21,6 +23,7 @@ from pupi.steps.models import (
     PopupChoice,
     Position,
     Selector,
+    StepIntent,
     WaitUntil,
 )
 from pupi.steps.parse import ACTIONS
@@ -81,6 +84,7 @@ class StepMethods:
         delay_ms: int | None = None,
         force: bool = False,
         popup: PopupChoice = "follow",
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``click`` step (``popup="stay"``: a tab it opens stays in the background)."""
@@ -94,6 +98,7 @@ class StepMethods:
         frame: FramePath | None = None,
         clear: bool = True,
         delay_ms: int | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``type`` step: fill ``text`` into the field."""
@@ -106,6 +111,7 @@ class StepMethods:
         selector: Selector | None = None,
         frame: FramePath | None = None,
         popup: PopupChoice = "follow",
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``press`` step: press ``key`` (on ``selector`` or the focused element)."""
@@ -119,19 +125,30 @@ class StepMethods:
         value: str | None = None,
         label: str | None = None,
         values: list[str] | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``select`` step: choose option(s) of a ``<select>``."""
         return self._add("select", locals())
 
     def check(
-        self, selector: Selector, *, frame: FramePath | None = None, **options: Unpack[StepOptions]
+        self,
+        selector: Selector,
+        *,
+        frame: FramePath | None = None,
+        intent: StepIntent | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``check`` step: tick a checkbox or choose a radio."""
         return self._add("check", locals())
 
     def uncheck(
-        self, selector: Selector, *, frame: FramePath | None = None, **options: Unpack[StepOptions]
+        self,
+        selector: Selector,
+        *,
+        frame: FramePath | None = None,
+        intent: StepIntent | None = None,
+        **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``uncheck`` step."""
         return self._add("uncheck", locals())
@@ -142,6 +159,7 @@ class StepMethods:
         *,
         frame: FramePath | None = None,
         force: bool = False,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``hover`` step."""
@@ -155,6 +173,7 @@ class StepMethods:
         to: Literal["top", "bottom"] | None = None,
         x: int | None = None,
         y: int | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``scroll`` step: an element into view, ``to`` top/bottom, or to ``x``/``y``."""
@@ -176,6 +195,7 @@ class StepMethods:
         attributes: dict[str, str] | None = None,
         properties: dict[str, Any] | None = None,
         negate: bool = False,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``wait`` step: for an element, text, a URL, a pause or a load state."""
@@ -190,6 +210,7 @@ class StepMethods:
         property: str | None = None,
         all: bool = False,
         as_: str | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``extract`` step: read text, an attribute or a property (``as_`` saves it)."""
@@ -203,6 +224,7 @@ class StepMethods:
         frame: FramePath | None = None,
         full_page: bool = False,
         as_: str | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``screenshot`` step."""
@@ -230,6 +252,7 @@ class StepMethods:
         count: int | None = None,
         url: str | None = None,
         title: str | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``assert`` step (also reachable as ``.assert`` via ``getattr``)."""
@@ -267,6 +290,7 @@ class StepMethods:
         files: str | list[str],
         *,
         frame: FramePath | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue an ``upload`` step: set the files of a file input."""
@@ -278,6 +302,7 @@ class StepMethods:
         value: str,
         *,
         frame: FramePath | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``change`` step: set a form control's value as the Recorder replays it."""
@@ -318,6 +343,7 @@ class StepMethods:
         frame: FramePath | None = None,
         save_as: str | None = None,
         as_: str | None = None,
+        intent: StepIntent | None = None,
         **options: Unpack[StepOptions],
     ) -> Self:
         """Queue a ``download`` step: click ``selector``, wait for the file it downloads."""

@@ -14,6 +14,7 @@ from pupi.browser.instances import Instance, InstanceManager, get_manager
 from pupi.browser.options import BrowserArgs, BrowserOptions, parse_browser_options
 from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
+from pupi.engine.healing import StepHealer
 from pupi.errors import InstanceNotFound
 from pupi.steps import Secrets, SecretsLike, parse_steps
 
@@ -80,13 +81,15 @@ class Puppeteer(StepMethods):
         trace: TracePath | None = None,
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool | StepHealer = False,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue.
 
         ``trace`` writes a Playwright trace of this run there (a zip). ``secrets``
         fill ``{{secret.name}}`` placeholders, shown as placeholders in the result,
         and ``allowed_domains`` bounds the hosts this run reaches, as for
-        ``execute_steps_locally``.
+        ``execute_steps_locally``. ``heal`` re-grounds steps whose selector
+        matches nothing from their ``intent``, as ``execute_steps_locally(heal=True)`` does.
 
         An invalid queue raises ``InvalidSteps`` and is kept, so it can be inspected.
         An instance that crashed or lost its browser raises ``InstanceDead`` and
@@ -110,6 +113,7 @@ class Puppeteer(StepMethods):
                 timeout_ms=self.timeout_ms,
                 stop_on_error=stop_on_error,
                 secrets=hidden,
+                heal=_healer(heal),
             )
 
     async def close(self) -> None:
@@ -142,6 +146,15 @@ class Puppeteer(StepMethods):
             self, _close_later, asyncio.get_running_loop(), manager, instance.id
         )
         return instance
+
+
+def _healer(heal: bool | StepHealer) -> StepHealer | None:
+    # The agent (and its page observation) loads only when healing is asked for.
+    if heal is False:
+        return None
+    from pupi.agent.heal import healer_for
+
+    return healer_for(heal)
 
 
 def _close_later(

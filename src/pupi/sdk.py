@@ -12,11 +12,13 @@ from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
+from pupi.engine.healing import StepHealer
 from pupi.errors import PupiError
 from pupi.steps import Secrets, SecretsLike, StepsLike, parse_steps
 
 if TYPE_CHECKING:
     from pupi.agent import PromptResult
+    from pupi.agent.cache import CacheLike
     from pupi.agent.observe.vision import VisionLike
     from pupi.agent.schema import OutputSchemaLike
 
@@ -97,6 +99,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         trace: TracePath | None = None,
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool | StepHealer = False,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
@@ -109,6 +112,11 @@ class PupiPuppeteerSDK(RemoteSessions):
         one (crashed, or its browser gone) ``InstanceDead``, before anything runs.
         ``trace`` writes a Playwright trace of the run there (a zip; open it with
         ``playwright show-trace``), failed runs included.
+        ``heal=True`` re-grounds a step whose selector matches nothing from its
+        ``intent`` (what the agent recorded about its element) on the page as it
+        is; ``run.healing`` lists those steps and ``run.healed_steps`` holds the
+        steps to replay next time (a :class:`~pupi.agent.heal.IntentHealer`, or
+        any :class:`~pupi.engine.healing.StepHealer`, may be given instead of True).
 
         ``secrets`` (``{"password": "..."}``) fill the steps' ``{{secret.password}}``
         as they run; the result, ``on_step`` and the log show the placeholder
@@ -135,6 +143,7 @@ class PupiPuppeteerSDK(RemoteSessions):
             cdp_url=self.cdp_url,
             options=options,
         )
+        healer = _healer(heal)
         async with (
             allowed_domains_only(instance, domains),
             tracing(instance.context, trace, title="pupi steps"),
@@ -148,6 +157,7 @@ class PupiPuppeteerSDK(RemoteSessions):
                 stop_on_error=stop_on_error,
                 on_step=on_step,
                 secrets=hidden,
+                heal=healer,
             )
 
     async def save_storage_state(
@@ -195,6 +205,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        cache: CacheLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open).
@@ -229,8 +240,16 @@ class PupiPuppeteerSDK(RemoteSessions):
                 output_schema=list[Product],
             )
             result.raise_for_status().data[0].price    # Decimal('24.00')
+
+        ``cache`` (a folder's path, or a :class:`~pupi.agent.cache.PromptCache`)
+        replays the steps this prompt took before on the same site with the same
+        planner, with healing and without asking the planner (``result.cached``);
+        when that replay fails, the prompt is planned in a fresh instance (or in
+        ``instance_id``'s) and the cache updated. Runs that complete without an
+        answer are cached: an answer is read off the page by the planner.
         """
         from pupi.agent import run_agent
+        from pupi.agent.cached import CachedPrompt
         from pupi.agent.planners import get_planner
         from pupi.agent.schema import OutputSchema
 
@@ -240,15 +259,37 @@ class PupiPuppeteerSDK(RemoteSessions):
         hidden.check(prompt, "prompt")
         domains = AllowedDomains.of(allowed_domains)
         chosen = get_planner(planner) if vision is None else get_planner(planner, vision=vision)
+        manager = get_manager()
         try:
-            instance = await get_manager().open_or_get(
+            instance = await manager.open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options
             )
+            # A prompt asked for structured data has an answer, which replayed steps
+            # cannot give: it is always planned.
+            lookup = CachedPrompt.look_up(
+                cache if output is None else None, prompt, start_url, instance.page.url, chosen
+            )
+            if lookup.steps is not None:
+                async with (
+                    allowed_domains_only(instance, domains),
+                    tracing(instance.context, trace, title=prompt[:80]),
+                ):
+                    replayed = await lookup.replay(
+                        instance, timeout_s=timeout_s, on_step=on_step, secrets=hidden
+                    )
+                if replayed is not None:
+                    return replayed
+                if instance_id is None:
+                    # The failed replay left its traces (half a form, a cart): plan afresh.
+                    await manager.close(instance.id)
+                    instance = await manager.open_or_get(
+                        None, headless=self.headless, cdp_url=self.cdp_url, options=options
+                    )
             async with (
                 allowed_domains_only(instance, domains),
                 tracing(instance.context, trace, title=prompt[:80]),
             ):
-                return await run_agent(
+                result = await run_agent(
                     instance,
                     prompt,
                     planner=chosen,
@@ -260,6 +301,8 @@ class PupiPuppeteerSDK(RemoteSessions):
                     token_budget=token_budget,
                     output_schema=output,
                 )
+            lookup.keep(result)
+            return result
         finally:
             closer = getattr(chosen, "aclose", None)
             if closer is not None:
@@ -282,3 +325,12 @@ class PupiPuppeteerSDK(RemoteSessions):
         if self._client is None:
             self._client = AsyncApiClient(self.base_url, access_token=self._access_token)
         return self._client
+
+
+def _healer(heal: bool | StepHealer) -> StepHealer | None:
+    # The agent (and its page observation) loads only when healing is asked for.
+    if heal is False:
+        return None
+    from pupi.agent.heal import healer_for
+
+    return healer_for(heal)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Any, Unpack
 
     from pupi.agent import PromptResult
+    from pupi.agent.cache import CacheLike
     from pupi.agent.observe.vision import VisionLike
     from pupi.agent.schema import OutputSchemaLike
     from pupi.browser.instances import InstanceInfo
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         WebhookSettings,
     )
     from pupi.engine import OnStep, RunResult
+    from pupi.engine.healing import StepHealer
     from pupi.steps import SecretsLike, StepsLike
 
 __all__ = ["PupiPuppeteerSDK", "PupiSDK", "Puppeteer"]
@@ -86,6 +88,7 @@ class PupiPuppeteerSDK:
         trace: TracePath | None = None,
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool | StepHealer = False,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
@@ -101,6 +104,7 @@ class PupiPuppeteerSDK:
             trace=trace,
             secrets=secrets,
             allowed_domains=allowed_domains,
+            heal=heal,
             **browser,
         )
 
@@ -136,6 +140,7 @@ class PupiPuppeteerSDK:
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        cache: CacheLike | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> PromptResult:
         """Let the agent carry out ``prompt`` in a local instance (left open)."""
@@ -154,6 +159,7 @@ class PupiPuppeteerSDK:
             allowed_domains=allowed_domains,
             token_budget=token_budget,
             output_schema=output_schema,
+            cache=cache,
             **browser,
         )
 
@@ -363,6 +369,7 @@ class Puppeteer(StepMethods):
         trace: TracePath | None = None,
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool | StepHealer = False,
     ) -> RunResult:
         """Validate and run the queued steps in this object's instance, then clear the queue."""
         return self._bridge.call(
@@ -372,6 +379,7 @@ class Puppeteer(StepMethods):
             trace=trace,
             secrets=secrets,
             allowed_domains=allowed_domains,
+            heal=heal,
         )
 
     def close(self) -> None:

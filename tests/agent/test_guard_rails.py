@@ -88,11 +88,9 @@ async def test_an_llm_planner_types_a_secret_it_never_sees(
     )
 
     assert result.raise_for_status().answer == "Logged in as ada"
-    assert result.steps[2] == {
-        "action": "type",
-        "selector": "#password",
-        "text": "{{secret.password}}",
-    }
+    typed = {key: value for key, value in result.steps[2].items() if key != "intent"}
+    assert typed == {"action": "type", "selector": "#password", "text": "{{secret.password}}"}
+    assert PASSWORD not in str(result.steps[2].get("intent"))
     info = next(i for i in sdk.list_instances() if i.id == result.instance_id)
     assert info.url == f"{demo_url}/account"  # the value typed was the right one
     bodies = [json.dumps(request.body) for request in openai.requests]

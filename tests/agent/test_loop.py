@@ -89,7 +89,21 @@ async def test_actions_are_recorded_as_steps_that_replay_to_the_same_state(
     for step in result.steps[1:]:
         assert isinstance(step["selector"], str)
         assert not step["selector"].isdigit()
-    assert result.steps[1] == {"action": "type", "selector": "#username", "text": "ada"}
+    assert result.steps[1] == {
+        "action": "type",
+        "selector": "#username",
+        "text": "ada",
+        # What the element is, for healing the step when the page changes.
+        "intent": {
+            "role": "textbox",
+            "name": "Username",
+            "label": "Username",
+            "context": "Log in",
+            "region": "main",
+            "tag": "input",
+            "type": "text",
+        },
+    }
     agent_url = instance.page.url
 
     await instance.page.context.clear_cookies()

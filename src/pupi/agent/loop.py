@@ -2,9 +2,10 @@
 
 Every action a planner chooses names an element by its number in the current
 observation; the loop turns it into a concrete step with that element's robust
-selector (never a number), runs it with :func:`pupi.engine.run_steps`, and keeps
-it. The steps that succeeded are the result's ``steps``: they replay with
-``execute_steps_locally`` and no planner at all.
+selector (never a number) and its intent (role, name, label, ...: what healing
+needs when the selector breaks), runs it with :func:`pupi.engine.run_steps`,
+and keeps it. The steps that succeeded are the result's ``steps``: they replay
+with ``execute_steps_locally`` and no planner at all.
 
 With an output schema, the planner's final answer is validated against it and
 becomes the result's ``data``; an answer that does not match fails the run
@@ -35,7 +36,8 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from pupi.agent.observe import Observation, Vision, observe, take_screenshot
+from pupi.agent.intent import intent_for
+from pupi.agent.observe import Element, Observation, Vision, observe, take_screenshot
 from pupi.agent.planners.base import Action, Decision, HistoryEntry, Planner
 from pupi.agent.result import PromptResult
 from pupi.agent.schema import OutputInvalid, OutputSchema, OutputSchemaLike
@@ -44,7 +46,7 @@ from pupi.engine.translate import PageQueryFailed
 from pupi.errors import AgentError, InvalidSteps
 from pupi.steps import Secrets, SecretsLike, parse_steps
 
-__all__ = ["AgentInstance", "OnAgentStep", "action_to_step", "run_agent"]
+__all__ = ["AgentInstance", "OnAgentStep", "action_to_step", "run_agent", "unique_selector"]
 
 logger = logging.getLogger("pupi.agent")
 
@@ -129,7 +131,8 @@ async def run_agent(
     >>> result = await run_agent(instance, "Log in as ada", planner=get_planner("rules"),
     ...                          start_url="http://127.0.0.1:8000/login")
     >>> result.steps[1]
-    {'action': 'type', 'selector': '#username', 'text': 'ada'}
+    {'action': 'type', 'selector': '#username', 'text': 'ada',
+     'intent': {'role': 'textbox', 'name': 'Username', 'label': 'Username', ...}}
     """
     hidden = Secrets.of(secrets)
     hidden.check(task, "prompt")
@@ -318,9 +321,11 @@ class _AgentRun:
             self.fail(str(exc))
             return False
         if action.element is not None and "selector" in step:
-            step["selector"] = await self._checked_selector(
-                observation, action.element, step["selector"]
-            )
+            element = observation.element(action.element)
+            step["selector"] = await unique_selector(self.view, element)
+            # What the element is, beside where it was: a replay on a changed page
+            # heals the step from this (execute_steps_locally(heal=True)).
+            step["intent"] = intent_for(element, action.why).model_dump(exclude_none=True)
         key = (observation.fingerprint(), _step_key(step))
         self.seen[key] += 1
         if self.seen[key] > MAX_REPEATS:
@@ -379,24 +384,6 @@ class _AgentRun:
             raise _Stop("timeout", f"ran out of time (timeout_s) during {step['action']}")
         return ok, result.error
 
-    async def _checked_selector(self, observation: Observation, index: int, selector: str) -> str:
-        # The snapshot judged uniqueness with its own reading of roles and labels;
-        # Playwright's may differ on unusual markup. Confirm with Playwright, and
-        # fall back to the structural path when the robust selector is ambiguous.
-        element = observation.element(index)
-        fallback = element.fingerprint.css_path
-        if not fallback or fallback == selector:
-            return selector
-        try:
-            if await self.view.count(selector) == 1:
-                return selector
-            if await self.view.count(fallback) == 1:
-                logger.debug("selector %r is not unique; using %r", selector, fallback)
-                return fallback
-        except PageQueryFailed as exc:
-            logger.debug("could not check selector %r: %s", selector, exc)
-        return selector
-
 
 def action_to_step(action: Action, observation: Observation) -> dict[str, Any]:
     """The concrete step (as a dict) for a planner's ``action`` on ``observation``.
@@ -433,6 +420,26 @@ def action_to_step(action: Action, observation: Observation) -> dict[str, Any]:
     if kind == "select":
         return {"action": "select", "selector": selector, **_choice(action, observation)}
     return {"action": kind, "selector": selector}
+
+
+async def unique_selector(view: PageView, element: Element) -> str:
+    """``element``'s robust selector, or its CSS path when Playwright finds the first ambiguous.
+
+    The snapshot judged uniqueness with its own reading of roles and labels;
+    Playwright's may differ on unusual markup, so it has the last word.
+    """
+    selector, fallback = element.selector, element.fingerprint.css_path
+    if not fallback or fallback == selector:
+        return selector
+    try:
+        if await view.count(selector) == 1:
+            return selector
+        if await view.count(fallback) == 1:
+            logger.debug("selector %r is not unique; using %r", selector, fallback)
+            return fallback
+    except PageQueryFailed as exc:
+        logger.debug("could not check selector %r: %s", selector, exc)
+    return selector
 
 
 def _selector(observation: Observation, index: int) -> str:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from pupi.engine.healing import Healing
 from pupi.engine.results import StepResult
 from pupi.errors import PromptFailed
 
@@ -28,6 +29,9 @@ class PromptResult(BaseModel):
     Python type, the JSON value for a JSON Schema. An answer that does not match
     fails the run with ``output_invalid``, whose ``errors`` list each problem as
     ``{"path", "message"}``; ``answer`` is kept, to see what came instead.
+    ``cached`` is true when the steps came from ``run_prompt_locally``'s cache and
+    no planner ran; ``healing`` then lists the steps that replay gave a new
+    selector (the cache holds the healed ``steps`` from then on).
 
     >>> result = await sdk.run_prompt_locally("Find the price of the first product on ...")
     >>> result.raise_for_status().answer
@@ -43,6 +47,8 @@ class PromptResult(BaseModel):
     usage: dict[str, Any] = Field(default_factory=dict)
     duration_ms: float = 0.0
     step_results: list[StepResult] = Field(default_factory=list)
+    cached: bool = False
+    healing: list[Healing] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -61,8 +67,9 @@ class PromptResult(BaseModel):
     def __repr__(self) -> str:
         answer = "" if self.answer is None else f" answer={_short(self.answer)}"
         problem = f" error={self.error.get('type')}" if self.error else ""
+        cached = " cached" if self.cached else ""
         return (
-            f"<PromptResult {self.status} steps={len(self.steps)}{answer}{problem} "
+            f"<PromptResult {self.status}{cached} steps={len(self.steps)}{answer}{problem} "
             f"instance={self.instance_id[:8]}>"
         )
 

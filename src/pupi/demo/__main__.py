@@ -1,4 +1,4 @@
-"""``python -m pupi.demo [--host H] [--port N]``: serve the demo site until Ctrl-C."""
+"""``python -m pupi.demo [--host H] [--port N] [--variant V]``: serve the demo site until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--port", type=int, default=8000, help="port, 0 for a free one (default 8000)"
     )
+    parser.add_argument(
+        "--variant",
+        type=int,
+        default=0,
+        help="serve a redesigned variant: ids, classes and layout changed (default 0: none)",
+    )
     args = parser.parse_args(argv)
-    server = DemoServer(host=args.host, port=args.port)
+    server = DemoServer(host=args.host, port=args.port, variant=args.variant)
     server.start()
     print(f"Pupi demo site at {server.url} (Ctrl-C to stop)", flush=True)
     try:

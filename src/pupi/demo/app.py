@@ -16,6 +16,7 @@ from typing import NamedTuple
 from pupi.demo.data import USERS, User
 from pupi.demo.render import layout
 from pupi.demo.state import DemoState
+from pupi.demo.variants import BASE, Variant
 from pupi.demo.web import Request, Response, html, json_error
 
 SESSION_COOKIE = "pupi_session"
@@ -52,9 +53,11 @@ class Routes:
 class Site:
     """State, sessions and routing of one running demo site."""
 
-    def __init__(self, routes: Iterable[Route]) -> None:
+    def __init__(self, routes: Iterable[Route], *, variant: Variant = BASE) -> None:
         self.state = DemoState()
         self.routes = tuple(routes)
+        self.variant = variant
+        """How pages are dressed: :data:`~pupi.demo.variants.BASE`, or a changed site."""
         self._sessions: dict[str, str] = {}
         self._sessions_lock = threading.Lock()
 
@@ -104,8 +107,9 @@ class Site:
             cart_count=cart_count,
             user_name=user.first_name if user else None,
             scripts=scripts,
+            variant=self.variant,
         )
-        return html(document, status)
+        return html(self.variant.rewrite_html(document), status)
 
     def not_found(self, request: Request, what: str = "page") -> Response:
         if request.path.startswith("/api/"):

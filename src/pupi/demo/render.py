@@ -6,6 +6,8 @@ import functools
 from html import escape
 from importlib import resources
 
+from pupi.demo.variants import BASE, Variant
+
 # (path, title, what it has): the home page and tests walk this list.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("/shop", "Shop", "Products with category filter and sorting"),
@@ -66,11 +68,28 @@ def layout(
     cart_count: int = 0,
     user_name: str | None = None,
     scripts: tuple[str, ...] = (),
+    variant: Variant = BASE,
 ) -> str:
-    """A whole HTML document: header with navigation, ``<main>`` holding ``body``."""
+    """A whole HTML document: header with navigation, ``<main>`` holding ``body``.
+
+    A ``variant`` orders the navigation links its way and, on odd variants,
+    wraps ``<main>`` in an extra container (its renames come after, on the
+    whole document: :meth:`Variant.rewrite_html`).
+    """
     account = (
         f'<a href="/account">{esc(user_name)}</a>' if user_name else '<a href="/login">Log in</a>'
     )
+    links = "\n".join(
+        variant.arrange(
+            [
+                '<a href="/shop">Shop</a>',
+                f'<a href="/cart">Cart (<span id="cart-count">{cart_count}</span>)</a>',
+                '<a href="/search">Search</a>',
+                '<a href="/todos">Todos</a>',
+            ]
+        )
+    )
+    content = variant.wrap(f'<main id="main">\n{body}\n</main>', "page-body")
     script_tags = "".join(f'<script src="/static/{esc(name)}" defer></script>' for name in scripts)
     doc_title = "Pupi Demo" if title == "Pupi Demo" else f"{esc(title)} · Pupi Demo"
     return f"""<!DOCTYPE html>
@@ -88,16 +107,11 @@ def layout(
 <header class="site-header">
 <a class="brand" href="/">Pupi Demo</a>
 <nav aria-label="Main">
-<a href="/shop">Shop</a>
-<a href="/cart">Cart (<span id="cart-count">{cart_count}</span>)</a>
-<a href="/search">Search</a>
-<a href="/todos">Todos</a>
+{links}
 {account}
 </nav>
 </header>
-<main id="main">
-{body}
-</main>
+{content}
 <footer class="site-footer"><p>Pupi Demo, a practice site for browser automation.</p></footer>
 </body>
 </html>

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from pupi.demo.app import Site
 from pupi.demo.routes import ALL_ROUTES
+from pupi.demo.variants import Variant
 from pupi.demo.web import Request, Response, html, json_error
 
 logger = logging.getLogger("pupi.demo")
@@ -125,12 +126,14 @@ class DemoServer:
 
     ``port=0`` picks a free port; read the chosen address from :attr:`url`.
     Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+    ``variant`` (settable while it serves) changes ids, classes and layout as a
+    redesign would (see :mod:`pupi.demo.variants`); 0 is the site as it is.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, variant: int = 0) -> None:
         self.host = host
         self.port = port
-        self._site = Site(ALL_ROUTES)
+        self._site = Site(ALL_ROUTES, variant=Variant(variant))
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -181,6 +184,16 @@ class DemoServer:
                 self._thread.join(timeout=0.5)
         finally:
             self.stop()
+
+    @property
+    def variant(self) -> int:
+        """The variant served now: 0 for the site as it is, 1 and up for a changed one."""
+        return self._site.variant.number
+
+    @variant.setter
+    def variant(self, number: int) -> None:
+        # Pages are rendered per request, so the next page loaded is the new variant.
+        self._site.variant = Variant(number)
 
     def state(self) -> dict[str, Any]:
         """A deep copy of the server-side state (logins, submissions, cart, todos, ...)."""

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pupi.browser.downloads import DownloadedFile
+from pupi.engine.healing import Healing
 from pupi.errors import StepFailed
 
 __all__ = ["RunError", "RunResult", "StepResult"]
@@ -69,6 +70,10 @@ class RunResult(BaseModel):
     ``screenshot``) and the instance is left open on the page where it happened.
     ``downloads`` lists the files whose downloads started during the run (a
     failed one with its ``error``); they stay on disk until the instance closes.
+    Run with ``heal=True``, ``healing`` lists the steps that were given a new
+    selector (a :class:`~pupi.Healing` each) and ``healed_steps`` holds every
+    step as it ran, healed ones with their new selector: save those, and the
+    next replay needs no healing.
 
     >>> run = await sdk.execute_steps_locally(steps)
     >>> run.raise_for_status().outputs["price"]
@@ -82,6 +87,8 @@ class RunResult(BaseModel):
     error: RunError | None = None
     duration_ms: float = 0.0
     downloads: list[DownloadedFile] = Field(default_factory=list)
+    healing: list[Healing] = Field(default_factory=list)
+    healed_steps: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -95,4 +102,8 @@ class RunResult(BaseModel):
         return self
 
     def __repr__(self) -> str:
-        return f"<RunResult {self.status} steps={len(self.steps)} instance={self.instance_id[:8]}>"
+        healed = f" healed={len(self.healing)}" if self.healing else ""
+        return (
+            f"<RunResult {self.status} steps={len(self.steps)}{healed} "
+            f"instance={self.instance_id[:8]}>"
+        )

@@ -16,9 +16,10 @@ from playwright.async_api import Page
 from pupi.browser.downloads import DownloadedFile, Downloads
 from pupi.engine.context import StepContext
 from pupi.engine.handlers import HANDLERS
+from pupi.engine.healing import Healing, StepHealer, can_heal, heal_if_missing, step_dict
 from pupi.engine.pages import expecting_navigation, resolve_frame, resolve_page
 from pupi.engine.results import RunResult, StepResult
-from pupi.engine.translate import describe_error
+from pupi.engine.translate import SelectorNotFound, describe_error
 from pupi.steps import BaseStep, Secrets, SecretsLike, Step
 from pupi.steps.templating import has_placeholders, render
 
@@ -60,6 +61,7 @@ async def run_steps(
     stop_on_error: bool = True,
     on_step: OnStep | None = None,
     secrets: SecretsLike | None = None,
+    heal: StepHealer | None = None,
 ) -> RunResult:
     """Run ``steps`` (already validated) on ``target``'s page and return the result.
 
@@ -74,6 +76,9 @@ async def run_steps(
     ``secrets`` fill the steps' ``{{secret.name}}`` placeholders as each step
     runs; the result, the log and ``on_step`` see each secret's value as its
     placeholder (see :class:`~pupi.steps.Secrets`).
+    With a ``heal``er, a step with an ``intent`` whose selector matches nothing
+    is given a new selector by it (see :mod:`pupi.engine.healing`); the result
+    lists each in ``healing`` and every step as it ran in ``healed_steps``.
     """
     default_timeout = timeout_ms or DEFAULT_TIMEOUT_MS
     hidden = Secrets.of(secrets)
@@ -86,9 +91,12 @@ async def run_steps(
     downloads: Downloads | None = getattr(target, "downloads", None)
     downloads_before = downloads.started if downloads is not None else 0
     tabs = getattr(target, "tabs", None)
+    healings: list[Healing] = []
+    ran: list[BaseStep] = []
     started = time.perf_counter()
 
     for index, step in enumerate(steps):
+        ran.append(step)
         if error is not None and stop_on_error:
             results.append(
                 StepResult(index=index, action=step.action, name=step.name, status="skipped")
@@ -96,12 +104,35 @@ async def run_steps(
             continue
         page = target if isinstance(target, Page) else target.page
         begun = time.perf_counter()
+        refusal: str | None = None
         try:
             concrete = _render(step, context)
             step_timeout = step.timeout_ms or default_timeout
             page = await resolve_page(page, concrete.target, step_timeout)
             frame_path = getattr(concrete, "frame", None)
             frame = await resolve_frame(page, frame_path, step_timeout)
+            if heal is not None and can_heal(concrete):
+                outcome = await heal_if_missing(heal, concrete, page, timeout_ms=step_timeout)
+                if outcome is not None and outcome.selector is not None:
+                    healings.append(
+                        Healing(
+                            index=index,
+                            action=step.action,
+                            old_selector=getattr(concrete, "selector"),  # noqa: B009
+                            new_selector=outcome.selector,
+                            reason=outcome.reason,
+                        )
+                    )
+                    # The recorded step keeps its placeholders; only the selector changes.
+                    concrete = concrete.model_copy(update={"selector": outcome.selector})
+                    ran[-1] = step.model_copy(update={"selector": outcome.selector})
+                elif outcome is not None:
+                    # Refused until the step's timeout: running it now would only wait again.
+                    refusal = outcome.reason
+                    raise SelectorNotFound(
+                        f"nothing matched {getattr(concrete, 'selector')!r} "  # noqa: B009
+                        f"within {step_timeout:.0f} ms"
+                    )
             ctx = StepContext(
                 page,
                 step_timeout,
@@ -125,6 +156,8 @@ async def run_steps(
             selector = getattr(step, "selector", None)
             if kind == "timeout" and selector is not None and repr(selector) not in message:
                 message = f"{message} (selector {selector!r})"
+            if refusal is not None:
+                message = f"{message} (not healed: {refusal})"
             result = StepResult(
                 index=index,
                 action=step.action,
@@ -170,20 +203,25 @@ async def run_steps(
         error=error,
         duration_ms=_ms_since(started),
         downloads=files,
+        healing=healings,
+        healed_steps=[step_dict(step) for step in ran] if heal is not None else [],
     )
 
 
 def _render(step: Step, context: Mapping[str, Any]) -> Step:
     if not step._templated:
         return step
-    data = step.model_dump(by_alias=True, exclude_defaults=True)
+    # The intent is never templated (see StepIntent): it goes back in as it was.
+    data = step.model_dump(by_alias=True, exclude_defaults=True, exclude={"intent"})
     if not has_placeholders(data):
         return step
     try:
         rendered = render(data, context)
     except KeyError as exc:
         raise ValueError(f"placeholder {exc.args[0]}") from None
-    return type(step).model_validate(rendered | {"action": step.action})
+    intent = getattr(step, "intent", None)
+    extra = {"intent": intent} if intent is not None else {}
+    return type(step).model_validate(rendered | {"action": step.action} | extra)
 
 
 def _shown(step: Step, concrete: Step, secrets: Secrets) -> Step:

@@ -44,6 +44,7 @@ __all__ = [
     "Selector",
     "SetViewportStep",
     "Step",
+    "StepIntent",
     "SwitchTabStep",
     "TypeStep",
     "UncheckStep",
@@ -139,9 +140,53 @@ FramePath = Annotated[
 ]
 
 
+class StepIntent(BaseModel):
+    """What an element step meant, beside its selector: the element as a person sees it.
+
+    The agent fills it from the element it acted on; ``execute_steps_locally(heal=True)``
+    reads it to find the element again when the selector no longer matches (the site
+    renamed an id, moved a field). Every field is optional; the more are given, the
+    surer the match. It is never templated: ``{{placeholders}}`` in it stay as written.
+
+    In a steps file::
+
+        {"action": "type", "selector": "#username", "text": "ada",
+         "intent": {"role": "textbox", "name": "Username", "tag": "input"}}
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str | None = Field(None, description="ARIA role: button, link, textbox, ...")
+    name: str | None = Field(None, description="Accessible name.")
+    label: str | None = Field(None, description="Text of its <label>.")
+    placeholder: str | None = None
+    text: str | None = Field(None, description="Its own visible text, when not its name.")
+    context: str | None = Field(
+        None, description="Nearby text: the heading or item (product card, row) it belongs to."
+    )
+    region: str | None = Field(
+        None, description="Landmark it sits in: nav, header, footer, main, aside, dialog."
+    )
+    tag: str | None = Field(None, description="HTML tag name, lower case.")
+    type: str | None = Field(None, description="The input type, for inputs.")
+    instruction: str | None = Field(
+        None, description="The part of the task (a prompt's clause) the step carried out."
+    )
+
+
+def _intent_field() -> Any:
+    # A fresh FieldInfo per model: pydantic completes the one it is given in place.
+    return Field(
+        None,
+        description="What the step's element is (role, name, label, ...), for healing a "
+        "selector that no longer matches; recorded by the agent.",
+    )
+
+
 class _SelectorStep(BaseStep):
     selector: Selector
     frame: FramePath | None = None
+    intent: StepIntent | None = _intent_field()
 
     @field_validator("selector")
     @classmethod
@@ -152,6 +197,7 @@ class _SelectorStep(BaseStep):
 class _OptionalSelectorStep(BaseStep):
     selector: Selector | None = None
     frame: FramePath | None = None
+    intent: StepIntent | None = _intent_field()
 
     @field_validator("selector")
     @classmethod

@@ -75,7 +75,8 @@ def parse_steps(
         step = _validate_one(index, item, errors)
         if step is None:
             continue
-        fields = step.model_dump(by_alias=True, exclude={"action"})
+        # An intent describes the page as it was recorded; its text is never templated.
+        fields = step.model_dump(by_alias=True, exclude={"action", "intent"})
         placeholders = list(find_placeholders(fields))
         step._templated = bool(placeholders)
         if secrets_apply:

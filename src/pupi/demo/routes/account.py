@@ -31,17 +31,28 @@ def _login_page(
     if user:
         notices.append(f'<p class="muted">You are logged in as {esc(user.first_name)}.</p>')
     next_field = f'<input type="hidden" name="next" value="{esc(next_url)}">' if next_url else ""
+    variant = site.variant
+    fields = "\n".join(
+        variant.wrap(field, "field")
+        for field in variant.arrange(
+            [
+                '<label for="username">Username</label>'
+                f'<input id="username" name="username" autocomplete="username" '
+                f'value="{esc(username)}">',
+                '<label for="password">Password</label>'
+                '<input id="password" name="password" type="password" '
+                'autocomplete="current-password">',
+                '<label class="check"><input type="checkbox" id="remember" name="remember" '
+                'value="yes"> Keep me logged in</label>',
+            ]
+        )
+    )
     body = f"""<h1>Log in</h1>
 {"".join(notices)}
 <form method="post" action="/login" class="stacked card" aria-label="Log in"
  data-remember-key="{REMEMBERED_USER_KEY}">
 {next_field}
-<label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" value="{esc(username)}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password">
-<label class="check"><input type="checkbox" id="remember" name="remember" value="yes">
- Keep me logged in</label>
+{fields}
 <button type="submit">Log in</button>
 </form>
 <p class="muted">Demo accounts: ada / lovelace, alan / turing, grace / hopper.</p>"""

@@ -14,6 +14,7 @@ from pupi.demo.fields import (
     textarea_field,
 )
 from pupi.demo.render import error_summary, esc
+from pupi.demo.variants import Variant
 from pupi.demo.web import Request, Response, first, redirect
 
 routes = Routes()
@@ -79,21 +80,31 @@ def register(request: Request, site: Site) -> Response:
     return redirect(f"/thanks/{index}")
 
 
-def _contact_form(values: Values, errors: dict[str, str]) -> str:
+def _contact_form(values: Values, errors: dict[str, str], variant: Variant) -> str:
+    fields = "\n".join(
+        variant.wrap(field, "field")
+        for field in variant.arrange(
+            [
+                input_field(
+                    "name", "Your name", values, errors, required=True, attrs='autocomplete="name"'
+                ),
+                input_field("email", "Email", values, errors, type="email", required=True),
+                select_field("topic", "Topic", TOPICS, values, errors),
+                textarea_field("message", "Message", values, errors, required=True),
+            ]
+        )
+    )
     return f"""<h1>Contact us</h1>
 {error_summary(errors)}
 <form method="post" action="/contact" novalidate class="stacked card" aria-label="Contact us">
-{input_field("name", "Your name", values, errors, required=True, attrs='autocomplete="name"')}
-{input_field("email", "Email", values, errors, type="email", required=True)}
-{select_field("topic", "Topic", TOPICS, values, errors)}
-{textarea_field("message", "Message", values, errors, required=True)}
+{fields}
 <button type="submit">Send message</button>
 </form>"""
 
 
 @routes.get("/contact")
 def contact_form(request: Request, site: Site) -> Response:
-    return site.page(request, "Contact us", _contact_form({}, {}))
+    return site.page(request, "Contact us", _contact_form({}, {}, site.variant))
 
 
 @routes.post("/contact")
@@ -101,7 +112,7 @@ def contact(request: Request, site: Site) -> Response:
     values = collect(request.form(), CONTACT_FIELDS)
     errors = _required(values, {"name": "Your name", "email": "Email", "message": "Message"})
     if errors:
-        return site.page(request, "Contact us", _contact_form(values, errors))
+        return site.page(request, "Contact us", _contact_form(values, errors, site.variant))
     index = site.state.submit("contact", values)
     return redirect(f"/thanks/{index}")
 

@@ -113,6 +113,8 @@ def static(request: Request, site: Site) -> Response:
     content_type = CONTENT_TYPES.get(name[name.rfind(".") :]) if "." in name else None
     if data is None or content_type is None or name.endswith(".html"):
         return site.not_found(request, "file")
+    if name.endswith(".css") and not site.variant.is_base:
+        data = site.variant.rewrite_css(data.decode("utf-8")).encode("utf-8")
     return Response(200, data, content_type)
 
 

@@ -82,11 +82,26 @@ def shop(request: Request, site: Site) -> Response:
     products = [p for p in PRODUCTS if not category or p.category == category]
     products = _sorted(products, sort if sort in SORTS else "featured")
     here = "/shop" + (f"?category={category}&sort={sort}" if category or sort != "featured" else "")
+    variant = site.variant
+    if sort == "featured":
+        # A redesign features its products in its own order; asked-for sorts still hold.
+        products = variant.arrange(products)
     cards = "".join(
         f'<li><article class="product-card" data-product-id="{p.id}">'
         f'<h2 id="product-{p.id}-name"><a href="/shop/product/{p.id}">{esc(p.name)}</a></h2>'
-        f'<p class="price">{p.price}</p><p class="category">{esc(p.category)}</p>{rating(p)}'
-        f"{add_form(p, here)}"
+        + variant.wrap(
+            "".join(
+                variant.arrange(
+                    [
+                        f'<p class="price">{p.price}</p>',
+                        f'<p class="category">{esc(p.category)}</p>',
+                        rating(p),
+                    ]
+                )
+            ),
+            "facts",
+        )
+        + f"{add_form(p, here)}"
         f'<a class="details" href="/shop/product/{p.id}" aria-describedby="product-{p.id}-name">'
         "View details</a></article></li>"
         for p in products

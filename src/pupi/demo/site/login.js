@@ -5,7 +5,7 @@
   var form = document.querySelector("form[data-remember-key]");
   if (!form) return;
   form.addEventListener("submit", function () {
-    var username = form.querySelector("#username").value.trim();
+    var username = form.elements.username.value.trim();
     if (username) localStorage.setItem(form.dataset.rememberKey, username);
   });
 })();

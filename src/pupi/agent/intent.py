@@ -1,0 +1,47 @@
+"""Step intents: what the agent records about the element each of its steps acts on.
+
+:func:`intent_for` reads a :class:`~pupi.steps.StepIntent` off an observed
+element when the agent acts on it; :mod:`pupi.agent.reground` finds the element
+again from it on a changed page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pupi.agent.observe.model import Element
+from pupi.steps import StepIntent
+
+__all__ = ["intent_for"]
+
+_MAX_TEXT = 120
+"""An element's own text is kept up to this length: enough to know it again."""
+
+# The rules planner tags its reasons with the clause number ("[2] ...", "[0:wait] ...")
+# and carries answers after "||"; neither is part of the instruction.
+_CLAUSE_TAG = re.compile(r"^\[[^\]]*\]\s*")
+_CARRIED = re.compile(r"\s*\|\|.*$", re.S)
+
+
+def intent_for(element: Element, instruction: str | None = None) -> StepIntent:
+    """The intent the agent records for a step on ``element``, serving ``instruction``."""
+    text = element.text if element.text and element.text != element.name else None
+    return StepIntent(
+        role=element.role or None,
+        name=element.name or None,
+        label=element.label or None,
+        placeholder=element.placeholder or None,
+        text=text[:_MAX_TEXT] if text else None,
+        context=element.context or None,
+        region=element.region or None,
+        tag=element.tag or None,
+        type=element.type or None,
+        instruction=_instruction(instruction),
+    )
+
+
+def _instruction(why: str | None) -> str | None:
+    if not why:
+        return None
+    plain = _CARRIED.sub("", _CLAUSE_TAG.sub("", why)).strip()
+    return plain or None
