@@ -158,6 +158,8 @@ class FileInfo(_Model):
         return f"<FileInfo {self.kind} {self.name!r} {self.size} bytes>"
 
 
+VisionChoice = bool | Literal["marks"]
+"""Screenshots for an LLM planner: True, or ``"marks"`` with the elements' numbers drawn."""
 FilePath = str | os.PathLike[str]
 FilesLike = Mapping[str, bytes | FilePath] | list[FilePath]
 """Files for remote ``upload`` steps: paths (named by their file names), or
@@ -362,6 +364,7 @@ class RemoteSessions:
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        vision: VisionChoice | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
@@ -380,6 +383,8 @@ class RemoteSessions:
         this run (kept sealed until it ends, never shown); ``allowed_domains``
         bounds the hosts the session's pages reach, within the server's fetch
         policy; ``token_budget`` bounds what an LLM planner spends on the run.
+        ``vision`` (True, or ``"marks"`` with element numbers) shows an LLM planner
+        a screenshot each turn.
         """
         body = _body(
             prompt=prompt,
@@ -395,6 +400,7 @@ class RemoteSessions:
             allowed_domains=list(allowed_domains) if allowed_domains is not None else None,
             token_budget=token_budget,
             output_schema=_schema_body(output_schema),
+            vision=vision,
             **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
@@ -412,10 +418,11 @@ class RemoteSessions:
         secrets: Mapping[str, str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        vision: VisionChoice | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left.
 
-        ``output_schema`` is that of ``send_prompt_to_ai``, for this run.
+        ``output_schema`` and ``vision`` are those of ``send_prompt_to_ai``, for this run.
         ``SessionNotOpen`` when the session is closed or its browser released.
         ``secrets`` and ``token_budget`` are this run's, as for ``send_prompt_to_ai``:
         a follow-up that types a secret sends it again.
@@ -429,6 +436,7 @@ class RemoteSessions:
             secrets=dict(secrets) if secrets else None,
             token_budget=token_budget,
             output_schema=_schema_body(output_schema),
+            vision=vision,
         )
         path = f"/v1/sessions/{session_id}/prompts"
         response = await self._api_client()._request("POST", path, json=body)
@@ -447,6 +455,7 @@ class RemoteSessions:
         save_state: bool = False,
         secrets: Mapping[str, str] | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool = False,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser.
@@ -459,6 +468,9 @@ class RemoteSessions:
         new session only, and so do ``trace``, ``webhook_url``, ``save_state``,
         ``allowed_domains`` and the browser options (those of ``send_prompt_to_ai``).
         ``secrets`` fill the steps' ``{{secret.name}}``, for this run only.
+        ``heal`` re-grounds a step whose selector matches nothing from its
+        ``intent``, as ``execute_steps_locally(heal=True)`` does; the session's
+        steps are then the healed ones.
         """
         payload = _remote_steps(steps)
         hidden = dict(secrets) if secrets else None
@@ -473,6 +485,7 @@ class RemoteSessions:
                 save_state=save_state or None,
                 secrets=hidden,
                 allowed_domains=list(allowed_domains) if allowed_domains is not None else None,
+                heal=heal or None,
                 **_browser_body(browser),
             )
             path = "/v1/sessions"
@@ -482,7 +495,11 @@ class RemoteSessions:
                     "browser options, save_state and allowed_domains apply to a new session only"
                 )
             body = _body(
-                steps=payload, timeout_s=timeout_s, files=_files_body(files), secrets=hidden
+                steps=payload,
+                timeout_s=timeout_s,
+                files=_files_body(files),
+                secrets=hidden,
+                heal=heal or None,
             )
             path = f"/v1/sessions/{session_id}/steps"
         response = await self._api_client()._request("POST", path, json=body)

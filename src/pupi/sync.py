@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         SessionEvent,
         SessionResult,
         SessionStarted,
+        VisionChoice,
         WebhookDelivery,
         WebhookSettings,
     )
@@ -183,6 +184,7 @@ class PupiPuppeteerSDK:
         allowed_domains: Sequence[str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        vision: VisionChoice | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -201,6 +203,7 @@ class PupiPuppeteerSDK:
             allowed_domains=allowed_domains,
             token_budget=token_budget,
             output_schema=output_schema,
+            vision=vision,
             **browser,
         )
 
@@ -216,6 +219,7 @@ class PupiPuppeteerSDK:
         secrets: Mapping[str, str] | None = None,
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
+        vision: VisionChoice | None = None,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -229,6 +233,7 @@ class PupiPuppeteerSDK:
             secrets=secrets,
             token_budget=token_budget,
             output_schema=output_schema,
+            vision=vision,
         )
 
     def execute_steps_remotely(
@@ -244,6 +249,7 @@ class PupiPuppeteerSDK:
         save_state: bool = False,
         secrets: Mapping[str, str] | None = None,
         allowed_domains: Sequence[str] | None = None,
+        heal: bool = False,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Run declarative steps on the server: in a new session, or in ``session_id``'s browser."""
@@ -259,6 +265,7 @@ class PupiPuppeteerSDK:
             save_state=save_state,
             secrets=secrets,
             allowed_domains=allowed_domains,
+            heal=heal,
             **browser,
         )
 

@@ -132,6 +132,8 @@ class FakeBrowser:
         if "remember" in options:
             self._kept = options["remember"]
         answer = self._kept if "recall" in options else options.get("answer")
+        if "show" in options:
+            answer = str(getattr(job, options["show"]))
         if "leak" in options:
             answer = _leaked(job)
         data = None

@@ -197,3 +197,34 @@ async def test_a_socks5_proxy_and_tabs_work_in_a_session(server: ApiServer, demo
     assert "Opened by" in result.outputs["opened_by"]
     assert result.outputs["back_on"] == "Popups"
     assert proxy.hits[demo_host] > 0  # the egress proxy tunnelled through SOCKS5
+
+
+async def test_steps_recorded_by_the_agent_heal_in_a_session(server: ApiServer) -> None:
+    from pupi.browser.instances import get_manager
+    from pupi.demo import DemoServer
+
+    with DemoServer(host="127.0.0.1", port=0) as site:
+        task = (
+            f"Go to {site.url}/login, type ada into the username field, type lovelace "
+            "into the password field and click Log in"
+        )
+        recorded = await PupiPuppeteerSDK().run_prompt_locally(task)
+        await get_manager().close(recorded.instance_id)
+        assert recorded.ok, recorded.error
+        site.variant = 1  # ids, classes and layout change: the selectors break
+        site.reset()  # the recording logged in
+        async with AsyncApiClient(server.url, access_token=await server.token()) as api:
+            plain = await api.execute_steps_remotely(recorded.steps, timeout_s=10)
+            broken = await api.wait_for_session(plain.session_id, timeout_s=WAIT_S)
+            assert broken.status == "failed"
+            assert site.state()["logins"] == []
+
+            healing = await api.execute_steps_remotely(recorded.steps, heal=True)
+            healed = await finished(api, healing.session_id, server)
+        assert site.state()["logins"] == ["ada"]
+        changed = [
+            (before["selector"], after["selector"])
+            for before, after in zip(recorded.steps, healed.steps, strict=True)
+            if before.get("selector") != after.get("selector")
+        ]
+        assert changed  # the session keeps the healed selectors, which replay as they are

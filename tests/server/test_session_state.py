@@ -260,3 +260,14 @@ async def test_remote_steps_may_not_write_the_servers_files(api: httpx.AsyncClie
     assert body["code"] == "invalid_steps"
     refused = [(e["index"], e["action"], e["field"]) for e in body["details"]["errors"]]
     assert refused == [(1, "screenshot", "path"), (2, "save_state", None)]
+
+
+async def test_vision_reaches_the_runner_and_needs_an_llm_planner(api: httpx.AsyncClient) -> None:
+    for given, reached in ((True, "screen"), ("marks", "marks"), (None, "None")):
+        body = {"prompt": "steps=1 show=vision", "planner": "openai", "vision": given}
+        response = await post(api, "/v1/sessions", body)
+        assert response.status_code == 201, response.text
+        assert (await ended(api, response.json()["session_id"]))["answer"] == reached
+    response = await post(api, "/v1/sessions", {"prompt": "steps=1", "vision": True})
+    assert response.status_code == 422
+    assert "vision" in response.json()["error"]["message"]

@@ -64,6 +64,11 @@ class _AgentOptions(BaseModel):
     )
     max_steps: int | None = Field(None, ge=1, le=1000)
     timeout_s: float | None = Field(None, gt=0, le=86_400)
+    vision: bool | Literal["marks"] | None = Field(
+        None,
+        description='Show an LLM planner a screenshot each turn; "marks" draws the '
+        "elements' numbers on it. Not for the offline planner.",
+    )
     token_budget: int | None = Field(
         None,
         ge=1,
@@ -181,7 +186,15 @@ StepList = list[dict[str, Any]]
 """Steps as for ``execute_steps_locally`` (or a Chrome Recorder export's ``steps``)."""
 
 
-class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField, _SecretsField):
+class _HealField(BaseModel):
+    heal: bool = Field(
+        False,
+        description="Re-ground a step whose selector matches nothing from its recorded "
+        "intent, as execute_steps_locally(heal=True) does.",
+    )
+
+
+class PromptRequest(_AgentOptions, RemoteBrowserOptions, _FilesField, _SecretsField, _HealField):
     """Body of ``POST /v1/sessions``: a prompt or steps, and how long the browser stays open."""
 
     prompt: str | None = Field(
@@ -244,7 +257,7 @@ class FollowUpPrompt(_AgentOptions, _SecretsField):
     prompt: str = Field(min_length=1, max_length=PROMPT_HARD_LIMIT)
 
 
-class StepsRequest(_FilesField, _SecretsField):
+class StepsRequest(_FilesField, _SecretsField, _HealField):
     """Body of ``POST /v1/sessions/{id}/steps``."""
 
     model_config = ConfigDict(extra="forbid")

@@ -221,6 +221,10 @@ class RunRow(Base):
     """The secrets its steps or prompt type, sealed; cleared (None) when the run ends."""
     token_budget: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """The most tokens its planner may spend; None: no bound."""
+    vision: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """``screen`` or ``marks``: an LLM planner is shown screenshots; None: not."""
+    heal: Mapped[bool] = mapped_column(default=False)
+    """Whether steps whose selector matches nothing are re-grounded from their intent."""
     output_schema: Mapped[Any] = mapped_column(JSON, nullable=True)
     """A prompt's JSON Schema for its answer (``output_schema``), as checked."""
     data: Mapped[Any] = mapped_column(JSON, nullable=True)

@@ -356,5 +356,7 @@ def new_run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow
         created_at=now,
         secrets=spec.secrets,
         token_budget=spec.token_budget,
+        vision=spec.vision,
+        heal=spec.heal,
         output_schema=spec.output_schema,
     )

@@ -43,6 +43,10 @@ class RunSpec:
     """The secrets it types, sealed; stored until the run ends."""
     token_budget: int | None = None
     """The most tokens its planner may spend (a prompt)."""
+    vision: str | None = None
+    """``screen`` or ``marks``: screenshots for an LLM planner (a prompt)."""
+    heal: bool = False
+    """Re-ground steps whose selector matches nothing (steps)."""
     output_schema: dict[str, Any] | None = None
     """A prompt's JSON Schema for its answer, checked; the run's ``data`` matches it."""
 

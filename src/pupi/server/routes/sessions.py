@@ -160,7 +160,14 @@ async def create_session(
     files = uploads(body.files, settings)
     domains = AllowedDomains.of(body.allowed_domains)  # a bad rule: 422 naming it
     if body.steps is not None:
-        first = _steps_run(body.steps, body.timeout_s, settings, files=files, secrets=body.secrets)
+        first = _steps_run(
+            body.steps,
+            body.timeout_s,
+            settings,
+            files=files,
+            secrets=body.secrets,
+            heal=body.heal,
+        )
     else:
         assert body.prompt is not None  # one of the two, said the model
         first = replace(_prompt_run(body.prompt, body, settings), files=files)
@@ -251,8 +258,17 @@ def _prompt_run(
         timeout_s=_timeout(body.timeout_s, settings),
         secrets=sealed,
         token_budget=body.token_budget,
+        vision=_vision(body.vision, body.planner or settings.default_planner),
         output_schema=_output_schema(body.output_schema),
     )
+
+
+def _vision(vision: bool | str | None, planner: str) -> str | None:
+    if not vision:
+        return None
+    if planner == "rules":
+        raise _invalid("vision", "the offline planner reads no screenshots; use an LLM planner")
+    return "marks" if vision == "marks" else "screen"
 
 
 def _output_schema(schema: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -269,6 +285,7 @@ def _steps_run(
     files: tuple[FileSpec, ...] = (),
     known_files: set[str] | None = None,
     secrets: dict[str, str] | None = None,
+    heal: bool = False,
 ) -> RunSpec:
     # Validated now, all of them, so a bad step is a 422 naming it before anything runs.
     hidden, sealed = _sealed_secrets(secrets, settings)
@@ -289,6 +306,7 @@ def _steps_run(
         ],
         timeout_s=_timeout(timeout_s, settings),
         secrets=sealed,
+        heal=heal,
     )
 
 
@@ -348,6 +366,7 @@ async def run_steps_in_session(
         files=files,
         known_files=known,
         secrets=body.secrets,
+        heal=body.heal,
     )
     _check_trace(session.trace, body.secrets)
     return await _follow_up(state, session_id, token_id, spec)

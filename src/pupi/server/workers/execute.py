@@ -308,6 +308,8 @@ class SessionExecutor:
             files=await self._uploads(session_id) if run.kind == RunKind.STEPS else (),
             secrets=secrets,
             token_budget=run.token_budget,
+            vision=run.vision,
+            heal=run.heal,
             output_schema=run.output_schema,
         )
         recorded: list[dict[str, Any]] = []

@@ -96,6 +96,10 @@ class RunJob:
     """What its ``{{secret.name}}`` placeholders stand for, opened for this run only."""
     token_budget: int | None = None
     """The most tokens its planner may spend (a prompt); None: no bound."""
+    vision: str | None = None
+    """``screen`` or ``marks``: the LLM planner is shown screenshots (a prompt)."""
+    heal: bool = False
+    """Re-ground steps whose selector matches nothing from their intent (steps)."""
     output_schema: dict[str, Any] | None = None
     """A prompt's JSON Schema for its answer; the outcome's ``data`` matches it."""
 
@@ -248,7 +252,11 @@ class _AgentBrowser:
         from pupi.agent import run_agent
         from pupi.agent.planners import get_planner
 
-        planner = get_planner(job.planner)
+        planner = (
+            get_planner(job.planner)
+            if job.vision is None
+            else get_planner(job.planner, vision="marks" if job.vision == "marks" else True)
+        )
         try:
             result = await run_agent(
                 self._instance,
@@ -277,6 +285,7 @@ class _AgentBrowser:
         )
 
     async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:
+        from pupi.agent.heal import IntentHealer
         from pupi.engine import run_steps
         from pupi.steps import parse_steps
 
@@ -297,10 +306,15 @@ class _AgentBrowser:
             timeout_ms=job.timeout_s * 1000,
             on_step=report,
             secrets=job.secrets,
+            heal=IntentHealer() if job.heal else None,
         )
+        recorded = [_dump(step) for step in named]
+        for healed in result.healing:
+            # The session keeps the steps that replay: a healed one with its new selector.
+            recorded[healed.index] = {**recorded[healed.index], "selector": healed.new_selector}
         return SessionOutcome(
             status="completed" if result.status == "completed" else "failed",
-            steps=[_dump(step) for step in named],
+            steps=recorded,
             error=_error(result.error),
             outputs=dict(result.outputs),
         )
