@@ -14,7 +14,7 @@ from pupi.browser.instances import Instance, InstanceManager, get_manager
 from pupi.browser.options import BrowserArgs, BrowserOptions, parse_browser_options
 from pupi.browser.tracing import TracePath, tracing
 from pupi.engine import RunResult, run_steps
-from pupi.engine.healing import StepHealer
+from pupi.engine.healing import StepHealer, healer_of
 from pupi.errors import InstanceNotFound
 from pupi.steps import Secrets, SecretsLike, parse_steps
 
@@ -113,7 +113,7 @@ class Puppeteer(StepMethods):
                 timeout_ms=self.timeout_ms,
                 stop_on_error=stop_on_error,
                 secrets=hidden,
-                heal=_healer(heal),
+                heal=healer_of(heal),
             )
 
     async def close(self) -> None:
@@ -146,15 +146,6 @@ class Puppeteer(StepMethods):
             self, _close_later, asyncio.get_running_loop(), manager, instance.id
         )
         return instance
-
-
-def _healer(heal: bool | StepHealer) -> StepHealer | None:
-    # The agent (and its page observation) loads only when healing is asked for.
-    if heal is False:
-        return None
-    from pupi.agent.heal import healer_for
-
-    return healer_for(heal)
 
 
 def _close_later(

@@ -12,7 +12,7 @@ from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
-from pupi.engine.healing import StepHealer
+from pupi.engine.healing import StepHealer, healer_of
 from pupi.errors import PupiError
 from pupi.steps import Secrets, SecretsLike, StepsLike, parse_steps
 
@@ -143,7 +143,7 @@ class PupiPuppeteerSDK(RemoteSessions):
             cdp_url=self.cdp_url,
             options=options,
         )
-        healer = _healer(heal)
+        healer = healer_of(heal)
         async with (
             allowed_domains_only(instance, domains),
             tracing(instance.context, trace, title="pupi steps"),
@@ -325,12 +325,3 @@ class PupiPuppeteerSDK(RemoteSessions):
         if self._client is None:
             self._client = AsyncApiClient(self.base_url, access_token=self._access_token)
         return self._client
-
-
-def _healer(heal: bool | StepHealer) -> StepHealer | None:
-    # The agent (and its page observation) loads only when healing is asked for.
-    if heal is False:
-        return None
-    from pupi.agent.heal import healer_for
-
-    return healer_for(heal)

@@ -38,6 +38,7 @@ __all__ = [
     "StepHealer",
     "can_heal",
     "heal_if_missing",
+    "healer_of",
     "step_dict",
 ]
 
@@ -93,6 +94,18 @@ class StepHealer(Protocol):
 _FIRST_PAUSE_MS = 250
 _LAST_PAUSE_MS = 2_000
 """Pauses between a refusal and the next try; each try observes the whole page."""
+
+
+def healer_of(heal: bool | StepHealer) -> StepHealer | None:
+    """The healer a ``heal=`` argument asks for: None, the agent's offline healer, or itself.
+
+    The agent (and its page observation) is imported only when healing is asked for.
+    """
+    if heal is False:
+        return None
+    from pupi.agent.heal import healer_for
+
+    return healer_for(heal)
 
 
 def can_heal(step: BaseStep) -> bool:
