@@ -41,7 +41,7 @@ always available as ``__cause__``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -129,13 +129,34 @@ class StepError:
         return f"{where}: {self.message}"
 
 
-def _listing(noun: str, errors: list[StepError] | list[OptionError]) -> str:
+def _listing(noun: str, errors: Sequence[object]) -> str:
     """``2 invalid steps:`` and one line per problem."""
     lines = "\n".join(f"  - {error}" for error in errors)
     return f"{len(errors)} invalid {noun}{'s' if len(errors) != 1 else ''}:\n{lines}"
 
 
-class InvalidSteps(PupiError, ValueError):
+class _Problems:
+    """What an error listing every problem at once answers with: each as a dict
+    (``details["errors"]``), rebuilt into its dataclass by the client."""
+
+    _noun: ClassVar[str]
+    _problem: ClassVar[Callable[..., Any]]
+    errors: Sequence[Any]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """``{"errors": [{...each problem's fields}, ...]}``."""
+        return {"errors": [asdict(error) for error in self.errors]}
+
+    @classmethod
+    def _from_answer(
+        cls, message: str, *, status: int, details: Mapping[str, Any] | None
+    ) -> PupiError:
+        problems = [cls._problem(**error) for error in (details or {})["errors"]]
+        return cls(problems)  # type: ignore[call-arg,return-value]
+
+
+class InvalidSteps(_Problems, PupiError, ValueError):
     """The steps could not be used; nothing was run and no browser was started.
 
     Raised by validation, which reads the whole list before anything runs, so
@@ -148,20 +169,12 @@ class InvalidSteps(PupiError, ValueError):
     code = "invalid_steps"
     status = 422
 
+    _noun = "step"
+    _problem = StepError
+
     def __init__(self, errors: list[StepError]) -> None:
         self.errors = list(errors)
-        super().__init__(_listing("step", self.errors))
-
-    @property
-    def details(self) -> dict[str, Any]:
-        """``{"errors": [{"index", "action", "field", "message"}, ...]}``."""
-        return {"errors": [asdict(error) for error in self.errors]}
-
-    @classmethod
-    def _from_answer(
-        cls, message: str, *, status: int, details: Mapping[str, Any] | None
-    ) -> PupiError:
-        return cls([StepError(**error) for error in (details or {})["errors"]])
+        super().__init__(_listing(self._noun, self.errors))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +189,7 @@ class OptionError:
         return f"{self.field}: {self.message}" if self.field else self.message
 
 
-class InvalidBrowserOptions(PupiError, ValueError):
+class InvalidBrowserOptions(_Problems, PupiError, ValueError):
     """The options for a new instance could not be used; no browser was started.
 
     ``errors`` names every bad option at once. The message never repeats a
@@ -186,20 +199,12 @@ class InvalidBrowserOptions(PupiError, ValueError):
     code = "invalid_browser_options"
     status = 422
 
+    _noun = "browser option"
+    _problem = OptionError
+
     def __init__(self, errors: list[OptionError]) -> None:
         self.errors = list(errors)
-        super().__init__(_listing("browser option", self.errors))
-
-    @property
-    def details(self) -> dict[str, Any]:
-        """``{"errors": [{"field", "message"}, ...]}``."""
-        return {"errors": [asdict(error) for error in self.errors]}
-
-    @classmethod
-    def _from_answer(
-        cls, message: str, *, status: int, details: Mapping[str, Any] | None
-    ) -> PupiError:
-        return cls([OptionError(**error) for error in (details or {})["errors"]])
+        super().__init__(_listing(self._noun, self.errors))
 
 
 class InvalidOutputSchema(PupiError, ValueError):

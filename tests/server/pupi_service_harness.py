@@ -373,6 +373,9 @@ def client_for(url: str, token: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
 
 
+TERMINAL = ("completed", "failed", "cancelled")
+"""The statuses a session or run ends in."""
+
 # Generous: these bound a wait for a state the server reaches, they time nothing.
 WAIT_S = 60
 
@@ -383,6 +386,18 @@ async def eventually(check: Callable[[], Awaitable[Any]], what: str) -> Any:
     while not (found := await check()):
         assert time.monotonic() < deadline, f"{what}: not in {WAIT_S} s"
         await asyncio.sleep(0.05)
+    return found
+
+
+async def run_ended(client: httpx.AsyncClient, session_id: str, n: int = 0) -> dict[str, Any]:
+    """Wait until run ``n`` of the session has ended; the session's view then."""
+
+    async def ended() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await client.get(f"/v1/sessions/{session_id}")).json()
+        runs = body["runs"]
+        return body if len(runs) > n and runs[n]["status"] in TERMINAL else None
+
+    found: dict[str, Any] = await eventually(ended, f"run {n} of {session_id} ending")
     return found
 
 

@@ -12,14 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.server.pupi_service_harness import ApiServer, eventually, poll
+from tests.server.pupi_service_harness import TERMINAL, ApiServer, eventually, poll, run_ended
 
 from pupi.client import AsyncApiClient
 from pupi.errors import InvalidSteps, SessionNotOpen
 
 pytestmark = pytest.mark.service
-
-TERMINAL = ("completed", "failed", "cancelled")
 
 
 async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -27,18 +25,6 @@ async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[
     assert response.status_code == 201, response.text
     answer: dict[str, Any] = response.json()
     return answer
-
-
-async def run_ended(api: httpx.AsyncClient, session_id: str, n: int) -> dict[str, Any]:
-    """Wait until run ``n`` of the session has ended; the session then."""
-
-    async def ended() -> dict[str, Any] | None:
-        body: dict[str, Any] = (await api.get(f"/v1/sessions/{session_id}")).json()
-        runs = body["runs"]
-        return body if len(runs) > n and runs[n]["status"] in TERMINAL else None
-
-    found: dict[str, Any] = await eventually(ended, f"run {n} of {session_id} ending")
-    return found
 
 
 async def test_an_open_session_takes_prompts_and_steps_in_the_same_browser(

@@ -15,27 +15,16 @@ from typing import Any
 import httpx
 import pytest
 from tests.server.pupi_fake_runner import gate_path
-from tests.server.pupi_service_harness import ApiServer, eventually
+from tests.server.pupi_service_harness import ApiServer, eventually, run_ended
 
 pytestmark = pytest.mark.service
 
-TERMINAL = ("completed", "failed", "cancelled")
 VALUE = "s3cr3t-Vq81-fake"
 SECRETS = {"password": VALUE}
 
 
 async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
     return await api.post(path, json=body)
-
-
-async def ended(api: httpx.AsyncClient, session_id: str, n: int = 0) -> dict[str, Any]:
-    async def done() -> dict[str, Any] | None:
-        body: dict[str, Any] = (await api.get(f"/v1/sessions/{session_id}")).json()
-        runs = body["runs"]
-        return body if len(runs) > n and runs[n]["status"] in TERMINAL else None
-
-    found: dict[str, Any] = await eventually(done, f"run {n} of {session_id} ending")
-    return found
 
 
 def sqlite_path(server: ApiServer) -> str | None:
@@ -90,7 +79,7 @@ async def test_secrets_are_sealed_while_the_run_runs_and_gone_when_it_ends(
         (sealed,) = sealed_secrets(shared_server, session_id)
         assert sealed and VALUE.encode() not in sealed
     gate_path(shared_server.runner_log, session_id).touch()
-    body = await ended(api, session_id)
+    body = await run_ended(api, session_id)
 
     # The runner got the value; what it quoted of it is stored as the placeholder.
     assert body["status"] == "completed"
@@ -106,7 +95,7 @@ async def test_secrets_are_sealed_while_the_run_runs_and_gone_when_it_ends(
         {"prompt": "steps=1 leak=1 fail=refused", "secrets": {"pin": "4921-pin"}},
     )
     assert response.status_code == 201, response.text
-    body = await ended(api, session_id, 1)
+    body = await run_ended(api, session_id, 1)
     assert body["runs"][1]["error"]["message"] == "refused (pin={{secret.pin}})"
     await api.delete(f"/v1/sessions/{session_id}")
 
@@ -132,7 +121,7 @@ async def test_a_runner_that_crashes_quoting_a_secret_leaves_no_trace_of_it(
         {"prompt": "steps=1 crash=1 leak=1 {{secret.password}}", "secrets": SECRETS},
     )
     session_id = response.json()["session_id"]
-    body = await ended(api, session_id)
+    body = await run_ended(api, session_id)
     assert body["error"]["message"] == (
         "the fake runner crashed on purpose (password={{secret.password}})"
     )
@@ -156,7 +145,7 @@ async def test_closing_a_running_session_drops_its_secrets(
 
     await eventually(running, "the session running")
     await api.delete(f"/v1/sessions/{session_id}")
-    body = await ended(api, session_id)
+    body = await run_ended(api, session_id)
     assert body["status"] == "cancelled"
     if sqlite_path(shared_server):
         assert sealed_secrets(shared_server, session_id) == [None]
@@ -236,7 +225,7 @@ async def test_a_follow_up_with_secrets_in_a_traced_session_is_refused(
         api, "/v1/sessions", {"prompt": "steps=1", "trace": True, "idle_timeout_s": 60}
     )
     session_id = response.json()["session_id"]
-    await ended(api, session_id)
+    await run_ended(api, session_id)
     for route, body in (
         ("prompts", {"prompt": "steps=1 {{secret.password}}", "secrets": SECRETS}),
         ("steps", {"steps": [{"action": "wait", "ms": 1}], "secrets": SECRETS}),
@@ -259,7 +248,7 @@ async def test_a_start_url_outside_the_allowed_domains_is_refused_before_any_bro
             "allowed_domains": ["127.0.0.1", "*.shop.test"],
         },
     )
-    body = await ended(api, response.json()["session_id"])
+    body = await run_ended(api, response.json()["session_id"])
     assert body["allowed_domains"] == ["127.0.0.1", "*.shop.test"]
     assert body["status"] == "failed"
     assert body["error"] == {

@@ -13,14 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.server.pupi_service_harness import ApiServer, eventually
+from tests.server.pupi_service_harness import ApiServer, eventually, run_ended
 
 from pupi.client import AsyncApiClient
 from pupi.errors import InvalidSteps, NotFound, ProfileInUse
 
 pytestmark = pytest.mark.service
 
-TERMINAL = ("completed", "failed", "cancelled")
 PASSWORD = "pr0xy-s3cret-Zq9"
 COOKIE = "login-cookie-V4lue"
 
@@ -32,16 +31,6 @@ def state_with(value: str) -> dict[str, Any]:
 
 async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
     return await api.post(path, json=body)
-
-
-async def ended(api: httpx.AsyncClient, session_id: str, n: int = 0) -> dict[str, Any]:
-    async def done() -> dict[str, Any] | None:
-        body: dict[str, Any] = (await api.get(f"/v1/sessions/{session_id}")).json()
-        runs = body["runs"]
-        return body if len(runs) > n and runs[n]["status"] in TERMINAL else None
-
-    found: dict[str, Any] = await eventually(done, f"run {n} of {session_id} ending")
-    return found
 
 
 async def test_options_are_shown_without_their_secrets_and_sealed_at_rest(
@@ -61,7 +50,7 @@ async def test_options_are_shown_without_their_secrets_and_sealed_at_rest(
     )
     assert response.status_code == 201, response.text
     session_id = response.json()["session_id"]
-    body = await ended(api, session_id)
+    body = await run_ended(api, session_id)
     assert body["status"] == "completed"
     assert body["options"] == {
         "device": "iPhone 15",
@@ -87,7 +76,7 @@ async def test_options_are_shown_without_their_secrets_and_sealed_at_rest(
     response = await post(
         api, "/v1/sessions", {"prompt": "steps=1 recall=1", "storage_state": state_with("seen")}
     )
-    assert (await ended(api, response.json()["session_id"]))["answer"] == "seen"
+    assert (await run_ended(api, response.json()["session_id"]))["answer"] == "seen"
 
 
 async def test_bad_options_are_422_naming_the_field(api: httpx.AsyncClient) -> None:
@@ -115,18 +104,18 @@ async def test_save_state_returns_the_state_after_each_run(
         {"prompt": "steps=1 remember=first", "save_state": True, "idle_timeout_s": 60},
     )
     session_id = started.json()["session_id"]
-    body = await ended(api, session_id)
+    body = await run_ended(api, session_id)
     assert body["storage_state_url"] == f"/v1/sessions/{session_id}/storage_state"
     token = api.headers["Authorization"][7:]
     async with AsyncApiClient(shared_server.url, access_token=token) as c:
         assert (await c.get_storage_state(session_id))["cookies"][0]["value"] == "first"
         await c.send_prompt_to_session(session_id, "steps=1 remember=second")
-        await ended(api, session_id, 1)
+        await run_ended(api, session_id, 1)
         assert (await c.get_storage_state(session_id))["cookies"][0]["value"] == "second"
         await c.close_session(session_id)
 
         plain = await c.send_prompt_to_ai("steps=1")
-        await ended(api, plain.session_id)
+        await run_ended(api, plain.session_id)
         with pytest.raises(NotFound, match="save_state"):
             await c.get_storage_state(plain.session_id)
 
@@ -139,13 +128,13 @@ async def test_a_profile_carries_a_login_to_the_next_session_and_is_held_by_one(
         first = await client.send_prompt_to_ai(
             "steps=1 remember=logged-in", profile="work", idle_timeout_s=60
         )
-        await ended(api, first.session_id)
+        await run_ended(api, first.session_id)
         # Held while the first session's browser is open.
         with pytest.raises(ProfileInUse) as caught:
             await client.send_prompt_to_ai("steps=1", profile="work")
         assert caught.value.profile == "work"
         other = await client.send_prompt_to_ai("steps=1 recall=1", profile="home")
-        assert (await ended(api, other.session_id))["answer"] in (None, "")
+        assert (await run_ended(api, other.session_id))["answer"] in (None, "")
 
         await client.close_session(first.session_id)
 
@@ -156,7 +145,7 @@ async def test_a_profile_carries_a_login_to_the_next_session_and_is_held_by_one(
                 return None  # the first browser is still being let go
 
         second = await eventually(free, "the profile being let go")
-        assert (await ended(api, second.session_id))["answer"] == "logged-in"
+        assert (await run_ended(api, second.session_id))["answer"] == "logged-in"
 
     # Another token's profile of the same name is another profile.
     async with AsyncApiClient(shared_server.url, access_token=await shared_server.token()) as c:
@@ -189,7 +178,7 @@ async def test_files_sent_with_steps_reach_their_upload_steps_and_are_listed(
             files={"more.txt": b"more"},
         )
         assert again.run == 1
-        await ended(api, started.session_id, 1)
+        await run_ended(api, started.session_id, 1)
         final = await client.get_session_result(started.session_id)
         uploaded = {"notes.txt": "hello from the client", "more.txt": "more"}
         assert final.outputs == {"uploaded": uploaded}
@@ -234,9 +223,9 @@ async def test_downloads_are_kept_within_the_bounds_and_served(
         started = await client.send_prompt_to_ai(
             "steps=1 remember=abc download=report.csv size=3", idle_timeout_s=60
         )
-        await ended(api, started.session_id)
+        await run_ended(api, started.session_id)
         await client.send_prompt_to_session(started.session_id, "steps=1 download=report.csv")
-        await ended(api, started.session_id, 1)
+        await run_ended(api, started.session_id, 1)
         result = await client.get_session_result(started.session_id)
         names = [(file.kind, file.name, file.size, file.run) for file in result.files]
         assert names == [("download", "report.csv", 9, 0), ("download", "report (1).csv", 3, 1)]
@@ -267,7 +256,7 @@ async def test_vision_reaches_the_runner_and_needs_an_llm_planner(api: httpx.Asy
         body = {"prompt": "steps=1 show=vision", "planner": "openai", "vision": given}
         response = await post(api, "/v1/sessions", body)
         assert response.status_code == 201, response.text
-        assert (await ended(api, response.json()["session_id"]))["answer"] == reached
+        assert (await run_ended(api, response.json()["session_id"]))["answer"] == reached
     response = await post(api, "/v1/sessions", {"prompt": "steps=1", "vision": True})
     assert response.status_code == 422
     assert "vision" in response.json()["error"]["message"]
