@@ -12,7 +12,7 @@ from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
 from pupi.client import AsyncApiClient, RemoteSessions
 from pupi.engine import OnStep, RunResult, run_steps
-from pupi.engine.healing import StepHealer, healer_of
+from pupi.engine.healing import StepHealer, close_healer, healer_of
 from pupi.errors import PupiError
 from pupi.steps import Secrets, SecretsLike, StepsLike, parse_steps
 
@@ -100,6 +100,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
         heal: bool | StepHealer = False,
+        planner: str | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s.
@@ -117,6 +118,8 @@ class PupiPuppeteerSDK(RemoteSessions):
         is; ``run.healing`` lists those steps and ``run.healed_steps`` holds the
         steps to replay next time (a :class:`~pupi.agent.heal.IntentHealer`, or
         any :class:`~pupi.engine.healing.StepHealer`, may be given instead of True).
+        With ``planner`` (``"openai"``, ``"anthropic"``) the healer asks that planner
+        for the element when the page's evidence alone is too weak to choose.
 
         ``secrets`` (``{"password": "..."}``) fill the steps' ``{{secret.password}}``
         as they run; the result, ``on_step`` and the log show the placeholder
@@ -143,22 +146,25 @@ class PupiPuppeteerSDK(RemoteSessions):
             cdp_url=self.cdp_url,
             options=options,
         )
-        healer = healer_of(heal)
-        async with (
-            allowed_domains_only(instance, domains),
-            tracing(instance.context, trace, title="pupi steps"),
-        ):
-            return await run_steps(
-                instance,
-                parsed,
-                instance_id=instance.id,
-                variables=variables,
-                timeout_ms=timeout_ms or self.timeout_ms,
-                stop_on_error=stop_on_error,
-                on_step=on_step,
-                secrets=hidden,
-                heal=healer,
-            )
+        healer = healer_of(heal, planner)
+        try:
+            async with (
+                allowed_domains_only(instance, domains),
+                tracing(instance.context, trace, title="pupi steps"),
+            ):
+                return await run_steps(
+                    instance,
+                    parsed,
+                    instance_id=instance.id,
+                    variables=variables,
+                    timeout_ms=timeout_ms or self.timeout_ms,
+                    stop_on_error=stop_on_error,
+                    on_step=on_step,
+                    secrets=hidden,
+                    heal=healer,
+                )
+        finally:
+            await close_healer(healer)
 
     async def save_storage_state(
         self, instance_id: str, path: StatePath | None = None

@@ -90,6 +90,7 @@ class PupiPuppeteerSDK:
         secrets: SecretsLike | None = None,
         allowed_domains: Sequence[str] | None = None,
         heal: bool | StepHealer = False,
+        planner: str | None = None,
         **browser: Unpack[BrowserArgs],
     ) -> RunResult:
         """Run ``steps`` in a new instance (left open), or in ``instance_id``'s."""
@@ -106,6 +107,7 @@ class PupiPuppeteerSDK:
             secrets=secrets,
             allowed_domains=allowed_domains,
             heal=heal,
+            planner=planner,
             **browser,
         )
 

@@ -158,3 +158,14 @@ async def test_an_element_that_shows_up_late_is_waited_for_not_healed_away(run: 
     assert healer.asked, "the first look found nothing"
     assert result.healing == []
     assert result.healed_steps[1]["selector"] == "#late"
+
+
+def test_heal_with_a_planner_names_the_healers_fallback() -> None:
+    from pupi.engine.healing import healer_of
+
+    assert healer_of(False, "rules") is None
+    plain = healer_of(True)
+    assert plain is not None and getattr(plain, "fallback", "missing") is None
+    asking = healer_of(True, "rules")
+    assert getattr(asking, "fallback", None) is not None
+    assert asking.fallback.name == "rules"  # type: ignore[union-attr]

@@ -92,10 +92,13 @@ class IntentHealer:
         return None
 
 
-def healer_for(heal: bool | StepHealer) -> StepHealer | None:
-    """The healer a ``heal=`` argument asks for: None, an :class:`IntentHealer`, or itself."""
+def healer_for(heal: bool | StepHealer, planner: str | None = None) -> StepHealer | None:
+    """The healer a ``heal=`` argument asks for: None, an :class:`IntentHealer`
+    (asking ``planner`` when the page's evidence is too weak), or itself."""
     if heal is True:
-        return IntentHealer()
+        from pupi.agent.planners import get_planner
+
+        return IntentHealer(fallback=get_planner(planner) if planner else None)
     if heal is False:
         return None
     return heal

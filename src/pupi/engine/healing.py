@@ -96,8 +96,9 @@ _LAST_PAUSE_MS = 2_000
 """Pauses between a refusal and the next try; each try observes the whole page."""
 
 
-def healer_of(heal: bool | StepHealer) -> StepHealer | None:
-    """The healer a ``heal=`` argument asks for: None, the agent's offline healer, or itself.
+def healer_of(heal: bool | StepHealer, planner: str | None = None) -> StepHealer | None:
+    """The healer a ``heal=`` argument asks for: None, the agent's offline healer (with
+    ``planner`` as its fallback, an LLM planner's name), or itself.
 
     The agent (and its page observation) is imported only when healing is asked for.
     """
@@ -105,7 +106,15 @@ def healer_of(heal: bool | StepHealer) -> StepHealer | None:
         return None
     from pupi.agent.heal import healer_for
 
-    return healer_for(heal)
+    return healer_for(heal, planner)
+
+
+async def close_healer(healer: StepHealer | None) -> None:
+    """Let go of what a healer holds (an LLM planner's HTTP client)."""
+    fallback = getattr(healer, "fallback", None)
+    closer = getattr(fallback, "aclose", None)
+    if closer is not None:
+        await closer()
 
 
 def can_heal(step: BaseStep) -> bool:
