@@ -185,6 +185,7 @@ class PupiPuppeteerSDK:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -204,6 +205,7 @@ class PupiPuppeteerSDK:
             token_budget=token_budget,
             output_schema=output_schema,
             vision=vision,
+            cache=cache,
             **browser,
         )
 
@@ -220,6 +222,7 @@ class PupiPuppeteerSDK:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -234,6 +237,7 @@ class PupiPuppeteerSDK:
             token_budget=token_budget,
             output_schema=output_schema,
             vision=vision,
+            cache=cache,
         )
 
     def execute_steps_remotely(
