@@ -133,6 +133,8 @@ class RunRecord(_Model):
     steps: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    cached: bool = False
+    """Whether its steps were replayed from the token's prompt cache (``cache=True``)."""
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -365,6 +367,7 @@ class RemoteSessions:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status.
@@ -384,7 +387,10 @@ class RemoteSessions:
         bounds the hosts the session's pages reach, within the server's fetch
         policy; ``token_budget`` bounds what an LLM planner spends on the run.
         ``vision`` (True, or ``"marks"`` with element numbers) shows an LLM planner
-        a screenshot each turn.
+        a screenshot each turn. ``cache`` serves the prompt from the token's prompt
+        cache, as ``run_prompt_locally(cache=...)`` does from a folder: the steps it
+        took before on the same site with the same planner replay without the
+        planner (the run's ``cached``); a miss or a failed replay is planned and kept.
         """
         body = _body(
             prompt=prompt,
@@ -401,6 +407,7 @@ class RemoteSessions:
             token_budget=token_budget,
             output_schema=_schema_body(output_schema),
             vision=vision,
+            cache=cache or None,
             **_browser_body(browser),
         )
         response = await self._api_client()._request("POST", "/v1/sessions", json=body)
@@ -419,10 +426,12 @@ class RemoteSessions:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left.
 
-        ``output_schema`` and ``vision`` are those of ``send_prompt_to_ai``, for this run.
+        ``output_schema``, ``vision`` and ``cache`` are those of ``send_prompt_to_ai``,
+        for this run.
         ``SessionNotOpen`` when the session is closed or its browser released.
         ``secrets`` and ``token_budget`` are this run's, as for ``send_prompt_to_ai``:
         a follow-up that types a secret sends it again.
@@ -437,6 +446,7 @@ class RemoteSessions:
             token_budget=token_budget,
             output_schema=_schema_body(output_schema),
             vision=vision,
+            cache=cache or None,
         )
         path = f"/v1/sessions/{session_id}/prompts"
         response = await self._api_client()._request("POST", path, json=body)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Unpack
 
 from pupi.browser.domains import AllowedDomains, allowed_domains_only
-from pupi.browser.instances import InstanceInfo, get_manager
+from pupi.browser.instances import Instance, InstanceInfo, get_manager
 from pupi.browser.options import BrowserArgs, StorageState, options_for
 from pupi.browser.storage import StatePath, save_storage_state
 from pupi.browser.tracing import TracePath, tracing
@@ -254,8 +256,7 @@ class PupiPuppeteerSDK(RemoteSessions):
         ``instance_id``'s) and the cache updated. Runs that complete without an
         answer are cached: an answer is read off the page by the planner.
         """
-        from pupi.agent import run_agent
-        from pupi.agent.cached import CachedPrompt
+        from pupi.agent.cached import run_prompt_cached
         from pupi.agent.planners import get_planner
         from pupi.agent.schema import OutputSchema
 
@@ -266,49 +267,38 @@ class PupiPuppeteerSDK(RemoteSessions):
         domains = AllowedDomains.of(allowed_domains)
         chosen = get_planner(planner) if vision is None else get_planner(planner, vision=vision)
         manager = get_manager()
+
+        def guard(instance: Instance) -> AbstractAsyncContextManager[object]:
+            return _guarded(instance, domains, trace, prompt)
+
+        async def afresh(instance: Instance) -> Instance:
+            if instance_id is not None:
+                return instance
+            # The failed replay left its traces (half a form, a cart): plan afresh.
+            await manager.close(instance.id)
+            return await manager.open_or_get(
+                None, headless=self.headless, cdp_url=self.cdp_url, options=options
+            )
+
         try:
             instance = await manager.open_or_get(
                 instance_id, headless=self.headless, cdp_url=self.cdp_url, options=options
             )
-            # A prompt asked for structured data has an answer, which replayed steps
-            # cannot give: it is always planned.
-            lookup = CachedPrompt.look_up(
-                cache if output is None else None, prompt, start_url, instance.page.url, chosen
+            return await run_prompt_cached(
+                instance,
+                prompt,
+                planner=chosen,
+                cache=cache,
+                start_url=start_url,
+                timeout_s=timeout_s,
+                on_step=on_step,
+                secrets=hidden,
+                output_schema=output,
+                guard=guard,
+                afresh=afresh,
+                max_steps=max_steps,
+                token_budget=token_budget,
             )
-            if lookup.steps is not None:
-                async with (
-                    allowed_domains_only(instance, domains),
-                    tracing(instance.context, trace, title=prompt[:80]),
-                ):
-                    replayed = await lookup.replay(
-                        instance, timeout_s=timeout_s, on_step=on_step, secrets=hidden
-                    )
-                if replayed is not None:
-                    return replayed
-                if instance_id is None:
-                    # The failed replay left its traces (half a form, a cart): plan afresh.
-                    await manager.close(instance.id)
-                    instance = await manager.open_or_get(
-                        None, headless=self.headless, cdp_url=self.cdp_url, options=options
-                    )
-            async with (
-                allowed_domains_only(instance, domains),
-                tracing(instance.context, trace, title=prompt[:80]),
-            ):
-                result = await run_agent(
-                    instance,
-                    prompt,
-                    planner=chosen,
-                    start_url=start_url,
-                    max_steps=max_steps,
-                    timeout_s=timeout_s,
-                    on_step=on_step,
-                    secrets=hidden,
-                    token_budget=token_budget,
-                    output_schema=output,
-                )
-            lookup.keep(result)
-            return result
         finally:
             closer = getattr(chosen, "aclose", None)
             if closer is not None:
@@ -331,3 +321,15 @@ class PupiPuppeteerSDK(RemoteSessions):
         if self._client is None:
             self._client = AsyncApiClient(self.base_url, access_token=self._access_token)
         return self._client
+
+
+@contextlib.asynccontextmanager
+async def _guarded(
+    instance: Instance, domains: AllowedDomains | None, trace: TracePath | None, prompt: str
+) -> AsyncIterator[None]:
+    """A prompt's attempt on ``instance``: held to ``domains``, traced when asked."""
+    async with (
+        allowed_domains_only(instance, domains),
+        tracing(instance.context, trace, title=prompt[:80]),
+    ):
+        yield

@@ -187,6 +187,7 @@ class PupiPuppeteerSDK:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
         **browser: Unpack[BrowserArgs],
     ) -> SessionStarted:
         """Start a session that carries out ``prompt``; returns at once with its id and status."""
@@ -206,6 +207,7 @@ class PupiPuppeteerSDK:
             token_budget=token_budget,
             output_schema=output_schema,
             vision=vision,
+            cache=cache,
             **browser,
         )
 
@@ -222,6 +224,7 @@ class PupiPuppeteerSDK:
         token_budget: int | None = None,
         output_schema: OutputSchemaLike | None = None,
         vision: VisionChoice | None = None,
+        cache: bool = False,
     ) -> SessionStarted:
         """Queue a follow-up prompt in an open session, on the page its last run left."""
         return self._bridge.call(
@@ -236,6 +239,7 @@ class PupiPuppeteerSDK:
             token_budget=token_budget,
             output_schema=output_schema,
             vision=vision,
+            cache=cache,
         )
 
     def execute_steps_remotely(

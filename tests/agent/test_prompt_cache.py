@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pupi import DirectoryCache, PupiPuppeteerSDK
-from pupi.agent.cache import CacheKey, as_cache
+from pupi.agent.cache import CacheKey, MemoryCache, as_cache
 from pupi.agent.observe import Observation
 from pupi.agent.planners import PLANNERS
 from pupi.agent.planners.base import Decision, HistoryEntry, Usage
@@ -66,6 +66,17 @@ def test_an_entry_that_is_not_this_keys_is_a_miss(tmp_path: Path, content: str) 
     key = CacheKey.of("Log in", site="", planner="rules")
     cache.file(key).write_text(content)
     assert cache.get(key) is None
+
+
+def test_a_memory_cache_remembers_what_was_put_in_it() -> None:
+    key = CacheKey.of("Log in", site="", planner="rules")
+    other = CacheKey.of("Log out", site="", planner="rules")
+    cache = MemoryCache({key: RELOAD})
+    assert cache.get(key) == RELOAD and cache.get(other) is None
+    assert cache.kept == {}
+    cache.put(other, [{"action": "go", "url": "http://x"}])
+    assert cache.kept == {other: [{"action": "go", "url": "http://x"}]}
+    assert cache.get(other) == cache.kept[other]
 
 
 def test_a_path_becomes_a_directory_cache_and_a_cache_stays_itself(tmp_path: Path) -> None:

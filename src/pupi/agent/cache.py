@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
-__all__ = ["CacheKey", "CacheLike", "DirectoryCache", "PromptCache", "as_cache"]
+__all__ = ["CacheKey", "CacheLike", "DirectoryCache", "MemoryCache", "PromptCache", "as_cache"]
 
 logger = logging.getLogger("pupi.agent")
 
@@ -129,6 +129,35 @@ class DirectoryCache:
     def delete(self, key: CacheKey) -> None:
         """Forget ``key``'s entry, if there is one."""
         self.file(key).unlink(missing_ok=True)
+
+
+class MemoryCache:
+    """A :class:`PromptCache` in a dict, which remembers what was put in it.
+
+    The server's sessions load the token's entry into one, run the prompt, and
+    write :attr:`kept` back to the database.
+
+    >>> cache = MemoryCache()
+    >>> cache.put(key, [{"action": "reload"}])
+    >>> cache.kept
+    {CacheKey(prompt='Log in', site='', planner='rules'): [{'action': 'reload'}]}
+    """
+
+    def __init__(self, entries: dict[CacheKey, list[dict[str, Any]]] | None = None) -> None:
+        self.entries: dict[CacheKey, list[dict[str, Any]]] = dict(entries or {})
+        self.kept: dict[CacheKey, list[dict[str, Any]]] = {}
+        """What was put since it was made, the latest steps for each key."""
+
+    def __repr__(self) -> str:
+        return f"<MemoryCache entries={len(self.entries)} kept={len(self.kept)}>"
+
+    def get(self, key: CacheKey) -> list[dict[str, Any]] | None:
+        """The steps held under ``key``, or None."""
+        return self.entries.get(key) or None
+
+    def put(self, key: CacheKey, steps: list[dict[str, Any]]) -> None:
+        """Hold ``steps`` under ``key``, and remember them as kept."""
+        self.entries[key] = self.kept[key] = list(steps)
 
 
 CacheLike: TypeAlias = "str | os.PathLike[str] | PromptCache"

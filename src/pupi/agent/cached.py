@@ -1,29 +1,37 @@
 """Replaying a cached prompt: its steps, healed where the site changed, as a PromptResult.
 
-``run_prompt_locally(cache=...)`` calls :func:`replay_cached` on a cache hit. No
-planner runs: the cached steps go through the engine with an
-:class:`~pupi.agent.heal.IntentHealer`. A replay that fails (or steps that no
-longer validate) answers None, and the caller plans instead.
+:func:`run_prompt_cached` is the whole way of a cached prompt, shared by
+``run_prompt_locally(cache=...)`` and the server's sessions (``cache: true``): on a
+hit no planner runs, and the cached steps go through the engine with an
+:class:`~pupi.agent.heal.IntentHealer` (:func:`replay_cached`). A replay that
+fails (or steps that no longer validate) is planned instead, and a planned run
+that completes without an answer is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from pupi.agent.cache import CacheKey, CacheLike, PromptCache, as_cache
 from pupi.agent.heal import IntentHealer
-from pupi.agent.loop import STEP_TIMEOUT_S, AgentInstance
+from pupi.agent.loop import STEP_TIMEOUT_S, AgentInstance, run_agent
 from pupi.agent.planners.base import Planner, Usage
 from pupi.agent.result import PromptResult
+from pupi.agent.schema import OutputSchemaLike
 from pupi.engine import OnStep, run_steps
 from pupi.errors import InvalidSteps
 from pupi.steps import Secrets, parse_steps
 
-__all__ = ["CachedPrompt", "cache_site", "replay_cached"]
+__all__ = ["CachedPrompt", "cache_key", "cache_site", "replay_cached", "run_prompt_cached"]
+
+InstanceT = TypeVar("InstanceT", bound=AgentInstance)
 
 logger = logging.getLogger("pupi.agent")
 
@@ -35,6 +43,11 @@ def cache_site(start_url: str | None, current_url: str) -> str:
         return start_url
     parts = urlsplit(current_url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
+def cache_key(prompt: str, start_url: str | None, current_url: str, planner: Planner) -> CacheKey:
+    """Where ``prompt`` run by ``planner`` from ``start_url`` (or ``current_url``) is filed."""
+    return CacheKey.of(prompt, site=cache_site(start_url, current_url), planner=planner.name)
 
 
 async def replay_cached(
@@ -111,8 +124,7 @@ class CachedPrompt:
         """The entry for ``prompt`` run by ``planner`` from ``start_url`` (or ``current_url``)."""
         if cache is None:
             return cls(None, None)
-        site = cache_site(start_url, current_url)
-        return cls(as_cache(cache), CacheKey.of(prompt, site=site, planner=planner.name))
+        return cls(as_cache(cache), cache_key(prompt, start_url, current_url, planner))
 
     async def replay(
         self,
@@ -145,3 +157,59 @@ class CachedPrompt:
         except OSError as exc:
             # A cache that cannot be written costs the next run a plan, not this run its result.
             logger.warning("could not update the prompt cache: %s", exc)
+
+
+async def run_prompt_cached(
+    instance: InstanceT,
+    prompt: str,
+    *,
+    planner: Planner,
+    cache: CacheLike | None,
+    start_url: str | None = None,
+    timeout_s: float = 120,
+    on_step: OnStep | None = None,
+    secrets: Secrets | None = None,
+    output_schema: OutputSchemaLike | None = None,
+    guard: Callable[[InstanceT], AbstractAsyncContextManager[object]] | None = None,
+    afresh: Callable[[InstanceT], Awaitable[InstanceT]] | None = None,
+    **agent: Any,
+) -> PromptResult:
+    """Carry out ``prompt`` from ``cache`` when it holds its steps, else with ``planner``.
+
+    A hit replays the cached steps (``result.cached``); a miss, or a replay that
+    fails, runs :func:`~pupi.agent.run_agent` (``agent`` holds its other
+    arguments: ``max_steps``, ``token_budget``) on ``afresh(instance)`` when
+    given, and keeps a completed run's steps. A prompt with an ``output_schema``
+    is always planned: replayed steps give no answer. Each attempt runs inside
+    ``guard(instance)`` (allowed domains, a trace).
+    """
+
+    def held(on: InstanceT) -> AbstractAsyncContextManager[object]:
+        return contextlib.nullcontext() if guard is None else guard(on)
+
+    lookup = CachedPrompt.look_up(
+        cache if output_schema is None else None, prompt, start_url, instance.page.url, planner
+    )
+    if lookup.steps is not None:
+        async with held(instance):
+            replayed = await lookup.replay(
+                instance, timeout_s=timeout_s, on_step=on_step, secrets=secrets
+            )
+        if replayed is not None:
+            return replayed
+        if afresh is not None:
+            instance = await afresh(instance)
+    async with held(instance):
+        result = await run_agent(
+            instance,
+            prompt,
+            planner=planner,
+            start_url=start_url,
+            timeout_s=timeout_s,
+            on_step=on_step,
+            secrets=secrets,
+            output_schema=output_schema,
+            **agent,
+        )
+    lookup.keep(result)
+    return result

@@ -83,6 +83,13 @@ class _AgentOptions(BaseModel):
         f"{OUTPUT_SCHEMA_LIMIT} characters as JSON; keywords Pupi does not check are "
         "refused (422 ``invalid_output_schema``).",
     )
+    cache: bool = Field(
+        False,
+        description="Replay the steps this prompt took before on the same site with the same "
+        "planner, from the token's prompt cache, without asking the planner (the run's "
+        "``cached``); on a miss, or a replay that fails, it is planned and a run that "
+        "completes without an answer is kept. Never with output_schema: it is planned.",
+    )
 
     @field_validator("output_schema")
     @classmethod
@@ -281,6 +288,9 @@ class RunRecord(BaseModel):
     steps: list[dict[str, Any]] = Field(default_factory=list)
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
+    cached: bool = Field(
+        False, description="Whether its steps were replayed from the prompt cache."
+    )
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

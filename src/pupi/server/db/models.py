@@ -26,6 +26,7 @@ __all__ = [
     "FileRow",
     "LiveFrameRow",
     "ProfileRow",
+    "PromptCacheRow",
     "RunRow",
     "ScreenshotRow",
     "SessionRow",
@@ -189,6 +190,24 @@ class ProfileRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class PromptCacheRow(Base):
+    """A token's cached prompt: the steps it took, to replay without a planner.
+
+    Filed under the digest of its :class:`~pupi.agent.cache.CacheKey` (prompt,
+    site, planner), in the database so every worker of the token shares it.
+    """
+
+    __tablename__ = "prompt_cache"
+
+    token_id: Mapped[str] = mapped_column(
+        ForeignKey("tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    steps: Mapped[Any] = mapped_column(JSON)
+    """The steps as recorded: secrets as their placeholders, never their values."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RunRow(Base):
     """One thing a session was asked to do: its first prompt, a follow-up, or steps."""
 
@@ -229,6 +248,10 @@ class RunRow(Base):
     """A prompt's JSON Schema for its answer (``output_schema``), as checked."""
     data: Mapped[Any] = mapped_column(JSON, nullable=True)
     """The answer validated against ``output_schema``; None without one."""
+    cache: Mapped[bool] = mapped_column(default=False)
+    """Whether the prompt may be served from, and is kept in, its token's prompt cache."""
+    cached: Mapped[bool] = mapped_column(default=False)
+    """Whether it was: its steps replayed from the cache, no planner asked."""
 
 
 class WebhookDeliveryRow(Base):

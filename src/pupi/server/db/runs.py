@@ -85,6 +85,7 @@ class SessionRuns(StoreBase):
         error: dict[str, Any] | None = None,
         usage: dict[str, Any] | None = None,
         data: Any = None,
+        cached: bool = False,
     ) -> bool:
         """Record how run ``n`` ended; the session shows it. False when it had ended already."""
         event = SessionEvent("end", {"status": status})
@@ -97,7 +98,7 @@ class SessionRuns(StoreBase):
             run.status, run.answer, run.outputs, run.steps = status, answer, outputs, steps
             run.error, run.usage, run.finished_at = error, usage, now
             run.secrets = None  # they lived for the run
-            run.data = data
+            run.data, run.cached = data, cached
             await self._queue_webhook(db, session, run)
             queued_next = await self._has_queued_run(db, session_id)
             session.status = "queued" if queued_next else status
@@ -359,4 +360,5 @@ def new_run_row(session_id: str, n: int, spec: RunSpec, now: datetime) -> RunRow
         vision=spec.vision,
         heal=spec.heal,
         output_schema=spec.output_schema,
+        cache=spec.cache,
     )

@@ -41,6 +41,7 @@ from pupi.server.db.models import (
     TraceRow,
     utcnow,
 )
+from pupi.server.db.prompt_cache import PromptCacheStore
 from pupi.server.db.runs import SessionRuns, Started, new_run_row
 from pupi.server.db.specs import RunKind, RunSpec, SessionSpec
 from pupi.server.events import SessionEvent
@@ -71,7 +72,7 @@ class Snapshot(NamedTuple):
     """Its files, without their bytes."""
 
 
-class SessionStore(SessionRuns, SessionMedia, SessionFiles):
+class SessionStore(SessionRuns, SessionMedia, SessionFiles, PromptCacheStore):
     """Sessions in the database; one per process, shared by routes and workers."""
 
     async def create(

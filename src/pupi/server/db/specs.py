@@ -49,6 +49,8 @@ class RunSpec:
     """Re-ground steps whose selector matches nothing (steps)."""
     output_schema: dict[str, Any] | None = None
     """A prompt's JSON Schema for its answer, checked; the run's ``data`` matches it."""
+    cache: bool = False
+    """Serve the prompt from its token's prompt cache when it can, and keep it there."""
 
 
 @dataclass(frozen=True, slots=True)

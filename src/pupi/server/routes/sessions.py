@@ -132,6 +132,7 @@ def _run_record(run: RunRow) -> RunRecord:
         steps=run.steps or run.request_steps or [],
         error=run.error,
         usage=run.usage,
+        cached=run.cached,
         created_at=run.created_at,
         started_at=run.started_at,
         finished_at=run.finished_at,
@@ -260,6 +261,7 @@ def _prompt_run(
         token_budget=body.token_budget,
         vision=_vision(body.vision, body.planner or settings.default_planner),
         output_schema=_output_schema(body.output_schema),
+        cache=body.cache,
     )
 
 

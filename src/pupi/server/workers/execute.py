@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
@@ -39,6 +39,7 @@ from pupi.server.sealing import SealBroken, Sealer
 from pupi.server.workers.estimate import RECENT_SESSIONS
 from pupi.server.workers.guard import refusal_for, within_domains
 from pupi.server.workers.runner import (
+    CacheLookup,
     RunJob,
     SessionBrowser,
     SessionJob,
@@ -49,6 +50,9 @@ from pupi.server.workers.runner import (
 )
 from pupi.server.workers.secrecy import redact_outcome, redact_report
 from pupi.steps import Secrets
+
+if TYPE_CHECKING:
+    from pupi.agent.cache import CacheKey
 
 __all__ = ["INTERRUPTED", "SessionExecutor", "retrying", "worker_name"]
 
@@ -311,6 +315,7 @@ class SessionExecutor:
             vision=run.vision,
             heal=run.heal,
             output_schema=run.output_schema,
+            cache=self._cache_lookup(session.token_id) if run.cache else None,
         )
         recorded: list[dict[str, Any]] = []
 
@@ -336,6 +341,11 @@ class SessionExecutor:
         outcome = await self._outcome(browser, session, run_job, record)
         outcome = redact_outcome(outcome, hidden)
         await self._keep(session, run.n, outcome)
+        for key, kept in outcome.kept.items():
+            # Written before the run ends: the token's next prompt finds it.
+            await retrying(
+                functools.partial(self.store.keep_steps, session.token_id, key.digest, kept)
+            )
         run_s = time.monotonic() - started
         self.metrics.session_seconds.observe(run_s)
         self.recent_s.append(run_s)
@@ -350,8 +360,17 @@ class SessionExecutor:
                 error=outcome.error,
                 usage=outcome.usage,
                 data=outcome.data,
+                cached=outcome.cached,
             )
         )
+
+    def _cache_lookup(self, token_id: str) -> CacheLookup:
+        """Reads ``token_id``'s prompt cache, shared by every worker through the database."""
+
+        async def look_up(key: CacheKey) -> list[dict[str, Any]] | None:
+            return await retrying(lambda: self.store.cached_steps(token_id, key.digest))
+
+        return look_up
 
     async def _uploads(self, session_id: str) -> tuple[FileSpec, ...]:
         rows = await retrying(lambda: self.store.files(session_id, with_data=True))

@@ -8,7 +8,9 @@ Timeouts and cancellation are the executor's business. The real runner opens a
 headless browser instance with the fetch policy as its request filter and its
 traffic through the egress proxy, holds each run to the session's allowed
 domains, and types each run's secrets; prompts go to the agent, steps to the
-engine. Tests put a fake in its place.
+engine. A prompt that asks for the cache reads its token's entry through the
+job's :data:`CacheLookup` and hands back what it kept in ``SessionOutcome.kept``
+for the executor to write. Tests put a fake in its place.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ from pupi.server.db.specs import FileSpec, RunKind
 from pupi.server.fetch_policy import RequestFilter
 
 if TYPE_CHECKING:
+    from pupi.agent.cache import CacheKey, MemoryCache
+    from pupi.agent.planners.base import Planner
     from pupi.browser.instances import Instance
     from pupi.server.egress import EgressProxy
 
 __all__ = [
+    "CacheLookup",
     "RunFile",
     "RunJob",
     "SessionBrowser",
@@ -78,6 +83,10 @@ class SessionJob:
     """The only hosts its pages may reach, within the fetch policy; None: no such rule."""
 
 
+CacheLookup = Callable[["CacheKey"], Awaitable[list[dict[str, Any]] | None]]
+"""The steps the session's token keeps in its prompt cache under a key, or None."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunJob:
     """One run in the session's browser: a prompt for the agent, or validated steps."""
@@ -102,6 +111,8 @@ class RunJob:
     """Re-ground steps whose selector matches nothing from their intent (steps)."""
     output_schema: dict[str, Any] | None = None
     """A prompt's JSON Schema for its answer; the outcome's ``data`` matches it."""
+    cache: CacheLookup | None = field(default=None, repr=False)
+    """Reads the token's prompt cache (a prompt that asks for it); None: no cache."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +154,10 @@ class SessionOutcome:
     """The browser's cookies and storage after the run, when the job keeps its state."""
     data: Any = None
     """The answer validated against the job's ``output_schema``, as JSON."""
+    cached: bool = False
+    """The prompt's steps were replayed from the cache; no planner was asked."""
+    kept: dict[CacheKey, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    """What the run put in the prompt cache, to write back to the token's."""
 
 
 StepSink = Callable[[StepReport], Awaitable[None]]
@@ -249,8 +264,9 @@ class _AgentBrowser:
 
         if job.kind is RunKind.STEPS:
             return await self._steps(job, on_step)
-        from pupi.agent import run_agent
+        from pupi.agent.cached import run_prompt_cached
         from pupi.agent.planners import get_planner
+        from pupi.steps import Secrets
 
         planner = (
             get_planner(job.planner)
@@ -258,17 +274,21 @@ class _AgentBrowser:
             else get_planner(job.planner, vision="marks" if job.vision == "marks" else True)
         )
         try:
-            result = await run_agent(
+            cache = await self._prompt_cache(job, planner)
+            # A failed replay is planned on the same page: the session's browser
+            # (its logins, earlier runs' pages) is the one the prompt was sent to.
+            result = await run_prompt_cached(
                 self._instance,
                 job.prompt,
                 planner=planner,
+                cache=cache,
                 start_url=job.start_url,
-                max_steps=job.max_steps,
                 timeout_s=job.timeout_s,
                 on_step=on_step,
-                secrets=job.secrets,
-                token_budget=job.token_budget,
+                secrets=Secrets.of(job.secrets),
                 output_schema=job.output_schema,
+                max_steps=job.max_steps,
+                token_budget=job.token_budget,
             )
         finally:
             closer = getattr(planner, "aclose", None)
@@ -282,7 +302,20 @@ class _AgentBrowser:
             error=_error(result.error),
             usage=_dump(usage) if usage is not None else None,
             data=to_jsonable_python(result.data),
+            cached=result.cached,
+            kept=dict(cache.kept) if cache is not None else {},
         )
+
+    async def _prompt_cache(self, job: RunJob, planner: Planner) -> MemoryCache | None:
+        """The token's entry for the prompt, in memory; None when the run is not cached."""
+        from pupi.agent.cache import MemoryCache
+        from pupi.agent.cached import cache_key
+
+        if job.cache is None or job.output_schema is not None:
+            return None
+        key = cache_key(job.prompt, job.start_url, self._instance.page.url, planner)
+        steps = await job.cache(key)
+        return MemoryCache({key: steps} if steps else None)
 
     async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:
         from pupi.agent.heal import IntentHealer

@@ -35,4 +35,6 @@ def redact_outcome(outcome: SessionOutcome, secrets: Secrets) -> SessionOutcome:
         steps=secrets.redact(outcome.steps),
         error=secrets.redact(outcome.error),
         outputs=secrets.redact(outcome.outputs),
+        # Cached steps keep their placeholders already; this is the last word on it.
+        kept={key: secrets.redact(steps) for key, steps in outcome.kept.items()},
     )
