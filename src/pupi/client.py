@@ -28,16 +28,20 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from pupi.agent.schema import OutputSchemaLike, json_schema_of
 from pupi.browser.options import BrowserArgs, StorageState, parse_browser_options
 from pupi.errors import ApiError, PupiError, error_from_answer
 from pupi.steps import StepsLike, parse_steps
+
+if TYPE_CHECKING:
+    # httpx loads with the first request: a script that only runs local steps
+    # imports this module (the SDK's remote methods) without needing it.
+    import httpx
 
 __all__ = [
     "ActiveSessions",
@@ -618,6 +622,8 @@ class RemoteSessions:
 
         ``SessionNotOpen`` when it has no browser any more.
         """
+        import httpx
+
         client = self._api_client()
         path = f"/v1/sessions/{session_id}/live"
         try:
@@ -634,6 +640,8 @@ class RemoteSessions:
 
     async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""
+        import httpx
+
         client = self._api_client()
         path = f"/v1/sessions/{session_id}/events"
         try:
@@ -666,6 +674,8 @@ class AsyncApiClient(RemoteSessions):
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        import httpx
+
         self.base_url = base_url.rstrip("/")
         self._token = access_token
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
@@ -681,6 +691,8 @@ class AsyncApiClient(RemoteSessions):
         return {"Authorization": f"Bearer {self._token}"} if self._token else {}
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         try:
             response = await self._http.request(method, path, headers=self._headers(), **kwargs)
         except httpx.TransportError as exc:
