@@ -319,7 +319,7 @@ class _AgentBrowser:
 
     async def _steps(self, job: RunJob, on_step: Any) -> SessionOutcome:
         from pupi.agent.heal import IntentHealer
-        from pupi.engine import run_steps
+        from pupi.engine import DEFAULT_TIMEOUT_MS, run_steps
         from pupi.steps import parse_steps
 
         secrets = job.secrets.keys()
@@ -336,7 +336,9 @@ class _AgentBrowser:
             self._instance,
             runnable,
             instance_id=self._instance.id,
-            timeout_ms=job.timeout_s * 1000,
+            # Each step waits as long as it would locally (within the run's own bound,
+            # which the executor holds): a missing element fails its step, not the run's clock.
+            timeout_ms=min(DEFAULT_TIMEOUT_MS, job.timeout_s * 1000),
             on_step=report,
             secrets=job.secrets,
             heal=IntentHealer() if job.heal else None,
