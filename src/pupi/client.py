@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import mimetypes
 import os
@@ -622,41 +623,21 @@ class RemoteSessions:
 
         ``SessionNotOpen`` when it has no browser any more.
         """
-        import httpx
-
-        client = self._api_client()
         path = f"/v1/sessions/{session_id}/live"
-        try:
-            async with client._http.stream(
-                "GET", path, headers=client._headers(), timeout=httpx.Timeout(30.0, read=None)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise _error_for(response)
-                async for frame in _parse_frames(response.aiter_bytes()):
-                    yield frame
-        except httpx.TransportError as exc:
-            raise _unreachable(f"lost the live view of session {session_id}: {exc}") from exc
+        async with self._api_client()._stream(path, f"the live view of session {session_id}") as r:
+            async for frame in _parse_frames(r.aiter_bytes()):
+                yield frame
 
     async def iter_session_events(self, session_id: str) -> AsyncIterator[SessionEvent]:
         """The session's events: earlier steps replayed, then new ones live, until ``end``."""
-        import httpx
-
-        client = self._api_client()
         path = f"/v1/sessions/{session_id}/events"
-        try:
-            async with client._http.stream(
-                "GET", path, headers=client._headers(), timeout=httpx.Timeout(30.0, read=None)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise _error_for(response)
-                async for event in _parse_sse(response.aiter_lines()):
-                    yield event
-                    if event.event == "end":
-                        return
-        except httpx.TransportError as exc:
-            raise _unreachable(f"lost the event stream of session {session_id}: {exc}") from exc
+        async with self._api_client()._stream(
+            path, f"the event stream of session {session_id}"
+        ) as r:
+            async for event in _parse_sse(r.aiter_lines()):
+                yield event
+                if event.event == "end":
+                    return
 
 
 class AsyncApiClient(RemoteSessions):
@@ -701,6 +682,24 @@ class AsyncApiClient(RemoteSessions):
         if response.status_code >= 400:
             raise _error_for(response)
         return response
+
+    @contextlib.asynccontextmanager
+    async def _stream(self, path: str, what: str) -> AsyncIterator[httpx.Response]:
+        """A long GET (live frames, events): no read timeout, errors as API errors,
+        a connection lost midway as ``what`` lost."""
+        import httpx
+
+        timeout = httpx.Timeout(30.0, read=None)
+        try:
+            async with self._http.stream(
+                "GET", path, headers=self._headers(), timeout=timeout
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_for(response)
+                yield response
+        except httpx.TransportError as exc:
+            raise _unreachable(f"lost {what}: {exc}") from exc
 
     async def aclose(self) -> None:
         """Close the connections."""
