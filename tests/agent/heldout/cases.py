@@ -34,6 +34,10 @@ async def run_case(heldout: HeldoutSite, page: str | None, prompt: str, check: C
             timeout_s=60,
         )
         await in_flight.settled()  # a click's fetch may still be on its way
+        # Pages that count their own unanswered records in ``window.__pending`` (round
+        # five's) are waited for too: a fetch may not be reported as sent yet.
+        for tab in instance.context.pages:
+            await tab.wait_for_function("!window.__pending", timeout=30_000)
     finally:
         await manager.close(instance.id)
     assert check(result, heldout.state), (result.status, result.answer, result.error, result.steps)

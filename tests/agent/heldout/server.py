@@ -31,10 +31,11 @@ def _flat(values: dict[str, list[str]]) -> dict[str, Any]:
 
 
 class HeldoutSite:
-    """The held-out pages on a free loopback port, recording into :attr:`state`."""
+    """The held-out pages (``pages``) on a free loopback port, recording into :attr:`state`."""
 
-    def __init__(self) -> None:
+    def __init__(self, pages: Path = PAGES) -> None:
         self.state = SiteState()
+        self.pages = pages
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,7 +43,7 @@ class HeldoutSite:
                 pass
 
             def _page(self, name: str) -> None:
-                body = (PAGES / name).read_bytes()
+                body = (site.pages / name).read_bytes()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -57,7 +58,7 @@ class HeldoutSite:
                     self._page("results.html")
                     return
                 name = url.path.rsplit("/", 1)[-1] or "index.html"
-                if (PAGES / name).is_file():
+                if (site.pages / name).is_file():
                     self._page(name)
                 else:
                     self.send_error(404)
