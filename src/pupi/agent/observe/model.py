@@ -57,6 +57,10 @@ class Element(BaseModel):
         "document (not the viewport); inside an iframe, of the top document.",
     )
     context: str | None = Field(None, description="Heading or item the element belongs to.")
+    item: tuple[int, int] | None = Field(
+        None,
+        description="The list item it sits in: (position in Observation.lists, item position).",
+    )
     selector: str = Field(description="A robust Playwright selector for this element.")
     expanded: bool | None = Field(
         None, description="aria-expanded, or whether a <details> is open."

@@ -107,6 +107,10 @@ async def observe(
 def build_observation(raw: Mapping[str, Any]) -> Observation:
     """Turn the snapshot script's output into an :class:`Observation` (no budget yet)."""
     frames: Sequence[Mapping[str, Any]] = raw.get("frames") or []
+    raw_lists: Sequence[Mapping[str, Any]] = raw.get("lists") or []
+    # Lists without a selector are left out below, so an element's list number moves too.
+    kept = [n for n, item_list in enumerate(raw_lists) if item_list.get("selector")]
+    list_number = {raw_number: n for n, raw_number in enumerate(kept)}
     elements: list[Element] = []
     for number, item in enumerate(raw.get("elements") or [], start=1):
         fp = item.get("fp") or {}
@@ -132,6 +136,7 @@ def build_observation(raw: Mapping[str, Any]) -> Observation:
                 href=item.get("href"),
                 box=tuple(box) if box else None,
                 context=item.get("context"),
+                item=_item_of(item.get("item"), list_number),
                 region=item.get("region"),
                 form=item.get("form"),
                 in_frame=item.get("frame") is not None,
@@ -163,8 +168,7 @@ def build_observation(raw: Mapping[str, Any]) -> Observation:
             items=[{key: str(value) for key, value in item.items()} for item in item_list["items"]],
             total=item_list.get("total") or 0,
         )
-        for item_list in raw.get("lists") or []
-        if item_list.get("selector")
+        for item_list in (raw_lists[n] for n in kept)
     ]
     forms = [
         Form(
@@ -188,6 +192,12 @@ def build_observation(raw: Mapping[str, Any]) -> Observation:
     )
     _link_forms(observation)
     return observation
+
+
+def _item_of(raw: Sequence[int] | None, list_number: Mapping[int, int]) -> tuple[int, int] | None:
+    if not raw or raw[0] not in list_number:
+        return None
+    return list_number[raw[0]], raw[1]
 
 
 def _link_forms(observation: Observation) -> None:

@@ -14,6 +14,9 @@
   ]);
   const INLINE_DISPLAYS = new Set(["inline", "inline-block", "inline-flex", "inline-grid", "contents"]);
   const CONTROL_TEXT_TAGS = new Set(["BUTTON", "SELECT", "TEXTAREA", "OPTION", "INPUT", "DATALIST"]);
+  // Elements that are clickable only by their pointer cursor, and what they must not hold.
+  const POINTER_TAGS = new Set(["SPAN", "DIV", "LI", "P", "I", "IMG", "svg", "TD", "STRONG", "B", "EM", "SMALL"]);
+  const CONTROL_QUERY = "a[href],button,input,select,textarea,summary,[role=button],[role=link],[role=checkbox],[role=tab]";
   const INTERACTIVE_ROLES = new Set([
     "button", "link", "checkbox", "radio", "switch", "tab", "menuitem", "menuitemcheckbox",
     "menuitemradio", "option", "textbox", "searchbox", "combobox", "listbox", "slider",
@@ -239,7 +242,7 @@
   const raw = []; // interactive elements, document order
   const frameInfo = new Map(); // iframe element -> frame number
   const formIndex = new Map(); // form element -> position in out.forms
-  const listItems = new Map(); // item element -> {title}
+  const listItems = new Map(); // item element -> {title, list, pos}
 
   function regionOf(el, inherited) {
     const role = el.getAttribute("role");
@@ -317,9 +320,9 @@
         count = (el.getRootNode() === doc ? doc : el.getRootNode()).querySelectorAll(itemSel).length;
       } catch (e) {}
       const items = [];
-      for (const m of visible.slice(0, MAX_ITEMS)) {
+      for (const [pos, m] of visible.slice(0, MAX_ITEMS).entries()) {
         const item = describeItem(m);
-        listItems.set(m, item.title || cap(item.text, 60));
+        listItems.set(m, { title: item.title || cap(item.text, 60), list: out.lists.length, pos });
         items.push(item);
       }
       out.lists.push({
@@ -470,6 +473,20 @@
 
   let currentFrame = null;
   let lastHeading = null;
+  const modal = openModal();
+
+  function openModal() {
+    let found = null;
+    try {
+      found = document.querySelector("dialog:modal");
+    } catch (e) {}
+    if (found) return found;
+    for (const el of document.querySelectorAll('[aria-modal="true"]')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden") return el;
+    }
+    return null;
+  }
 
   function elementState(el, tag, role) {
     const st = {};
@@ -527,8 +544,17 @@
       }
     }
 
-    const [role, roleSelectable] = roleOf(el, tag);
-    if (role && !hidden && !ctx.inControl) {
+    let [role, roleSelectable] = roleOf(el, tag);
+    // cursor is inherited: only the top of a pointer subtree is the thing to click.
+    const pointer = cs.cursor === "pointer";
+    if (!role && pointer && !ctx.pointer && POINTER_TAGS.has(tag) && !el.querySelector(CONTROL_QUERY)) {
+      // A span or div with a pointer cursor (and, as a rule, a click handler) is
+      // clicked like the link or button it looks like.
+      role = /underline/.test(cs.textDecorationLine || "") ? "link" : "button";
+    }
+    // Behind an open modal nothing receives a click: such controls are not offered.
+    const blocked = modal !== null && doc === document && !modal.contains(el);
+    if (role && !hidden && !ctx.inControl && !blocked) {
       const r = box();
       const name = accessibleName(el, tag, role);
       const labels = labelsOf(el);
@@ -655,6 +681,7 @@
       inControl: ctx.inControl || tag === "SELECT" || tag === "BUTTON" || tag === "TEXTAREA" || (role && ["link", "button"].includes(role) && !!roleSelectable && tag !== "A" && tag !== "BUTTON"),
       disabledFieldset: ctx.disabledFieldset || (tag === "FIELDSET" && el.disabled),
       inDl: ctx.inDl || tag === "DL",
+      pointer,
     };
     if (el.shadowRoot) {
       for (const c of el.shadowRoot.children) visit(c, childCtx);
@@ -786,9 +813,12 @@
       fp.label_unique || fp.name_unique || fp.name_value_unique || fp.title_unique;
     fp.scoped = !identified && !fp.shadow_host ? scopedSelector(r, fp) : null;
     let context = null;
+    let item = null;
     for (let node = r.el.parentElement; node; node = node.parentElement) {
       if (listItems.has(node)) {
-        context = listItems.get(node);
+        const entry = listItems.get(node);
+        context = entry.title;
+        item = [entry.list, entry.pos];
         break;
       }
     }
@@ -811,6 +841,7 @@
       href: r.href,
       box: r.box,
       context: context || groupLabelOf(r.el) || r.heading,
+      item,
       region: r.region,
       form: formNo,
       frame: r.frame,

@@ -29,17 +29,9 @@ from ..server import HeldoutSite
 from .cases import PROMPTS
 
 FIRST_TRY_FAILURES: dict[str, str] = {
-    "mail-delete-by-sender": "no 'delete' button on the page",
-    "mail-trash-icon": "'X of the email from Y' is not read as a control of one row",
-    "mail-star-by-subject": "'star the message about X' is not read as that row's Star",
-    "mail-archive-two-senders": "'Archive A's email about B' is not read as one row's Archive",
     "mail-forward": "'open the email from X and forward it' is read as one name",
-    "feed-like-by-handle": "no element matching 'Like the post by @junpark' on the page",
-    "feed-repost-possessive": "no element matching 'Repost on @adaok's post' on the page",
     "feed-reply": "'Reply to @user with TEXT' is not read as that post's reply box",
     "feed-most-likes": "false completion: answered a post's text for 'whose post'",
-    "feed-follow-by-name": "no element matching 'Ada Okoye' on the page",
-    "feed-like-ordinal-by-author": "false completion: did the wrong thing and said completed",
     "feed-refuse-question": "false completion: answered '1'",
     "booking-full": "false completion: did the wrong thing and said completed",
     "booking-calendar-next-month": "typed into a read-only date display instead of the calendar",
@@ -86,11 +78,7 @@ FIRST_TRY_FAILURES: dict[str, str] = {
     "editor-path": "no checkbox matching 'Edit > Find' on the page",
     "handbook-ask-hidden": "false completion: answered '1'",
     "handbook-ask-allowance": "false completion: answered 'Employee handbook'",
-    "panel-button-caps": "no element matching 'button SEND' on the page",
-    "panel-span-link": "no element matching 'link terms of use' on the page",
     "panel-listbox-multi": "no drop-down matching 'Languages list' on the page",
-    "panel-modal-confirm": "'confirm in the dialog' pressed a button behind the modal",
-    "panel-modal-cancel": "two Cancel buttons: the open dialog's is not preferred",
 }
 """What the planner did on the first try, by prompt id."""
 

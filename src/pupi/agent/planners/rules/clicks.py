@@ -26,6 +26,7 @@ from pupi.agent.planners.rules.ground import (
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.items import item_button, unknown_object
 from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.scoped import scoped_element
 from pupi.agent.planners.rules.text import normalize, similarity
 
 __all__ = ["choose", "click", "click_target", "hover"]
@@ -58,6 +59,11 @@ def _in_context_item(observation: Observation, target: Target) -> Element | None
 def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
     """The element to click for ``target``: a control by name, or a list item's link."""
     observation = ctx.observation
+    if target.scope is not None:
+        # "the trash icon of the email from Ines": that item's control, when the page has it.
+        element = scoped_element(observation, target.scope)
+        if element is not None:
+            return element
     if target.superlative:
         element = _record_link(observation, target)
         if element is None:
@@ -102,8 +108,16 @@ def click(intent: Intent, ctx: Context, why: str) -> list[Action]:
         except GroundingError:
             alt = intent.extra.get("alt")
             if not alt:
-                guessed = item_button(ctx.observation, target.text, target)
-                if guessed is None or not intent.extra.get("guess"):
+                guess = bool(intent.extra.get("guess"))
+                verb = intent.extra.get("verb")
+                # "follow Ada Okoye": a click verb that is also the item's own button.
+                clause = target.text if guess else f"{verb} {target.text}" if verb else ""
+                guessed = (
+                    item_button(ctx.observation, clause, target, verb_only=not guess)
+                    if clause
+                    else None
+                )
+                if guessed is None:
                     raise
                 # "Reserve the Family Suite": a verb that is the item's own button.
                 return [Action(kind="click", element=guessed.index, why=why)]

@@ -39,6 +39,21 @@ _GENERIC_SUBMIT = frozenset(
 )
 
 
+_AFFIRM = frozenset({"confirm", "ok", "okay", "yes", "accept", "continue", "proceed", "agree"})
+_WAY_OUT = re.compile(r"^(?:cancel|close|no|dismiss|back|not now|keep|x|\u00d7)\b", re.I)
+
+
+def _dialog_affirmative(observation: Observation) -> Element | None:
+    """The one button of an open dialog that is not a way out ("Cancel", "Close", "No")."""
+    buttons = [
+        e
+        for e in observation.elements
+        if e.region == "dialog" and e.role == "button" and e.visible and not e.disabled
+    ]
+    rest = [e for e in buttons if not _WAY_OUT.match(normalize(e.name or e.text or ""))]
+    return rest[0] if len(rest) == 1 and len(buttons) > 1 else None
+
+
 def submit_button(
     observation: Observation, after: int, words: str | None, used: set[int] | None = None
 ) -> Element | None:
@@ -233,6 +248,10 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
         return [Action(kind="click", element=element.index, why=why)]
     if target.text and (element := _on_item(observation, target.text)) is not None:
         # "put a reservation on Item 2": the named row's own button.
+        return [Action(kind="click", element=element.index, why=why)]
+    words = re.sub(r"\s+in\s+(?:dialog|modal|pop ?up|popup)$", "", words)
+    if words in _AFFIRM and (element := _dialog_affirmative(observation)) is not None:
+        # "confirm in the dialog": the open dialog's one button that is not a way out.
         return [Action(kind="click", element=element.index, why=why)]
     if set(words.split()) <= _GENERIC_SUBMIT:
         used = {last.index} if last is not None else set()

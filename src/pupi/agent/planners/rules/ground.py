@@ -155,6 +155,10 @@ def _fields(element: Element) -> Iterable[tuple[str, float]]:
         yield element.text, 0.95
     if element.placeholder:
         yield element.placeholder, 0.9
+    # An icon button's name is its glyph; its title or aria-label says what it does.
+    for hint in (element.fingerprint.title, element.fingerprint.aria_label):
+        if hint and hint != element.name:
+            yield hint, 0.9
     if element.value and element.role == "button":
         yield element.value, 0.9
     if element.fingerprint.name and element.role not in ("button", "link", "radio", "checkbox"):

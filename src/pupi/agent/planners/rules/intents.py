@@ -9,10 +9,32 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-__all__ = ["Intent", "Pairs", "Target"]
+__all__ = ["Intent", "Pairs", "Scope", "Target"]
 
 Pairs = tuple[tuple[str | None, str], ...]
 """Field/value pairs of a form; the field is ``None`` when the prompt gives no name."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The list item a control belongs to, in the user's words.
+
+    "the email from Ines about the venue" is ``Scope(noun="email", words=("Ines",
+    "the venue"))``: the item must hold every phrase of ``words``; ``ordinal``
+    counts among the items that do ("the second post from Rivka").
+    """
+
+    noun: str
+    words: tuple[str, ...]
+    ordinal: int | None = None
+    control: Target | None = None
+    """The control of the item to use ("the trash icon"); None: the verb's or the item's own."""
+
+    def describe(self) -> str:
+        """The item as a short phrase for messages."""
+        place = {None: "", -1: "last "}.get(self.ordinal, f"#{self.ordinal} ")
+        words = " and ".join(f"'{w}'" for w in self.words)
+        return f"the {place}{self.noun or 'item'} with {words}"
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,7 @@ class Target:
     superlative: str | None = None
     context: str = ""
     exact: bool = False
+    scope: Scope | None = None
 
     def describe(self) -> str:
         """The description as a short phrase for messages."""
@@ -43,6 +66,8 @@ class Target:
             parts.append(self.role)
         if self.context:
             parts.append(f"for '{self.context}'")
+        if self.scope:
+            parts.append(f"of {self.scope.describe()}")
         return " ".join(parts) or "(nothing)"
 
 

@@ -18,8 +18,14 @@ from pupi.agent.planners.rules.text import STOPWORDS, normalize, similarity
 __all__ = ["item_button", "unknown_object"]
 
 
-def item_button(observation: Observation, clause: str, target: Target) -> Element | None:
-    """The button that ``clause`` ("book the cheapest room") presses on its item, or None."""
+def item_button(
+    observation: Observation, clause: str, target: Target, *, verb_only: bool = False
+) -> Element | None:
+    """The button that ``clause`` ("book the cheapest room") presses on its item, or None.
+
+    ``verb_only``: only a control the verb names ("follow Ada" presses Ada's
+    Follow), never the item's main link.
+    """
     words = clause.split()
     if len(words) < 2:
         return None
@@ -45,7 +51,7 @@ def item_button(observation: Observation, clause: str, target: Target) -> Elemen
         found = record_element(observation, record, wanted=Target(text=verb))
         if found is not None:
             return found
-    return record_element(observation, record, wanted=None)
+    return None if verb_only else record_element(observation, record, wanted=None)
 
 
 def unknown_object(observation: Observation, words: str) -> str | None:

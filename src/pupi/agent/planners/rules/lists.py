@@ -26,6 +26,7 @@ from pupi.agent.planners.rules.ground import (
     text_score,
 )
 from pupi.agent.planners.rules.intents import Intent, Target
+from pupi.agent.planners.rules.scoped import scoped_element
 from pupi.agent.planners.rules.slots import prepositional_fill
 from pupi.agent.planners.rules.text import normalize, similarity
 
@@ -196,6 +197,11 @@ def remove(intent: Intent, ctx: Context, why: str) -> list[Action]:
         if not is_typeable(e)
         and any(similarity(v, e.name or e.text or "") >= 0.7 for v in (verb, *verbs))
     ]
+    if target.scope is not None:
+        names = tuple(dict.fromkeys((verb, *verbs)))
+        element = scoped_element(observation, target.scope, names=names)
+        if element is not None:
+            return [Action(kind="click", element=element.index, why=why)]
     if not buttons:
         raise GroundingError(f"no '{verb}' button on the page")
     if len(buttons) == 1 and normalize(target.text) in _PRONOUNS:

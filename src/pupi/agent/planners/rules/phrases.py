@@ -8,10 +8,11 @@ can say "the value in group 1" or "the pairs in group 2" in one call.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pupi.agent.planners.rules.clauses import URL_MARK, restore
 from pupi.agent.planners.rules.intents import Intent, Pairs, Target
+from pupi.agent.planners.rules.scope import read_scope
 from pupi.agent.planners.rules.text import ORDINALS
 from pupi.agent.planners.rules.vocab import (
     CONTEXT,
@@ -29,8 +30,27 @@ __all__ = ["Clause", "parse_target"]
 
 
 def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
-    """Read a description such as "the second 'Add to cart' button for the mug"."""
+    """Read a description such as "the second 'Add to cart' button for the mug".
+
+    A description that names a list item ("the trash icon of the email from
+    Ines") also carries the :class:`Scope`; the rest is read as without it, for
+    pages where no item fits.
+    """
     slots = slots or []
+    target = _parse_target(phrase, slots)
+    scoped = read_scope(phrase)
+    if scoped is None:
+        return target
+    control, scope = scoped
+    scope = replace(
+        scope,
+        words=tuple(restore(word, slots) for word in scope.words),
+        control=_parse_target(control, slots) if control else None,
+    )
+    return replace(target, scope=scope)
+
+
+def _parse_target(phrase: str, slots: list[str]) -> Target:
     text = phrase.strip(" ,.?!:")
     context = ""
     found = CONTEXT.search(text)
@@ -49,7 +69,11 @@ def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
     while (stripped := DETERMINER.sub("", text)) != text:
         text = stripped
     role: str | None = None
-    if found := ROLE_SUFFIX.search(" " + text.lower()):
+    if found := _ROLE_PREFIX.match(text):
+        # "button SEND", "the link 'terms of use'": the role word first, then the name.
+        role = ROLE_WORDS[found[1].lower()]
+        text = found[2]
+    elif found := ROLE_SUFFIX.search(" " + text.lower()):
         role = ROLE_WORDS[found[1]]
         text = text[: max(0, len(text) - len(found[0]) + 1)].strip()
     elif text.lower().rstrip("s") in ROLE_WORDS:
@@ -65,6 +89,15 @@ def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
         context=context,
         exact=exact,
     )
+
+
+# Role words that may come before a name; not "select", "switch" or "box", which
+# also start ordinary names and verbs.
+_ROLE_PREFIX = re.compile(
+    r"^(button|btn|link|hyperlink|tab|checkbox|radio button|icon)\s+"
+    r"(?:called\s+|named\s+|labell?ed\s+|titled\s+|saying\s+)?(\S.*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ class Dataset:
     records: list[Record]
     label: str = ""
     keys: list[str] = field(default_factory=list)
+    source: int | None = None
+    """The list's position in ``Observation.lists`` (None for a table)."""
 
 
 def datasets(observation: Observation) -> list[Dataset]:
@@ -111,14 +113,14 @@ def datasets(observation: Observation) -> list[Dataset]:
             )
             records.append(Record(dict(zip(names, row, strict=True)), " | ".join(row), number))
         out.append(Dataset("table", table.selector, records, table.caption or "", list(headers)))
-    for item_list in observation.lists:
+    for source, item_list in enumerate(observation.lists):
         records = []
         keys: list[str] = []
         for number, item in enumerate(item_list.items):
             text = item.get("text") or " | ".join(item.values())
             records.append(Record({k: v for k, v in item.items() if k != "text"}, text, number))
             keys.extend(k for k in item if k != "text" and k not in keys)
-        out.append(Dataset("list", item_list.selector, records, "", keys))
+        out.append(Dataset("list", item_list.selector, records, "", keys, source))
     out.sort(key=lambda d: -len(d.records))
     return out
 

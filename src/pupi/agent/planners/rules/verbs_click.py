@@ -71,5 +71,15 @@ def click(c: Clause) -> Intent | None:
 
 
 def click_guess(c: Clause) -> Intent:
-    """Any other clause: the name of something to click ("the Shop link")."""
-    return c.intent("click", target=c.target(c.text), extra={"guess": "1"})
+    """Any other clause: the name of something to click ("the Shop link").
+
+    A verb before an item ("star the message about the trip", "like @ada's
+    post") names that item's own control: the scope is kept for pages that
+    have such an item.
+    """
+    target = c.target(c.text)
+    verb, _, rest = c.text.partition(" ")
+    item = c.target(rest).scope if rest else None
+    if item is not None and item.control is None:
+        target = replace(target, scope=replace(item, control=Target(text=verb)))
+    return c.intent("click", target=target, extra={"guess": "1"})

@@ -66,8 +66,14 @@ def remove(c: Clause) -> Intent | None:
     )
     if found is None:
         return None
+    target = c.target(found[1])
+    if found[2]:
+        # "delete the email from Tobias": a list item named by its sender, not a place.
+        whole = c.target(c.text.split(maxsplit=1)[1])
+        if whole.scope is not None:
+            target = whole
     # The verb is kept: the page's button may say "Delete" rather than "Remove".
-    return c.intent("remove", target=c.target(found[1]), value=c.low.split()[0])
+    return c.intent("remove", target=target, value=c.low.split()[0])
 
 
 def sort_by(c: Clause) -> Intent | None:
