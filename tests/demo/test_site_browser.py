@@ -157,6 +157,8 @@ async def test_popups_open_tabs_that_say_what_opened_them(page: Page) -> None:
     popup = await button_popup.value
     await expect(popup).to_have_title("Opened tab · Pupi Demo")
     await expect(page.locator("#popup-status")).to_have_text("Popup opened.")
+    # The close button's handler comes with the tab's script: wait for it to have run.
+    await popup.wait_for_load_state("load")
     async with popup.expect_event("close"):
         # The tab may close while Playwright still finishes the click.
         with contextlib.suppress(PlaywrightError):

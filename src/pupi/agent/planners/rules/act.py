@@ -19,6 +19,7 @@ from pupi.agent.planners.rules import clicks, forms, lists
 from pupi.agent.planners.rules.context import Context
 from pupi.agent.planners.rules.ground import GroundingError, ground
 from pupi.agent.planners.rules.intents import Intent
+from pupi.agent.planners.rules.references import arithmetic
 
 __all__ = ["Context", "actions_for"]
 
@@ -64,6 +65,13 @@ def _wait(intent: Intent, ctx: Context, why: str) -> list[Action]:
     return [Action(kind="wait", text=intent.value, why=why)]
 
 
+def _solve(intent: Intent, ctx: Context, why: str) -> list[Action]:
+    # Nothing to do on the page; the answer is read when a later clause types it.
+    if arithmetic(ctx.observation) is None:
+        raise GroundingError("no arithmetic problem on the page to solve")
+    return []
+
+
 def _simple(kind: str) -> Handler:
     def handler(intent: Intent, ctx: Context, why: str) -> list[Action]:
         return [Action(kind=kind, why=why)]
@@ -94,6 +102,7 @@ _HANDLERS: dict[str, Handler] = {
     "wait": _wait,
     "hover": clicks.hover,
     "sort": lists.sort,
+    "solve": _solve,
 }
 
 

@@ -17,6 +17,7 @@ import re
 from pupi.agent.observe.model import Observation
 from pupi.agent.planners.rules.controls import field_number, options_answer, state_answer
 from pupi.agent.planners.rules.ground import GroundingError, overlap
+from pupi.agent.planners.rules.items import unknown_object
 from pupi.agent.planners.rules.layout import text_pairs
 from pupi.agent.planners.rules.question import BELOW, compared_attribute
 from pupi.agent.planners.rules.question import COMPARE as _COMPARE
@@ -208,6 +209,71 @@ def _shape(question: _Question, records: list[Record], *, many: bool) -> str:
     return _json([one(r) for r in records])
 
 
+# "how many comments does ...", "how many days of leave": a quantity of something, which
+# a count of the page's items only answers when the page names the counted thing.
+_COUNTED = re.compile(
+    r"\bhow many\s+(?:[\w-]+\s+){0,2}?([a-z]+s)\s+(?:of\b|(?:does|do|did)\b.*"
+    r"\b(?:have|get|receive|include|contain)\b)"
+)
+# Words a question about the page itself may use beyond those of its heading.
+_ABOUT_PAGE = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "is",
+        "are",
+        "this",
+        "that",
+        "these",
+        "it",
+        "its",
+        "page",
+        "item",
+        "product",
+        "article",
+        "thing",
+        "here",
+        "name",
+        "called",
+        "title",
+        "shown",
+        "displayed",
+        "listed",
+        "the",
+        "a",
+        "an",
+        "of",
+        "on",
+        "about",
+        "tell",
+        "me",
+        "give",
+        "find",
+        "get",
+        "show",
+        "say",
+        "says",
+        "does",
+        "do",
+    ]
+)
+
+
+def _counted_quantity(question: str) -> str | None:
+    """The noun of a quantity "how many" asks for ("how many days of leave" -> "days")."""
+    found = _COUNTED.search(question)
+    return found[1] if found else None
+
+
+def _unsaid(question: _Question, observation: Observation) -> str | None:
+    """Words of ``question`` that neither ask about the page nor occur in its heading."""
+    heading = set(normalize(" ".join([*observation.headings[:1], observation.title])).split())
+    words = [w for w in normalize(question.text).split() if w not in _ABOUT_PAGE | STOPWORDS]
+    unsaid = [w for w in words if w not in heading]
+    return " ".join(unsaid) or None
+
+
 def _special(question: _Question, observation: Observation) -> str | None:
     low = question.text
     if re.search(r"\b(?:dialog|alert|popup|pop-up|modal|prompt)\b", low) and observation.dialog:
@@ -338,6 +404,9 @@ def answer_question(
     if question.kind == "count":
         if best is None:
             raise GroundingError("nothing on the page to count")
+        if (noun := _counted_quantity(question.text)) and unknown_object(observation, noun):
+            # "How many comments does X have?" where no comment is shown: not a row count.
+            raise GroundingError(f"the page shows no {noun} to count")
         return str(len(best[2]))
 
     if question.kind == "yesno":
@@ -358,6 +427,9 @@ def answer_question(
                 return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
     special = _special(question, observation)
     page = page_record(observation)
+    if not question.attributes and special is None and (unsaid := _unsaid(question, observation)):
+        # "How heavy is the laptop?" is not answered by the page's heading.
+        raise GroundingError(f"the page does not say what '{unsaid}' asks for")
     attributes = question.attributes or ["name"]
     values = {a: field_value(page, a) for a in attributes}
     if all(v for v in values.values()):

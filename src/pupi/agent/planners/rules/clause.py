@@ -28,6 +28,7 @@ _READERS: tuple[Callable[[Clause], Intent | None], ...] = (
     verbs_browse.history,
     verbs_click.pager,
     verbs_browse.question,
+    verbs_browse.solve,
     verbs_browse.navigate,
     verbs_browse.press,
     verbs_browse.wait,

@@ -25,6 +25,11 @@ from pupi.agent.planners.rules.ground import (
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.items import item_button, unknown_object
 from pupi.agent.planners.rules.phrases import parse_target
+from pupi.agent.planners.rules.references import (
+    carries_literal,
+    is_reference,
+    resolve_reference,
+)
 from pupi.agent.planners.rules.text import normalize, phrase_in, similarity
 
 __all__ = ["check", "fill", "login", "select", "set_field", "submit", "submit_button", "type_text"]
@@ -168,6 +173,13 @@ def type_text(intent: Intent, ctx: Context, why: str) -> list[Action]:
     assert element is not None  # both branches above end with an element or raise
     # Dates and times are always put in the field's format, quoted or not.
     exact = intent.exact_value and element.type not in ("date", "time")
+    if not intent.exact_value and is_reference(value):
+        # "the value of Country": what the page says, never the words themselves.
+        resolved = resolve_reference(value, ctx.observation)
+        if resolved is not None:
+            value, exact = resolved, True
+        elif not carries_literal(value):
+            raise GroundingError(f"could not find {value!r} on the page to type")
     return [fill_action(element, value, why, exact=exact)]
 
 

@@ -120,12 +120,15 @@ def _text_answer(question: str, ctx: Context, progress: Progress, clause: int, f
     """The question's answer as text; with a filled schema, its JSON when the text has none."""
     last = ctx.last_element()
     try:
-        return answer_question(
+        answer = answer_question(
             question,
             ctx.observation,
             focus=last.name if last else None,
             opened=progress.count(clause, "open") > 0,
         )
+        if not answer.strip():
+            raise GroundingError(f"the page gives no answer to '{question}'")
+        return answer
     except GroundingError:
         if filled is None:
             raise

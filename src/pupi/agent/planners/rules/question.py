@@ -183,6 +183,23 @@ PERSON_KEYS = frozenset(word.strip() for word in _PEOPLE.split(","))
 _WHEN_KEYS = frozenset(("day", "days", "time", "times", "schedule", "meets", "hours"))
 
 
+_POSSESSION = re.compile(
+    r"((?:[\w@.-]+\s+){0,2}[\w@.-]+)['\u2019]s\s+([\w -]+?)(?=$|[?,]|\s+(?:of|in|on|for|at)\b)"
+)
+_GENERIC_OWNED = frozenset({"name", "value", "details"})
+
+
+def _possessed(owner: str, thing: str, attributes: list[str], keys: list[str]) -> list[str]:
+    """The one field "A's B" asks for: A when B only says "name" or "value", else B."""
+    owned = attributes_of(thing, keys)
+    mine = attributes_of(owner, keys)
+    if normalize(thing) in _GENERIC_OWNED and mine:
+        return mine  # "the account manager's name": the Account manager field
+    if owned:
+        return [a for a in attributes if a not in mine or a in owned] or owned
+    return attributes
+
+
 def read_question(text: str, keys: list[str]) -> Question:
     low = comparisons(text.lower().strip(" ?.!"))
     if COUNT.search(low):
@@ -197,6 +214,8 @@ def read_question(text: str, keys: list[str]) -> Question:
     named = attributes_of(re.sub(r"\b(?:how many|number of)\b", " ", subject_nouns(text)), keys)
     if named and len(named) < len(attributes):
         attributes = named
+    if len(attributes) > 1 and (owned := _POSSESSION.search(low)):
+        attributes = _possessed(owned[1], owned[2], attributes, keys)
     if "time" in attributes and len(attributes) > 1:
         attributes = [a for a in attributes if a != "time"]  # "what time ... depart": Departure
     if not attributes and low.startswith("when"):

@@ -14,7 +14,7 @@ from pupi.agent.planners.rules.phrases import Clause
 from pupi.agent.planners.rules.values import KEYS
 from pupi.agent.planners.rules.vocab import NAV_VERBS, PRESS_KEY, QUESTION_START, SLOT
 
-__all__ = ["history", "hover", "navigate", "press", "question", "scroll", "wait"]
+__all__ = ["history", "hover", "navigate", "press", "question", "scroll", "solve", "wait"]
 
 _MODIFIERS = {"ctrl": "Control", "control": "Control", "cmd": "Meta"}
 
@@ -109,4 +109,16 @@ def hover(c: Clause) -> Intent | None:
     """Hovering: "hover over the menu"."""
     if found := re.match(r"^(?:hover|mouse)\s+(?:over|on)?\s*(.+)$", c.text, re.I):
         return c.intent("hover", target=c.target(found[1]))
+    return None
+
+
+def solve(c: Clause) -> Intent | None:
+    """Working out a shown problem: "solve the math problem" (its answer is typed later)."""
+    if re.match(
+        r"^(?:solve|work out|calculate|compute|figure out)\s+(?:the\s+|this\s+)?"
+        r"(?:math|maths|arithmetic|sum|problem|equation|calculation)\b",
+        c.text,
+        re.I,
+    ):
+        return c.intent("solve")
     return None

@@ -113,8 +113,13 @@ def set_field(c: Clause) -> Intent | None:
 
 def type_into(c: Clause) -> Intent | None:
     """Typing into a named field: "type ada into the username field"."""
+    # "into" first: "type the 5th word in the paragraph into Answer 2".
     found = re.match(
-        rf"^(?:{TYPE_VERBS})\s+(.+?)\s+(?:into|in|inside|on|under)\s+(?:the\s+)?(.+?)$",
+        rf"^(?:{TYPE_VERBS}|copy|paste)\s+(.+?)\s+(?:into|inside)\s+(?:the\s+)?(.+?)$",
+        c.text,
+        re.I,
+    ) or re.match(
+        rf"^(?:{TYPE_VERBS}|copy|paste)\s+(.+?)\s+(?:in|on|under)\s+(?:the\s+)?(.+?)$",
         c.text,
         re.I,
     )

@@ -1,0 +1,54 @@
+"""Answers the page does not give are refused, never stood in for by its heading or a count."""
+
+from __future__ import annotations
+
+import pytest
+
+from pupi.agent.observe.model import ItemList, Observation, Table
+from pupi.agent.planners.rules.answer import answer_question
+from pupi.agent.planners.rules.ground import GroundingError
+
+
+def _product() -> Observation:
+    return Observation(
+        url="http://x.test/p",
+        title="Nimbus 13",
+        headings=["Nimbus 13"],
+        texts=["A light laptop for travel."],
+        tables=[Table(selector="#spec", rows=[["Screen", "13.3 in"], ["Colour", "Silver"]])],
+    )
+
+
+def test_a_question_about_what_the_page_never_says_is_refused() -> None:
+    page = _product()
+    assert answer_question("What is this product?", page) == "Nimbus 13"
+    assert answer_question("What is the screen size?", page) == "13.3 in"
+    for question in ("How heavy is the laptop?", "What is the battery life?"):
+        with pytest.raises(GroundingError, match="does not say"):
+            answer_question(question, page)
+
+
+def test_a_possessive_asks_for_one_field() -> None:
+    page = Observation(
+        url="http://x.test/c",
+        headings=["Customer"],
+        tables=[
+            Table(
+                selector="#c",
+                rows=[["Name", "Ana Lind"], ["Postcode", "1200"], ["Account manager", "Bo Sand"]],
+            )
+        ],
+    )
+    assert answer_question("What is the customer's postcode?", page) == "1200"
+    assert answer_question("What is the account manager's name?", page) == "Bo Sand"
+
+
+def test_a_quantity_the_page_does_not_show_is_not_answered_by_counting_items() -> None:
+    posts = ItemList(
+        selector="#feed > article",
+        items=[{"author": name, "text": f"{name} wrote a post"} for name in ("Ana", "Bo", "Cy")],
+    )
+    page = Observation(url="http://x.test/f", headings=["Feed"], lists=[posts])
+    assert answer_question("How many posts are there?", page) == "3"
+    with pytest.raises(GroundingError, match="no comments"):
+        answer_question("How many comments does Ana's post have?", page)
