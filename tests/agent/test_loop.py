@@ -345,6 +345,7 @@ def _observation() -> Observation:
                 selector="#room",
                 options=["Standard room", "Deluxe room"],
             ),
+            Element(index=3, role="slider", tag="input", type="range", selector="#volume"),
         ],
     )
 
@@ -376,6 +377,11 @@ def _observation() -> Observation:
             Action(kind="press", key="Enter", element=1),
             {"action": "press", "key": "Enter", "selector": "#email"},
             id="press",
+        ),
+        pytest.param(
+            Action(kind="type", element=3, text="7"),
+            {"action": "change", "selector": "#volume", "value": "7"},
+            id="slider-set-whole",
         ),
     ],
 )

@@ -415,6 +415,9 @@ def action_to_step(action: Action, observation: Observation) -> dict[str, Any]:
     if action.element is None:
         raise AgentError(f"a '{kind}' action needs an element")
     selector = _selector(observation, action.element)
+    if kind == "type" and observation.element(action.element).set_whole:
+        # A slider or a colour takes no keys: its value is set, with input and change events.
+        return {"action": "change", "selector": selector, "value": action.text or ""}
     if kind == "type":
         return {"action": "type", "selector": selector, "text": action.text or ""}
     if kind == "select":

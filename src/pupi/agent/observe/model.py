@@ -72,6 +72,11 @@ class Element(BaseModel):
     in_frame: bool = Field(False, description="Whether it lives inside an iframe.")
     fingerprint: Fingerprint = Field(default_factory=Fingerprint)
 
+    @property
+    def set_whole(self) -> bool:
+        """Whether its value is set in one go (a slider, a colour), never typed key by key."""
+        return self.tag == "input" and (self.type or "") in ("range", "color")
+
 
 class Table(BaseModel):
     """A data table: header cells and row cells as text."""

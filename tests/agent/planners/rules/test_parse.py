@@ -106,3 +106,27 @@ def test_values_take_the_fields_format(
     value: str, input_type: str, placeholder: str | None, expected: str
 ) -> None:
     assert format_for_field(value, input_type, placeholder) == expected
+
+
+@pytest.mark.parametrize(
+    ("task", "field", "value"),
+    [
+        ("Set the brightness to 35 with the slider", "brightness", "35"),
+        ("turn the speaker volume down to 2", "speaker volume", "2"),
+        ("move the zoom slider to 150", "zoom", "150"),
+    ],
+)
+def test_setting_a_control_to_a_value_leaves_the_widget_word_out(
+    task: str, field: str, value: str
+) -> None:
+    (intent,) = parse_task(task)
+    assert intent.kind == "set"
+    assert intent.field is not None and intent.field.text == field
+    assert intent.value == value
+
+
+def test_answering_a_question_of_a_form_picks_the_option_in_that_question() -> None:
+    (intent, _) = parse_task("Answer no to question 2 and submit")
+    assert intent.kind == "choose"
+    assert intent.target is not None
+    assert (intent.target.text, intent.target.context) == ("no", "question 2")

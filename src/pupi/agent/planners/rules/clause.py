@@ -46,6 +46,7 @@ _READERS: tuple[Callable[[Clause], Intent | None], ...] = (
     verbs_items.sort_by,
     verbs_items.filter_by,
     verbs_choice.tick,
+    verbs_choice.answer_with,
     verbs_choice.select_from,
     verbs_choice.choose_as,
     verbs_choice.choose,

@@ -88,7 +88,7 @@ def find_control(
         return 0.6 if is_password else 1.0
 
     best: tuple[Element | None, float] = (None, 0.0)
-    for kind in ("type", "select"):
+    for kind in ("value", "select"):
         try:
             element = ground(
                 observation,

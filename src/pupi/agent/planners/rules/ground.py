@@ -41,7 +41,8 @@ THRESHOLD = 0.5
 """The lowest score an element may have and still be acted on."""
 
 Kind = str
-"""What the action needs: "click", "type", "select", "check" or "any"."""
+"""What the action needs: "click", "type", "value" (typed or set whole, as a slider),
+"select", "check" or "any"."""
 
 _TEXT_INPUT_TYPES = {
     None,
@@ -113,12 +114,14 @@ def is_checkable(element: Element) -> bool:
 def _fits(element: Element, kind: Kind) -> bool:
     if kind == "type":
         return is_typeable(element)
+    if kind == "value":
+        return is_typeable(element) or element.set_whole
     if kind == "select":
         return is_selectable(element)
     if kind == "check":
         return is_checkable(element)
     if kind == "click":
-        return not is_typeable(element) and not is_selectable(element)
+        return not is_typeable(element) and not is_selectable(element) and not element.set_whole
     return True
 
 

@@ -9,12 +9,13 @@ its kind, else ``None`` (see :mod:`.clause` for their order).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pupi.agent.planners.rules.intents import Intent, Target
 from pupi.agent.planners.rules.phrases import Clause
 from pupi.agent.planners.rules.vocab import SOFT_SPLIT
 
-__all__ = ["choose", "choose_as", "select_from", "tick"]
+__all__ = ["answer_with", "choose", "choose_as", "select_from", "tick"]
 
 
 def tick(c: Clause) -> Intent | None:
@@ -115,3 +116,17 @@ def choose(c: Clause) -> Intent | None:
         return c.intent("check", targets=targets)
     target = targets[0] if targets else Target()
     return c.intent("choose", target=target, value=c.value(found[1])[0])
+
+
+def answer_with(c: Clause) -> Intent | None:
+    """Answering a question of a form: "answer yes to question 3" picks Yes among its options."""
+    found = re.match(
+        r"^(?:answer|reply|respond)\s+(.+?)\s+(?:to|for|on)\s+(?:the\s+)?(question\s+.+|q\d+)$",
+        c.text,
+        re.I,
+    )
+    if found is None:
+        return None
+    value, _ = c.value(found[1])
+    target = replace(c.target(found[1]), context=c.restore(found[2]))
+    return c.intent("choose", target=target, value=value)

@@ -8,6 +8,7 @@ field/value pairs; a "type" intent one value and, when named, its field.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pupi.agent.planners.rules.intents import Intent, Pairs, Target
 from pupi.agent.planners.rules.phrases import Clause
@@ -91,8 +92,26 @@ def register(c: Clause) -> Intent | None:
     return c.intent("click", target=Target(text=found[0].strip()))
 
 
+# "with the slider": how the value is set, not part of the field's name.
+_BY_WIDGET = re.compile(
+    r"\s+(?:with|using|on|via|by)\s+(?:the\s+)?(?:slider|spinner|range|knob|dial|stepper|control)$",
+    re.I,
+)
+
+
 def set_field(c: Clause) -> Intent | None:
-    """Setting fields: "set the quantity to 3", "change size to M and colour to red"."""
+    """Setting fields: "set the quantity to 3", "change size to M and colour to red",
+    "turn the volume down to 2"."""
+    text = _BY_WIDGET.sub("", c.text)
+    if found := re.match(
+        r"^(?:turn|move|slide|drag|adjust|bring|raise|lower)\s+(?:the\s+)?(.+?)"
+        r"(?:\s+(?:up|down))?\s+to\s+(.+)$",
+        text,
+        re.I,
+    ):
+        value, exact = c.value(_BY_WIDGET.sub("", found[2]))
+        return c.intent("set", value=value, exact_value=exact, field=c.target(found[1]))
+    c = replace(c, text=text)
     found = re.match(r"^(?:set|change|update)\s+(.+)$", c.text, re.I)
     if found is None:
         return None

@@ -123,6 +123,7 @@ ROLE_WORDS: dict[str, str] = {
     "heading": "heading",
     "switch": "checkbox",
     "toggle": "checkbox",
+    "slider": "slider",
 }
 """The user's word for a kind of element, and the role it stands for."""
 
