@@ -170,6 +170,7 @@ async def run_agent(
             if not decision.actions:
                 run.fail("the planner chose no action")
                 continue
+            run.planned.clear()
             for action in decision.actions:
                 if actions_taken >= max_steps:
                     raise _Stop("max_steps", f"stopped after {max_steps} actions (max_steps)")
@@ -225,6 +226,7 @@ class _AgentRun:
         self.steps: list[dict[str, Any]] = []
         self.step_results: list[StepResult] = []
         self.seen: Counter[tuple[str, str]] = Counter()
+        self.planned: set[tuple[str, str]] = set()  # the current decision's actions
         wanted = getattr(planner, "vision", None)
         self.vision = wanted if isinstance(wanted, Vision) else None
         # The instance accepts dialogs; the run shows the planner the new ones.
@@ -327,7 +329,11 @@ class _AgentRun:
             # heals the step from this (execute_steps_locally(heal=True)).
             step["intent"] = intent_for(element, action.why).model_dump(exclude_none=True)
         key = (observation.fingerprint(), _step_key(step))
-        self.seen[key] += 1
+        # One decision may press a button several times on purpose (a spinner's "+"):
+        # only a choice made again in a later decision counts as a repeat.
+        if key not in self.planned:
+            self.planned.add(key)
+            self.seen[key] += 1
         if self.seen[key] > MAX_REPEATS:
             raise _Stop(
                 "loop_detected",

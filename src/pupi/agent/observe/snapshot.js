@@ -502,6 +502,10 @@
       st.options = Array.from(el.options).slice(0, 100).map((o) => norm(o.label || o.textContent));
     } else if (el.isContentEditable) {
       st.value = norm(el.innerText);
+    } else if (["spinbutton", "slider", "progressbar", "meter"].includes(role)) {
+      // A custom spinner or slider says its value in ARIA only.
+      const now = el.getAttribute("aria-valuetext") || el.getAttribute("aria-valuenow");
+      if (now !== null) st.value = norm(now);
     }
     const ariaChecked = el.getAttribute("aria-checked");
     if (ariaChecked !== null && st.checked === undefined) st.checked = ariaChecked === "true";

@@ -52,3 +52,17 @@ def test_a_quantity_the_page_does_not_show_is_not_answered_by_counting_items() -
     assert answer_question("How many posts are there?", page) == "3"
     with pytest.raises(GroundingError, match="no comments"):
         answer_question("How many comments does Ana's post have?", page)
+
+
+def test_a_superlative_no_item_states_is_refused_and_a_stated_number_is_read() -> None:
+    questions = ItemList(
+        selector="#quiz > div",
+        items=[
+            {"title": f"Question {n}", "text": f"Question {n} ({points} points)"}
+            for n, points in ((1, 2), (2, 5), (3, 1))
+        ],
+    )
+    page = Observation(url="http://x.test/q", headings=["Quiz"], lists=[questions])
+    assert answer_question("How many points is the second question worth?", page) == "5"
+    with pytest.raises(GroundingError):
+        answer_question("Which question has the most likes?", page)

@@ -130,3 +130,35 @@ def test_answering_a_question_of_a_form_picks_the_option_in_that_question() -> N
     assert intent.kind == "choose"
     assert intent.target is not None
     assert (intent.target.text, intent.target.context) == ("no", "question 2")
+
+
+@pytest.mark.parametrize(
+    ("task", "pairs"),
+    [
+        (
+            "Enter the username 'ada' and the password 'x9' into the text fields",
+            (("username", "ada"), ("password", "x9")),
+        ),
+        (
+            "Give the ticket the title 'Printer jam' and the tags 'office, urgent'",
+            (("title", "Printer jam"), ("tags", "office, urgent")),
+        ),
+    ],
+)
+def test_several_quoted_values_each_go_to_the_field_named_before_them(
+    task: str, pairs: tuple[tuple[str, str], ...]
+) -> None:
+    (intent,) = parse_task(task)
+    assert (intent.kind, intent.pairs) == ("fill", pairs)
+
+
+def test_a_question_about_another_page_of_results_goes_there_first() -> None:
+    go, ask = parse_task("What is the price of the first result on page 3?")
+    assert go.kind == "click" and go.target is not None and go.target.text == "page 3"
+    assert ask.kind == "ask" and ask.value == "What is the price of the first result?"
+
+
+def test_forwarding_a_message_is_not_the_browsers_forward() -> None:
+    kinds = [i.kind for i in parse_task("Open the email from Li and forward it to a@b.test")]
+    assert "forward" not in kinds
+    assert [i.kind for i in parse_task("go forward")] == ["forward"]

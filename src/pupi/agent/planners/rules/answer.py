@@ -167,9 +167,10 @@ def _choose(question: _Question, records: list[Record]) -> list[Record]:
             attribute, largest = spec
             valued = [(sort_value(r, attribute), r) for r in records]
             numbers = [(v, r) for v, r in valued if v is not None]
-            if numbers:
-                best = max(v for v, _ in numbers) if largest else min(v for v, _ in numbers)
-                return [next(r for v, r in numbers if v == best)]
+            if not numbers:
+                return []  # "the most likes" where no item states its likes: no guess
+            best = max(v for v, _ in numbers) if largest else min(v for v, _ in numbers)
+            return [next(r for v, r in numbers if v == best)]
     if question.ordinal is not None:
         position = question.ordinal - 1 if question.ordinal > 0 else len(records) + question.ordinal
         return [records[position]] if 0 <= position < len(records) else []
@@ -258,6 +259,21 @@ _ABOUT_PAGE = frozenset(
         "do",
     ]
 )
+
+
+_PLURAL = re.compile(r"\bhow many\s+([a-z]+?)s\b")
+
+
+def _stated_count(question: _Question, records: list[Record]) -> str | None:
+    """ "How many points is the second question worth?": the number its one item states."""
+    found = _PLURAL.search(question.text)
+    if found is None or not (question.ordinal or question.superlative or len(records) == 1):
+        return None
+    chosen = _choose(question, records)
+    if len(chosen) != 1:
+        return None
+    stated = re.search(rf"(\d[\d,]*)\s+{re.escape(found[1])}s?\b", chosen[0].text, re.I)
+    return stated[1].replace(",", "") if stated else None
 
 
 def _counted_quantity(question: str) -> str | None:
@@ -407,6 +423,8 @@ def answer_question(
         if (noun := _counted_quantity(question.text)) and unknown_object(observation, noun):
             # "How many comments does X have?" where no comment is shown: not a row count.
             raise GroundingError(f"the page shows no {noun} to count")
+        if (stated := _stated_count(question, best[2])) is not None:
+            return stated
         return str(len(best[2]))
 
     if question.kind == "yesno":

@@ -37,6 +37,7 @@ _READERS: tuple[Callable[[Clause], Intent | None], ...] = (
     verbs_pairs.code_entry,
     verbs_pairs.make_with,
     verbs_pairs.bare_pairs,
+    verbs_pairs.give_pairs,
     verbs_form.form_with_colon,
     verbs_form.log_in_or_out,
     verbs_form.register,

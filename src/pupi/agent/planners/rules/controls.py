@@ -59,6 +59,10 @@ _STATE_WORDS = re.compile(
 _GROUP_NOUNS = frozenset({"option", "options", "choice", "setting", "value", "one", "currently"})
 
 
+# Controls whose value is their state ("What is the temperature set to?").
+_VALUED = frozenset({"spinbutton", "slider", "progressbar", "meter"})
+
+
 def state_answer(question: str, observation: Observation) -> str | None:
     """Which option of a named group or drop-down is chosen ("Which theme is selected?")."""
     low = question.lower()
@@ -81,7 +85,7 @@ def state_answer(question: str, observation: Observation) -> str | None:
         if chosen:
             scored.append((similarity(words, group), ", ".join(chosen)))
     for element in observation.elements:
-        if is_selectable(element) and element.value:
+        if (is_selectable(element) or element.role in _VALUED) and element.value:
             name = element.label or element.name
             scored.append((similarity(words, name), element.value))
     good = [pair for pair in scored if pair[0] >= 0.6]

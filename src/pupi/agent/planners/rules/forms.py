@@ -30,6 +30,7 @@ from pupi.agent.planners.rules.references import (
     is_reference,
     resolve_reference,
 )
+from pupi.agent.planners.rules.spinners import step_to
 from pupi.agent.planners.rules.text import normalize, phrase_in, similarity
 
 __all__ = ["check", "fill", "login", "select", "set_field", "submit", "submit_button", "type_text"]
@@ -207,6 +208,8 @@ def set_field(intent: Intent, ctx: Context, why: str) -> list[Action]:
             return [Action(kind="check", element=radio.index, why=why)]
         if element is None:
             raise GroundingError(f"no field labelled '{field.text}' on the page")
+    if (stepped := step_to(ctx.observation, element, intent.value or "", why)) is not None:
+        return stepped  # a custom spinner: its own buttons, pressed until it shows the value
     return [fill_action(element, intent.value or "", why, exact=intent.exact_value)]
 
 
@@ -287,6 +290,11 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
             if element is None and unknown:
                 # "Pay my tuition fees" on a page that never mentions them: not its submit button.
                 raise GroundingError(f"nothing on the page for '{unknown}'") from None
+            if element is None and carries_literal(target.text or ""):
+                # "Book a trim on 12/14 at 10:30 for Sam": values no field was filled with.
+                raise GroundingError(
+                    f"'{target.text}' gives values to enter; name the fields they go into"
+                ) from None
             element = element or submit_button(observation, last.index if last else -1, None)
             if element is None:
                 if last is not None and is_typeable(last):

@@ -49,6 +49,19 @@ def _with_location(clause: str, slots: list[str]) -> list[Intent]:
     return [go, parse_clause(rest, slots)]
 
 
+_ON_PAGE = re.compile(r"\s+(?:on|from)\s+(?:the\s+)?page\s+(\d+)\b", re.IGNORECASE)
+
+
+def _with_page(intent: Intent, slots: list[str]) -> list[Intent]:
+    """A question "... on page 2" asked after going to that page of the results."""
+    found = _ON_PAGE.search(intent.value or "") if intent.kind == "ask" else None
+    if found is None or found[1] == "1":
+        return [intent]
+    go = parse_clause(f"go to page {found[1]}", slots)
+    value = intent.value or ""
+    return [go, replace(intent, value=value[: found.start()] + value[found.end() :])]
+
+
 def _merge_questions(intents: list[Intent]) -> list[Intent]:
     """Fold "find the cheapest product and tell me its price" into one question."""
     merged: list[Intent] = []
@@ -93,7 +106,7 @@ def parse_task(task: str) -> tuple[Intent, ...]:
     for clause in split_clauses(protected):
         if out and out[-1].kind == "ask" and _FORMAT.match(clause):
             continue  # "... ? Answer as a JSON list": lists are answered as JSON anyway
-        out.extend(_with_location(clause, slots))
+        out.extend(i for intent in _with_location(clause, slots) for i in _with_page(intent, slots))
     # "What is X? It is on URL": a trailing bare location applies to the whole task.
     if (
         len(out) > 1

@@ -222,9 +222,6 @@ def read_question(text: str, keys: list[str]) -> Question:
         # "When does Biology meet?" on a timetable without dates: its days and times.
         timed = [k for k in keys if normalize(k) in _WHEN_KEYS]
         attributes = timed[:2] if timed and match_key("date", keys) is None else ["date"]
-    if not attributes and low.startswith("who"):
-        # "Who teaches X?": the column naming a person (Instructor, Agent, Host ...).
-        attributes = [k for k in keys if normalize(k) in PERSON_KEYS][:1]
     if not attributes and low.startswith("where"):
         attributes = ["location"]
     if not attributes and low.startswith("how much") and kind == "value":
@@ -237,6 +234,10 @@ def read_question(text: str, keys: list[str]) -> Question:
             attributes = [a for a in attributes if a not in compared] or (
                 [] if low.startswith(("who", "which")) else attributes
             )
+    if not attributes and low.startswith("who"):
+        # "Who teaches X?", "whose post has the most likes?": the column naming a person
+        # (Instructor, Agent, Host ...), also once the superlative took its own field.
+        attributes = [k for k in keys if normalize(k) in PERSON_KEYS][:1]
     plural = bool(
         re.search(
             r"^(?:list|name)\b|\ball\b|\bevery\b|\beach\b|\bwhat are\b|\bwhich \w+s\b"

@@ -23,7 +23,8 @@ def history(c: Clause) -> Intent | None:
     """History moves: "go back", "forward", "reload the page"."""
     if re.match(rf"^(?:{NAV_VERBS})\s+back\b|^back\b|^return to the previous", c.low):
         return c.intent("back")
-    if re.match(r"^(?:go|navigate|move)\s+forward\b|^forward\b", c.low):
+    # Not "forward it to kai@x.test": that forwards a message.
+    if re.match(r"^(?:go|navigate|move)\s+forward\b|^forward(?:\s+(?:a|one)\s+page)?$", c.low):
         return c.intent("forward")
     if re.match(r"^(?:reload|refresh)\b", c.low):
         return c.intent("reload")

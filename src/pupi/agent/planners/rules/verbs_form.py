@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pupi.agent.planners.rules import verbs_pairs
 from pupi.agent.planners.rules.intents import Intent, Pairs, Target
 from pupi.agent.planners.rules.phrases import Clause
-from pupi.agent.planners.rules.vocab import DETERMINER, SOFT_SPLIT, TYPE_VERBS, VERBS
+from pupi.agent.planners.rules.vocab import DETERMINER, SLOT, SOFT_SPLIT, TYPE_VERBS, VERBS
 
 __all__ = [
     "fill_with",
@@ -145,6 +146,11 @@ def type_into(c: Clause) -> Intent | None:
     # "enter ada as the username in the form" is a pair, not a value for "the form".
     if found is None or re.search(r"\s(?:as|with)\s", found[1]):
         return None
+    if len(SOFT_SPLIT.split(found[1])) > 1 and SLOT.search(found[1]):
+        # "the username 'ada' and the password 'x' into the fields": a value per field.
+        pairs = verbs_pairs.pairs_of(c, found[1])
+        if len(pairs) > 1 and all(name for name, _ in pairs):
+            return c.intent("fill", pairs=pairs)
     value, exact = c.value(found[1])
     return c.intent("type", value=value, exact_value=exact, field=c.target(found[2]))
 

@@ -14,10 +14,10 @@ from pupi.agent.planners.rules.intents import Intent, Pairs
 from pupi.agent.planners.rules.phrases import Clause
 from pupi.agent.planners.rules.vocab import DETERMINER, SLOT, SOFT_SPLIT, VERBS
 
-__all__ = ["bare_pairs", "code_entry", "make_with"]
+__all__ = ["bare_pairs", "code_entry", "give_pairs", "make_with", "pairs_of"]
 
 
-def _pairs(c: Clause, body: str) -> Pairs:
+def pairs_of(c: Clause, body: str) -> Pairs:
     """Pairs where a chunk without "as"/":" is "field value" ("priority High")."""
     out: list[tuple[str | None, str]] = []
     for chunk in SOFT_SPLIT.split(body):
@@ -43,7 +43,7 @@ def bare_pairs(c: Clause) -> Intent | None:
         return None
     if re.search(r"\b(?:a|an|the|my|our|your|some|new)\b", found[1], re.I):
         return None  # "reserve a table: ..." names an action, not a field
-    pairs = _pairs(c, c.text)
+    pairs = pairs_of(c, c.text)
     return c.intent("fill", pairs=pairs) if pairs else None
 
 
@@ -57,7 +57,7 @@ def make_with(c: Clause) -> Intent | None:
     )
     if found is None or len(SOFT_SPLIT.split(found[1])) < 2:
         return None
-    pairs = _pairs(c, found[1])
+    pairs = pairs_of(c, found[1])
     return c.intent("fill", pairs=pairs, extra={"submit": "1"}) if pairs else None
 
 
@@ -72,3 +72,12 @@ def code_entry(c: Clause) -> Intent | None:
     if found is None or SLOT.fullmatch(found[1]):
         return None
     return c.intent("fill", pairs=((found[1], c.value(found[2])[0]),), extra={"submit": "1"})
+
+
+def give_pairs(c: Clause) -> Intent | None:
+    """ "Give the note the title 'Shipping' and the tags 'a, b'": fill each named field."""
+    found = re.match(r"^give\s+(?:the|this|my|a|an|your)\s+[\w-]+\s+(the\s+.+)$", c.text, re.I)
+    if found is None:
+        return None
+    pairs = pairs_of(c, found[1])
+    return c.intent("fill", pairs=pairs) if pairs and all(name for name, _ in pairs) else None
