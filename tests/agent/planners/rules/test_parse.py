@@ -162,3 +162,22 @@ def test_forwarding_a_message_is_not_the_browsers_forward() -> None:
     kinds = [i.kind for i in parse_task("Open the email from Li and forward it to a@b.test")]
     assert "forward" not in kinds
     assert [i.kind for i in parse_task("go forward")] == ["forward"]
+
+
+@pytest.mark.parametrize(
+    ("task", "kinds"),
+    [
+        ("Tick Show online status and save.", ["check", "submit"]),
+        ("Choose Monthly for Frequency and continue.", ["select", "submit"]),
+        ("Set the Zoom slider to 175 and apply.", ["set", "submit"]),
+        ("Get rid of the Atlas project", ["remove"]),
+    ],
+)
+def test_a_closing_verb_after_and_is_its_own_clause(task: str, kinds: list[str]) -> None:
+    assert [i.kind for i in parse_task(task)] == kinds
+
+
+def test_first_and_last_name_are_field_names_not_ordinals() -> None:
+    (intent, _) = parse_task("Type Jensen into the Last name field and submit")
+    assert intent.field is not None
+    assert (intent.field.text, intent.field.ordinal) == ("Last name", None)

@@ -54,3 +54,19 @@ def test_a_spinner_without_buttons_or_a_number_is_refused() -> None:
 def test_a_native_number_input_is_typed_not_stepped() -> None:
     field = Element(index=1, role="spinbutton", tag="input", type="number", selector="#n")
     assert step_to(Observation(url="http://x.test/", elements=[field]), field, "4", "w") is None
+
+
+def test_saving_never_ticks_a_checkbox_that_shares_the_word() -> None:
+    from pupi.agent.planners.rules.act import Context, actions_for
+    from pupi.agent.planners.rules.parse import parse_task
+
+    page = Observation(
+        url="http://x.test/",
+        elements=[
+            Element(index=1, role="checkbox", type="checkbox", name="Save drafts", selector="#a"),
+            Element(index=2, role="button", name="Store settings", selector="#s"),
+        ],
+    )
+    (intent,) = parse_task("save")
+    with pytest.raises(GroundingError, match="no 'save' button"):
+        actions_for(intent, Context(page, None), "why")

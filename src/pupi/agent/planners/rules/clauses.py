@@ -58,7 +58,8 @@ _SCOPES = frozenset({"under", "within", "inside"})
 def _first_word(piece: str) -> str:
     stripped = FILLERS.sub("", piece.strip())
     words = stripped.split(maxsplit=1)
-    return words[0].lower().rstrip(",:") if words else ""
+    # "... and save.": the sentence's full stop is not part of the verb.
+    return words[0].lower().rstrip(",:.!?") if words else ""
 
 
 def split_clauses(text: str) -> list[str]:

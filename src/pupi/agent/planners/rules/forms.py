@@ -276,7 +276,7 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
         element = submit_button(observation, last.index if last else -1, None, used)
     if element is None:
         try:
-            element = ground(observation, Target(text=words), kind="click", what="button")
+            element = ground(observation, Target(text=words), kind="press", what="button")
         except GroundingError:
             means = re.search(r"\b(?:with|using|via|through)\s+(.+)$", target.text or "", re.I)
             if means and not _mentioned(observation, means[1]):

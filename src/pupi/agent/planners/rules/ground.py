@@ -41,8 +41,8 @@ THRESHOLD = 0.5
 """The lowest score an element may have and still be acted on."""
 
 Kind = str
-"""What the action needs: "click", "type", "value" (typed or set whole, as a slider),
-"select", "check" or "any"."""
+"""What the action needs: "click", "press" (a button or link, no checkbox), "type",
+"value" (typed or set whole, as a slider), "select", "check" or "any"."""
 
 _TEXT_INPUT_TYPES = {
     None,
@@ -122,6 +122,8 @@ def _fits(element: Element, kind: Kind) -> bool:
         return is_checkable(element)
     if kind == "click":
         return not is_typeable(element) and not is_selectable(element) and not element.set_whole
+    if kind == "press":  # a button to press: never a checkbox that shares its word
+        return _fits(element, "click") and not is_checkable(element)
     return True
 
 

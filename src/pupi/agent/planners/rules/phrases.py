@@ -58,7 +58,10 @@ def _parse_target(phrase: str, slots: list[str]) -> Target:
         context = restore(DETERMINER.sub("", found[1]).strip(), slots)
         text = text[: found.start()]
     ordinal: int | None = None
-    if found := ORDINAL.search(text):
+    # "Last name", "first name": the name of a field, not the last of some names.
+    if (found := ORDINAL.search(text)) and not re.match(
+        r"\s*names?\b", text[found.end() :], re.IGNORECASE
+    ):
         word, number, suffixed = found.groups()
         ordinal = ORDINALS[word.lower()] if word else int(number or suffixed)
         text = (text[: found.start()] + " " + text[found.end() :]).strip()

@@ -60,7 +60,8 @@ def add(c: Clause) -> Intent | None:
 def remove(c: Clause) -> Intent | None:
     """Removing: "remove the lamp from the cart", "delete the second todo"."""
     found = re.match(
-        r"^(?:remove|delete|discard|drop)\s+(.+?)(?:\s+from\s+(?:the\s+|my\s+)?(.+))?$",
+        r"^(?:remove|delete|discard|drop|get rid of|trash)\s+(.+?)"
+        r"(?:\s+from\s+(?:the\s+|my\s+)?(.+))?$",
         c.text,
         re.I,
     )
@@ -73,7 +74,8 @@ def remove(c: Clause) -> Intent | None:
         if whole.scope is not None:
             target = whole
     # The verb is kept: the page's button may say "Delete" rather than "Remove".
-    return c.intent("remove", target=target, value=c.low.split()[0])
+    verb = "remove" if c.low.startswith("get rid") else c.low.split()[0]
+    return c.intent("remove", target=target, value=verb)
 
 
 def sort_by(c: Clause) -> Intent | None:

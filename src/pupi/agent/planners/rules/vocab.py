@@ -54,6 +54,7 @@ VERBS = frozenset(
     buy purchase agree subscribe provide leave change update edit increase decrease order
     reject cancel unsubscribe complete finish apply answer compare print create forward
     reply archive star like follow repost share download upload export copy paste solve
+    continue proceed
     """.split()  # noqa: SIM905
 )
 FILLERS = re.compile(
@@ -153,7 +154,8 @@ CONTEXT = re.compile(
 DETERMINER = re.compile(r"^(?:the|a|an|this|that|its|their|my|our|on|at)\s+", re.IGNORECASE)
 QUESTION_START = re.compile(
     r"^(?:what|what's|whats|which|who|whose|how|when|where|why|is|are|was|were|does|do|did|can|"
-    r"has|have|find|get|tell|give me|extract|read|report|return|show me|list|count|look up|"
+    r"has|have|find|get(?! rid of)|tell|give me|extract|read|report|return|show me|list|count|"
+    r"look up|"
     r"verify|make sure|ensure|confirm that|confirm whether|check whether|check if|check that|"
     r"see if|see whether|find out|determine|print|say)\b",
     re.IGNORECASE,
