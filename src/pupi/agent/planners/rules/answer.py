@@ -218,46 +218,11 @@ _COUNTED = re.compile(
 )
 # Words a question about the page itself may use beyond those of its heading.
 _ABOUT_PAGE = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "is",
-        "are",
-        "this",
-        "that",
-        "these",
-        "it",
-        "its",
-        "page",
-        "item",
-        "product",
-        "article",
-        "thing",
-        "here",
-        "name",
-        "called",
-        "title",
-        "shown",
-        "displayed",
-        "listed",
-        "the",
-        "a",
-        "an",
-        "of",
-        "on",
-        "about",
-        "tell",
-        "me",
-        "give",
-        "find",
-        "get",
-        "show",
-        "say",
-        "says",
-        "does",
-        "do",
-    ]
+    """
+    what which who is are this that these it its page item product article thing here name
+    called title shown displayed listed the a an of on about tell me give find get show say
+    says does do
+    """.split()  # noqa: SIM905
 )
 
 
