@@ -13,6 +13,7 @@ from pupi.browser.instances import get_manager
 pytestmark = pytest.mark.browser
 
 INBOX = """
+<h2>Inbox</h2>
 <style>.subject{cursor:pointer}.link{cursor:pointer;text-decoration:underline}</style>
 <div id="rows">
  <div class="row"><span>Ana Lind</span><span class="subject">Boat trip</span>
@@ -47,6 +48,7 @@ async def test_each_control_of_a_list_item_knows_its_item(inbox: Page) -> None:
     archives = [e for e in observation.elements if e.fingerprint.title == "Archive"]
     assert [e.item for e in archives] == [(0, 0), (0, 1), (0, 2)]
     assert len(observation.lists[0].items) == 3
+    assert observation.lists[0].label == "Inbox"  # the heading before the list
     assert _named(observation, "Delete") == [("button", None)]
 
 

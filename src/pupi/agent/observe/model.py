@@ -92,6 +92,7 @@ class ItemList(BaseModel):
     """Repeated items (product cards, result rows, list entries)."""
 
     selector: str = Field(description="Selector matching every item, in page order.")
+    label: str | None = Field(None, description="Its label, or the heading before it.")
     items: list[dict[str, str]] = Field(
         default_factory=list, description="Each item's fields (title, price, ...) and 'text'."
     )

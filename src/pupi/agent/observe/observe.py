@@ -165,6 +165,7 @@ def build_observation(raw: Mapping[str, Any]) -> Observation:
         ItemList(
             selector=frame_prefix(frames, item_list.get("frame"))
             + (item_list.get("selector") or ""),
+            label=item_list.get("label") or None,
             items=[{key: str(value) for key, value in item.items()} for item in item_list["items"]],
             total=item_list.get("total") or 0,
         )

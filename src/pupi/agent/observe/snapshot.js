@@ -325,8 +325,11 @@
         listItems.set(m, { title: item.title || cap(item.text, 60), list: out.lists.length, pos });
         items.push(item);
       }
+      const named = labelsOf(el);
       out.lists.push({
         selector: count === members.length ? itemSel : null,
+        // What the list is called: its own label, else the heading before it ("Done").
+        label: named.length ? cap(named[0], 120) : lastHeading,
         items,
         total: visible.length,
         frame: currentFrame,

@@ -66,3 +66,17 @@ def test_a_superlative_no_item_states_is_refused_and_a_stated_number_is_read() -
     assert answer_question("How many points is the second question worth?", page) == "5"
     with pytest.raises(GroundingError):
         answer_question("Which question has the most likes?", page)
+
+
+def test_a_count_is_of_the_list_the_question_names() -> None:
+    def tasks(label: str, names: list[str]) -> ItemList:
+        items = [{"title": n, "text": n} for n in names]
+        return ItemList(selector=f"#{label.replace(' ', '')} > li", label=label, items=items)
+
+    page = Observation(
+        url="http://x.test/t",
+        headings=["Tasks"],
+        lists=[tasks("To do", ["a", "b", "c", "d", "e"]), tasks("Done", ["f", "g"])],
+    )
+    assert answer_question("How many items are listed under Done?", page) == "2"
+    assert answer_question("How many tasks are in the To do list?", page) == "5"

@@ -378,6 +378,8 @@ def answer_question(
             1 for a in question.attributes if match_key(a, dataset.keys)
         )
         score += 0.5 if len(dataset.records) > 1 else 0
+        if dataset.label and phrase_in(dataset.label, question.text):
+            score += 3  # "the items under Done": the list the question names
         if best is None or score > best[0]:
             best = (score, dataset, records)
     subject = bool(question.ordinal or question.superlative)

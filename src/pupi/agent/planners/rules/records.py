@@ -120,7 +120,8 @@ def datasets(observation: Observation) -> list[Dataset]:
             text = item.get("text") or " | ".join(item.values())
             records.append(Record({k: v for k, v in item.items() if k != "text"}, text, number))
             keys.extend(k for k in item if k != "text" and k not in keys)
-        out.append(Dataset("list", item_list.selector, records, "", keys, source))
+        label = item_list.label or ""
+        out.append(Dataset("list", item_list.selector, records, label, keys, source))
     out.sort(key=lambda d: -len(d.records))
     return out
 
