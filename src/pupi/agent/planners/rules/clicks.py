@@ -60,7 +60,7 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
     """The element to click for ``target``: a control by name, or a list item's link."""
     observation = ctx.observation
     if target.scope is not None:
-        # "the trash icon of the email from Ines": that item's control, when the page has it.
+        # "the trash icon of the email from Mira": that item's control, when the page has it.
         element = scoped_element(observation, target.scope)
         if element is not None:
             return element
@@ -110,7 +110,7 @@ def click(intent: Intent, ctx: Context, why: str) -> list[Action]:
             if not alt:
                 guess = bool(intent.extra.get("guess"))
                 verb = intent.extra.get("verb")
-                # "follow Ada Okoye": a click verb that is also the item's own button.
+                # "follow Lina Moss": a click verb that is also the item's own button.
                 clause = target.text if guess else f"{verb} {target.text}" if verb else ""
                 guessed = (
                     item_button(ctx.observation, clause, target, verb_only=not guess)

@@ -19,9 +19,9 @@ Pairs = tuple[tuple[str | None, str], ...]
 class Scope:
     """The list item a control belongs to, in the user's words.
 
-    "the email from Ines about the venue" is ``Scope(noun="email", words=("Ines",
+    "the email from Mira about the venue" is ``Scope(noun="email", words=("Mira",
     "the venue"))``: the item must hold every phrase of ``words``; ``ordinal``
-    counts among the items that do ("the second post from Rivka").
+    counts among the items that do ("the second post from Nora").
     """
 
     noun: str

@@ -33,7 +33,7 @@ def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
     """Read a description such as "the second 'Add to cart' button for the mug".
 
     A description that names a list item ("the trash icon of the email from
-    Ines") also carries the :class:`Scope`; the rest is read as without it, for
+    Mira") also carries the :class:`Scope`; the rest is read as without it, for
     pages where no item fits.
     """
     slots = slots or []

@@ -16,7 +16,16 @@ from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.records import SYNONYMS, match_key, superlative_spec
 from pupi.agent.planners.rules.text import STOPWORDS, normalize, stem
 
-__all__ = ["COMPARE", "COUNT", "GENERIC", "LEAD", "YESNO", "Question", "read_question"]
+__all__ = [
+    "COMPARE",
+    "COUNT",
+    "GENERIC",
+    "GENERIC_OWNED",
+    "LEAD",
+    "YESNO",
+    "Question",
+    "read_question",
+]
 
 LEAD = re.compile(
     r"^(?:(?:please|can you|could you|would you|now|then|and|also|finally)\s+)*"
@@ -186,14 +195,15 @@ _WHEN_KEYS = frozenset(("day", "days", "time", "times", "schedule", "meets", "ho
 _POSSESSION = re.compile(
     r"((?:[\w@.-]+\s+){0,2}[\w@.-]+)['\u2019]s\s+([\w -]+?)(?=$|[?,]|\s+(?:of|in|on|for|at)\b)"
 )
-_GENERIC_OWNED = frozenset({"name", "value", "details"})
+GENERIC_OWNED = frozenset({"name", "value", "details", "entry"})
+"""What "A's B" may say as B when it means A itself ("the manager's name")."""
 
 
 def _possessed(owner: str, thing: str, attributes: list[str], keys: list[str]) -> list[str]:
     """The one field "A's B" asks for: A when B only says "name" or "value", else B."""
     owned = attributes_of(thing, keys)
     mine = attributes_of(owner, keys)
-    if normalize(thing) in _GENERIC_OWNED and mine:
+    if normalize(thing) in GENERIC_OWNED and mine:
         return mine  # "the account manager's name": the Account manager field
     if owned:
         return [a for a in attributes if a not in mine or a in owned] or owned

@@ -17,6 +17,7 @@ from fractions import Fraction
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.rules.answer import page_record
 from pupi.agent.planners.rules.ground import is_typeable
+from pupi.agent.planners.rules.question import GENERIC_OWNED
 from pupi.agent.planners.rules.records import match_key
 from pupi.agent.planners.rules.text import ORDINALS, normalize
 
@@ -150,9 +151,6 @@ def _text_near(phrase: str, observation: Observation) -> str | None:
     return texts[other] if 0 <= other < len(texts) else None
 
 
-_GENERIC = frozenset({"name", "value", "details", "entry"})
-
-
 def _page_field(phrase: str, observation: Observation) -> str | None:
     """ "the value of Country", "the customer ID", "the account manager's name": a field
     the page states once ("Country | Portugal")."""
@@ -162,7 +160,7 @@ def _page_field(phrase: str, observation: Observation) -> str | None:
     if found := re.match(r"^(.+?)'s\s+(.+)$", text):
         owner, thing = found[1], found[2]
         # "the manager's name" is the manager; "the customer's postcode" is the postcode.
-        names = [owner] if normalize(thing) in _GENERIC else [f"{owner} {thing}", thing]
+        names = [owner] if normalize(thing) in GENERIC_OWNED else [f"{owner} {thing}", thing]
     fields = page_record(observation).fields
     for name in names:
         key = match_key(name, [k for k in fields if k != "name"])

@@ -1,4 +1,4 @@
-"""Reading which list item a description is about: "the trash icon of the email from Ines".
+"""Reading which list item a description is about: "the trash icon of the email from Mira".
 
 Inboxes, feeds and result lists repeat the same controls on every item, so a
 control's name alone cannot pick one; the user names the item instead, by
@@ -22,20 +22,20 @@ _RELATION = (
     r"named|called|with\s+(?:the\s+)?(?:subject|title|name)"
 )
 _ORDINAL = r"(?:" + "|".join(ORDINALS) + r"|\d+(?:st|nd|rd|th))"
-# "the second post from Rivka", "an email about the venue"
+# "the second post from Nora", "an email about the venue"
 _ITEM = re.compile(
     rf"^(?:the\s+|a\s+|an\s+|any\s+)?(?:(?P<ordinal>{_ORDINAL})\s+)?(?P<noun>[a-z][\w-]*)"
     rf"\s+(?P<relation>{_RELATION})\s+(?P<rest>.+)$",
     re.I,
 )
-# "@adaok's post", "Ines Duarte's email about the venue"
+# "@lina's post", "Mira Sole's email about the venue"
 _POSSESSIVE = re.compile(
     rf"^(?:the\s+)?(?:(?P<ordinal>{_ORDINAL})\s+)?(?P<owner>[^,]+?)['\u2019]s\s+"
     rf"(?:(?P<ordinal2>{_ORDINAL})\s+)?(?P<noun>[a-z][\w-]*)"
     rf"(?:\s+(?:{_RELATION}|on)\s+(?P<rest>.+))?$",
     re.I,
 )
-# "Repost on @adaok's post": the control, then how it is tied to its item.
+# "Repost on @lina's post": the control, then how it is tied to its item.
 _CONTROL = re.compile(r"^(?P<control>.+?)\s+(?:of|on|for|in|from|under|at)\s+(?P<item>.+)$", re.I)
 _SPLIT = re.compile(rf"\s+(?:and\s+)?(?:{_RELATION})\s+", re.I)
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that)\s+", re.I)
@@ -46,11 +46,11 @@ _NOT_ITEMS = frozenset({"text", "value", "word", "words", "number", "answer", "p
 def read_scope(phrase: str) -> tuple[str, Scope] | None:
     """The control's words and the item ``phrase`` puts it in, or None.
 
-    "trash icon of the email from Ines" gives ``("trash icon", Scope("email",
-    ("Ines",)))``; "the email from Ines" gives ``("", ...)``: the item itself.
+    "trash icon of the email from Mira" gives ``("trash icon", Scope("email",
+    ("Mira",)))``; "the email from Mira" gives ``("", ...)``: the item itself.
     """
     phrase = phrase.strip(" ,.?!")
-    # The split first: "Repost on @adaok's post" is a control on a post, not a's post.
+    # The split first: "Repost on @lina's post" is a control on a post, not a's post.
     if (found := _CONTROL.match(phrase)) and (item := _item(found["item"])) is not None:
         return found["control"].strip(), item
     item = _item(phrase)

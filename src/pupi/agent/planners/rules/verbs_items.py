@@ -69,7 +69,7 @@ def remove(c: Clause) -> Intent | None:
         return None
     target = c.target(found[1])
     if found[2]:
-        # "delete the email from Tobias": a list item named by its sender, not a place.
+        # "delete the email from Jon": a list item named by its sender, not a place.
         whole = c.target(c.text.split(maxsplit=1)[1])
         if whole.scope is not None:
             target = whole
