@@ -339,7 +339,7 @@ async def _wait_for_elements(step: m.WaitStep, ctx: StepContext) -> None:
     await poll_until(holds, ctx.timeout_ms, ("still " if step.negate else "not ") + expected)
 
 
-_READ_JS = """(el, [attribute, property]) => {
+READ_JS = """(el, [attribute, property]) => {
   if (attribute !== null) return el.getAttribute(attribute);
   if (property !== null) { const v = el[property]; return v === undefined ? null : v; }
   if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
@@ -349,7 +349,7 @@ _READ_JS = """(el, [attribute, property]) => {
 }"""
 
 _READ_ALL_JS = f"""(els, arg) => {{
-  const read = {_READ_JS};
+  const read = {READ_JS};
   return els.map(el => read(el, arg));
 }}"""
 
@@ -369,12 +369,12 @@ async def _extract(step: m.ExtractStep, ctx: StepContext) -> Any:
     if step.attribute is not None:
         return await first.get_attribute(step.attribute, timeout=ctx.timeout_ms)
     if step.property is not None:
-        return await first.evaluate(_READ_JS, arg, timeout=ctx.timeout_ms)
+        return await first.evaluate(READ_JS, arg, timeout=ctx.timeout_ms)
     text = await first.inner_text(timeout=ctx.timeout_ms)
     # A form control's innerText is empty (inputs) or every option (selects):
     # then read its value, or its chosen option's label, instead.
     if (not text or "\n" in text) and await first.and_(ctx.scope.locator(_FORM_CONTROLS)).count():
-        return await first.evaluate(_READ_JS, arg, timeout=ctx.timeout_ms)
+        return await first.evaluate(READ_JS, arg, timeout=ctx.timeout_ms)
     return text.strip()
 
 

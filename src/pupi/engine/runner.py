@@ -7,6 +7,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from itertools import takewhile
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -14,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.browser.downloads import DownloadedFile, Downloads
+from pupi.engine.batch import BatchRead, batchable, read_batch
 from pupi.engine.context import StepContext
 from pupi.engine.handlers import HANDLERS
 from pupi.engine.healing import Healing, StepHealer, can_heal, heal_if_missing, step_dict
@@ -93,7 +95,27 @@ async def run_steps(
     tabs = getattr(target, "tabs", None)
     healings: list[Healing] = []
     ran: list[BaseStep] = []
+    held: dict[int, BatchRead] = {}
+    unbatched_until = 0
     started = time.perf_counter()
+
+    def _record(index: int, step: Step, output: Any, duration_ms: float) -> None:
+        result = StepResult(
+            index=index,
+            action=step.action,
+            name=step.name,
+            status="ok",
+            duration_ms=duration_ms,
+            output=hidden.redact(output),
+        )
+        results.append(result)
+        name = getattr(step, "as_", None)
+        if name:
+            outputs[name] = result.output
+            context[name] = output  # later steps get what the page gave, unredacted
+
+    def can_batch(step: Step) -> bool:
+        return batchable(step) and (heal is None or not can_heal(step))
 
     for index, step in enumerate(steps):
         ran.append(step)
@@ -103,6 +125,19 @@ async def run_steps(
             )
             continue
         page = target if isinstance(target, Page) else target.page
+        if index not in held and index >= unbatched_until and can_batch(step):
+            run = list(takewhile(can_batch, steps[index:]))
+            batch = await read_batch(page, run, step.timeout_ms or default_timeout)
+            if batch is None:  # a page left to Playwright: not again in this run
+                unbatched_until = index + len(run)
+            else:  # the first read that did not hold runs on its own
+                held.update((index + offset, read) for offset, read in enumerate(batch))
+                unbatched_until = index + len(batch) + 1
+        if index in held:
+            read = held.pop(index)
+            _record(index, step, read.output, read.duration_ms)
+            await _notify(on_step, results[-1], step)
+            continue
         begun = time.perf_counter()
         refusal: str | None = None
         try:
@@ -177,20 +212,8 @@ async def run_steps(
                 }
             await _notify(on_step, result, step)
             continue
-        result = StepResult(
-            index=index,
-            action=step.action,
-            name=step.name,
-            status="ok",
-            duration_ms=_ms_since(begun),
-            output=hidden.redact(output),
-        )
-        results.append(result)
-        name = getattr(step, "as_", None)
-        if name:
-            outputs[name] = result.output
-            context[name] = output  # later steps get what the page gave, unredacted
-        await _notify(on_step, result, _shown(step, concrete, hidden))
+        _record(index, step, output, _ms_since(begun))
+        await _notify(on_step, results[-1], _shown(step, concrete, hidden))
 
     files: list[DownloadedFile] = []
     if downloads is not None:

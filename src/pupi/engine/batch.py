@@ -1,0 +1,178 @@
+"""Runs of read-only steps in one round trip to the page.
+
+Consecutive ``extract`` steps (of text or an attribute) and ``assert`` steps (an
+element visible, attached or containing text), with no action between them, are
+sent to the page as one evaluation over CDP. Each read is tried in order; the
+answer holds the value and in-page time of every read that held at once, up to
+the first that did not (its element not there yet, a check not true yet, a
+selector the browser cannot query natively). The runner then runs that step
+with its own handler, which waits and fails exactly as it always did, and tries
+a batch again after it.
+
+So the batch is only ever a shortcut for steps that would have succeeded on
+their first try, and each check it makes is at least as strict as Playwright's:
+visibility as Playwright defines it (visibility style and a non-empty box) plus
+``checkVisibility()``, text as Playwright's ``to_contain_text`` collects and
+normalises it. Pages with open shadow roots are left to Playwright, whose CSS
+pierces them and ``querySelector`` does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from pupi.engine.handlers import READ_JS
+from pupi.engine.pages import cdp_session
+from pupi.steps import Step
+from pupi.steps import models as m
+from pupi.steps.selectors import has_aria_name
+
+__all__ = ["BatchRead", "batchable", "read_batch"]
+
+_BOUND_MS = 2_000
+
+_ENABLED = True
+"""Off only in tests that compare a run with and without batching."""
+
+# What Playwright reads as something other than CSS: an engine prefix
+# ("text=", "role=", "internal:..."), XPath, a quoted text, or a chain.
+_NOT_CSS = re.compile(r"""^\s*(?:[\w-]+\s*=|/|\.\.|["'])|>>""")
+
+
+def batchable(step: Step) -> bool:
+    """Whether ``step`` may run in a batch: a read of the page's main frame,
+    already concrete, with a plain CSS selector."""
+    if not _ENABLED or step._templated or step.target is not None or step.expect_navigation:
+        return False
+    if getattr(step, "frame", None) is not None:
+        return False
+    selector = getattr(step, "selector", None)
+    if not isinstance(selector, str) or has_aria_name(selector) or _NOT_CSS.search(selector):
+        return False
+    if isinstance(step, m.ExtractStep):
+        return step.property is None
+    if isinstance(step, m.AssertStep):
+        return step.count is None and step.state in (None, "visible", "attached")
+    return False
+
+
+def _read(step: Step) -> dict[str, Any]:
+    if isinstance(step, m.ExtractStep):
+        return {
+            "kind": "extract",
+            "selector": step.selector,
+            "attribute": step.attribute,
+            "all": step.all,
+        }
+    assert isinstance(step, m.AssertStep)
+    visible = step.state == "visible" or (step.state is None and step.text is None)
+    return {"kind": "assert", "selector": step.selector, "text": step.text, "visible": visible}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRead:
+    """One read that held at once: its output and how long it took."""
+
+    output: Any
+    duration_ms: float
+
+
+# One function for the whole batch; it stops at the first read that does not
+# hold now, and answers null when the page is one it leaves to Playwright.
+_BATCH_JS = r"""(reads) => {
+  const read = READ_JS;
+  for (const el of document.querySelectorAll('*')) if (el.shadowRoot) return null;
+  const formControl = el => el instanceof HTMLInputElement
+    || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+  const readText = el => {
+    if (!(el instanceof HTMLElement)) return undefined;  // Playwright's inner_text throws
+    const text = el.innerText;
+    if ((!text || text.includes("\n")) && formControl(el)) return read(el, [null, null]);
+    return text.trim();
+  };
+  // Playwright's elementText: text nodes, no script or style, then normalised.
+  const elementText = node => {
+    if (node.nodeType === Node.TEXT_NODE) return node.nodeValue;
+    if (node.nodeType !== Node.ELEMENT_NODE) return "";
+    if (["SCRIPT", "STYLE", "NOSCRIPT"].includes(node.nodeName)) return "";
+    let text = "";
+    for (let child = node.firstChild; child; child = child.nextSibling) text += elementText(child);
+    return text;
+  };
+  const normal = s => s.trim().replace(/\u200b/g, "").replace(/\s+/g, " ");
+  const visible = el => {
+    if (!el.checkVisibility()) return false;
+    const style = getComputedStyle(el);
+    if (style.display === "contents" || style.visibility !== "visible") return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  const done = [];
+  for (const r of reads) {
+    const start = performance.now();
+    let found;
+    try { found = document.querySelectorAll(r.selector); } catch { break; }
+    if (!found.length) break;
+    const el = found[0];
+    let output = null;
+    if (r.kind === "extract") {
+      if (r.all) output = Array.from(found, e => read(e, [r.attribute, null]));
+      else if (r.attribute !== null) output = el.getAttribute(r.attribute);
+      else output = readText(el);
+      if (output === undefined) break;
+    } else {
+      if (r.text !== null && !normal(elementText(el)).includes(normal(r.text))) break;
+      if (r.visible && !visible(el)) break;
+    }
+    done.push([output, performance.now() - start]);
+  }
+  return done;
+}""".replace("READ_JS", READ_JS)
+
+
+async def read_batch(
+    page: Page, steps: Sequence[Step], timeout_ms: float
+) -> list[BatchRead] | None:
+    """The reads of ``steps`` that held at once, in order (maybe none), or None
+    for a page left to Playwright (open shadow roots).
+
+    Anything that goes wrong on the way (a navigation under the evaluation, a
+    closed page) answers no reads: the steps then run one by one as usual.
+    """
+    reads = [_read(step) for step in steps]
+    begun = time.perf_counter()
+    try:
+        session = await cdp_session(page)
+        # Bounded: an open dialog holds every evaluation until it is answered,
+        # and giving up here only means the steps run one by one.
+        answer = await asyncio.wait_for(
+            session.send(
+                "Runtime.evaluate",
+                {
+                    "expression": f"({_BATCH_JS})({json.dumps(reads)})",
+                    "returnByValue": True,
+                    "awaitPromise": False,
+                },
+            ),
+            min(timeout_ms, _BOUND_MS) / 1000,
+        )
+    except (PlaywrightError, TimeoutError):
+        return []
+    if "exceptionDetails" in answer:
+        return []
+    done: list[list[Any]] | None = answer.get("result", {}).get("value")
+    if not done:
+        return None if done is None else []
+    elapsed_ms = (time.perf_counter() - begun) * 1000
+    # The round trip is shared out evenly; each read keeps its own in-page time.
+    overhead = max(0.0, elapsed_ms - sum(ms for _, ms in done)) / len(done)
+    return [BatchRead(output, round(ms + overhead, 3)) for output, ms in done]
