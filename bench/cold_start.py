@@ -25,13 +25,16 @@ from instances import COLD
 ROOT = Path(__file__).resolve().parent.parent
 LOADED = """
 import json, sys
-import pupi
+from pupi import PupiPuppeteerSDK
 print(json.dumps({m: m in sys.modules for m in ("pupi.agent.loop", "httpx", "pupi.server")}))
 """
 
 
 def _run(src: Path, code: str) -> dict[str, Any]:
+    # As installed: bytecode compiled (pip compiles it), not from the source each
+    # time, which PYTHONDONTWRITEBYTECODE (set on some machines) would measure.
     env = {**os.environ, "PYTHONPATH": str(src)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
@@ -47,6 +50,9 @@ def main(baseline: str, runs: int) -> None:
         )
         try:
             trees = {"baseline": old / "src", "this tree": ROOT / "src"}
+            for src in trees.values():
+                subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
+                _run(src, COLD)  # not counted: fills the caches a first run ever fills
             samples: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
             for _ in range(runs):
                 for name, src in trees.items():

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +115,33 @@ def test_the_token_commands_use_the_servers_token_store_and_no_sql_of_their_own(
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not {"TokenRow", "hash_token", "token_hash", "select", "update"} & (names | attributes)
+
+
+# What a script that only runs steps locally must not load (issue 14: a colder start).
+NOT_FOR_A_LOCAL_RUN = ("pupi.agent.loop", "pupi.agent.observe", "pupi.agent.result", "pupi.server")
+_LOADED = """
+import json, sys
+from pupi import PupiPuppeteerSDK, RunResult, StepFailed
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(("pupi.", "httpx")))))
+"""
+
+
+def test_a_local_run_imports_neither_the_agent_nor_the_server() -> None:
+    # A fresh interpreter: this one has imported everything the suite touches.
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out))
+    assert "pupi.sdk" in loaded, "the probe should have loaded the SDK"
+    assert not {name for name in loaded if name.startswith(NOT_FOR_A_LOCAL_RUN)}
+    assert "httpx" not in loaded
+
+
+def test_every_public_name_loads_on_first_use() -> None:
+    import pupi
+
+    for name in pupi.__all__:
+        assert getattr(pupi, name) is not None, name
+    assert pupi.PupiSDK is pupi.PupiPuppeteerSDK
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        pupi.nope  # noqa: B018

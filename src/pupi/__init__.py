@@ -2,57 +2,117 @@
 
 The async API is the primary one; ``pupi.sync`` has blocking twins of the same
 names. See the README for a quickstart.
+
+Its names load on first use (PEP 562): a script that only runs steps locally
+does not pay for the agent, the remote client's models or the webhooks.
 """
 
-from pupi.agent.cache import DirectoryCache
-from pupi.agent.result import PromptResult
-from pupi.browser.downloads import DownloadedFile
-from pupi.browser.instances import InstanceInfo
-from pupi.builder import Puppeteer
-from pupi.client import (
-    ActiveSessions,
-    LiveFrame,
-    RunRecord,
-    SessionEvent,
-    SessionInfo,
-    SessionResult,
-    SessionStarted,
-)
-from pupi.engine.healing import Healing
-from pupi.engine.results import RunError, RunResult, StepResult
-from pupi.errors import (
-    AgentError,
-    ApiError,
-    AuthenticationError,
-    BrowserLaunchError,
-    DatabaseUnavailable,
-    InstanceDead,
-    InstanceNotFound,
-    InvalidBrowserOptions,
-    InvalidOutputSchema,
-    InvalidRequest,
-    InvalidSteps,
-    NotFound,
-    PayloadTooLarge,
-    PermissionDenied,
-    ProfileInUse,
-    PromptFailed,
-    PupiError,
-    RateLimited,
-    RequestTimeout,
-    ServerBusy,
-    SessionNotFound,
-    SessionNotOpen,
-    StepError,
-    StepFailed,
-)
-from pupi.sdk import PupiPuppeteerSDK
-from pupi.steps import Step, StepIntent, parse_steps
-from pupi.webhooks import sign_webhook, verify_webhook
+from __future__ import annotations
 
-PupiSDK = PupiPuppeteerSDK
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pupi.agent.cache import DirectoryCache
+    from pupi.agent.result import PromptResult
+    from pupi.browser.downloads import DownloadedFile
+    from pupi.browser.instances import InstanceInfo
+    from pupi.builder import Puppeteer
+    from pupi.client import (
+        ActiveSessions,
+        LiveFrame,
+        RunRecord,
+        SessionEvent,
+        SessionInfo,
+        SessionResult,
+        SessionStarted,
+    )
+    from pupi.engine.healing import Healing
+    from pupi.engine.results import RunError, RunResult, StepResult
+    from pupi.errors import (
+        AgentError,
+        ApiError,
+        AuthenticationError,
+        BrowserLaunchError,
+        DatabaseUnavailable,
+        InstanceDead,
+        InstanceNotFound,
+        InvalidBrowserOptions,
+        InvalidOutputSchema,
+        InvalidRequest,
+        InvalidSteps,
+        NotFound,
+        PayloadTooLarge,
+        PermissionDenied,
+        ProfileInUse,
+        PromptFailed,
+        PupiError,
+        RateLimited,
+        RequestTimeout,
+        ServerBusy,
+        SessionNotFound,
+        SessionNotOpen,
+        StepError,
+        StepFailed,
+    )
+    from pupi.sdk import PupiPuppeteerSDK
+    from pupi.steps import Step, StepIntent, parse_steps
+    from pupi.webhooks import sign_webhook, verify_webhook
+
+    PupiSDK = PupiPuppeteerSDK
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "ActiveSessions": "pupi.client",
+    "AgentError": "pupi.errors",
+    "ApiError": "pupi.errors",
+    "AuthenticationError": "pupi.errors",
+    "BrowserLaunchError": "pupi.errors",
+    "DatabaseUnavailable": "pupi.errors",
+    "DirectoryCache": "pupi.agent.cache",
+    "DownloadedFile": "pupi.browser.downloads",
+    "Healing": "pupi.engine.healing",
+    "InstanceDead": "pupi.errors",
+    "InstanceInfo": "pupi.browser.instances",
+    "InstanceNotFound": "pupi.errors",
+    "InvalidBrowserOptions": "pupi.errors",
+    "InvalidOutputSchema": "pupi.errors",
+    "InvalidRequest": "pupi.errors",
+    "InvalidSteps": "pupi.errors",
+    "LiveFrame": "pupi.client",
+    "NotFound": "pupi.errors",
+    "PayloadTooLarge": "pupi.errors",
+    "PermissionDenied": "pupi.errors",
+    "ProfileInUse": "pupi.errors",
+    "PromptFailed": "pupi.errors",
+    "PromptResult": "pupi.agent.result",
+    "PupiError": "pupi.errors",
+    "PupiPuppeteerSDK": "pupi.sdk",
+    "Puppeteer": "pupi.builder",
+    "RateLimited": "pupi.errors",
+    "RequestTimeout": "pupi.errors",
+    "RunError": "pupi.engine.results",
+    "RunRecord": "pupi.client",
+    "RunResult": "pupi.engine.results",
+    "ServerBusy": "pupi.errors",
+    "SessionEvent": "pupi.client",
+    "SessionInfo": "pupi.client",
+    "SessionNotFound": "pupi.errors",
+    "SessionNotOpen": "pupi.errors",
+    "SessionResult": "pupi.client",
+    "SessionStarted": "pupi.client",
+    "Step": "pupi.steps",
+    "StepError": "pupi.errors",
+    "StepFailed": "pupi.errors",
+    "StepIntent": "pupi.steps",
+    "StepResult": "pupi.engine.results",
+    "parse_steps": "pupi.steps",
+    "sign_webhook": "pupi.webhooks",
+    "verify_webhook": "pupi.webhooks",
+    "PupiSDK": "pupi.sdk",
+}
+
 
 __all__ = [
     "ActiveSessions",
@@ -103,3 +163,17 @@ __all__ = [
     "sign_webhook",
     "verify_webhook",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pupi' has no attribute {name!r}")
+    attribute = "PupiPuppeteerSDK" if name == "PupiSDK" else name
+    value = getattr(importlib.import_module(home), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -30,12 +30,12 @@ from playwright.async_api import (
     Page,
     Playwright,
     Route,
-    async_playwright,
 )
 from pydantic import BaseModel, Field
 
 from pupi.browser import reaper
 from pupi.browser.downloads import Downloads
+from pupi.browser.driver import start_driver
 from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
 from pupi.browser.options import BrowserOptions
 from pupi.browser.profiles import ProfileLock
@@ -472,7 +472,7 @@ class InstanceManager:
         if self._playwright is None:
             reaper.install()
             before = {child.pid for child in psutil.Process().children()}
-            self._playwright = await async_playwright().start()
+            self._playwright = await start_driver()
             # The driver's pid, to kill it should this manager's loop close
             # with the driver still running (see get_manager).
             self._driver_pids = [

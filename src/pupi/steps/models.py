@@ -93,7 +93,11 @@ Selector = Annotated[
 class BaseStep(BaseModel):
     """Fields every step has."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+    # Each model's validator is built on its first use: a run pays for the actions
+    # it has, not for all thirty (building them all was most of ``import pupi``).
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, validate_assignment=True, defer_build=True
+    )
 
     action: str
     name: str | None = Field(None, description="A label shown in results and logs.")

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, get_args
+from typing import Any, TypeAlias, cast, get_args
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -35,9 +35,6 @@ _STATE_PATH_NEEDED = (
     "required when steps run locally: the storage state is a secret, "
     "written to this file and nowhere else"
 )
-_STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
-_STEP_LIST_ADAPTER: TypeAdapter[list[Step]] = TypeAdapter(list[Step])
-
 ACTIONS: dict[str, type[BaseStep]] = {
     model.model_fields["action"].default: model for model in get_args(get_args(Step)[0])
 }
@@ -125,7 +122,7 @@ def load_steps_file(path: str | os.PathLike[str]) -> Any:
 
 def steps_json_schema() -> dict[str, Any]:
     """The JSON Schema of a steps file: a list of steps, or ``{"steps": [...]}``."""
-    schema = _STEP_LIST_ADAPTER.json_schema(by_alias=True)
+    schema = TypeAdapter(list[Step]).json_schema(by_alias=True)
     schema["title"] = "Pupi steps"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
@@ -167,7 +164,9 @@ def _validate_one(index: int, item: Any, errors: list[StepError]) -> Step | None
         errors.append(StepError(index, None, "action", _unknown_action(action)))
         return None
     try:
-        return _STEP_ADAPTER.validate_python(item)
+        # The action is known: its own model, not the union, so that only the
+        # models of the actions a run has are ever built (see BaseStep).
+        return cast(Step, ACTIONS[action].model_validate(item))
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             errors.append(_step_error(index, action, error, item))
@@ -183,8 +182,7 @@ def _unknown_action(action: object) -> str:
 
 
 def _step_error(index: int, action: str, error: Any, item: Mapping[str, Any]) -> StepError:
-    # The first element of the location is the union tag (the action name).
-    location = [str(part) for part in error["loc"][1:]]
+    location = [str(part) for part in error["loc"]]
     field = ".".join(location) or None
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
