@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Route
 
 from pupi.browser.instances import Instance, get_manager
 from pupi.engine import PageView
@@ -144,3 +146,71 @@ async def test_a_view_of_an_instance_follows_a_new_tab(instance: Instance) -> No
     await second.goto(html("<p>second</p>"))
     assert await view.snapshot("() => document.querySelector('p').textContent") == "second"
     assert PageView.of(view) is view
+
+
+_FETCHING = """<!doctype html><button onclick="fetch('/data').then((r) => r.text())
+  .then((t) => { document.getElementById('out').textContent = t })">Load</button><p id=out></p>"""
+
+
+async def _held_data(instance: Instance) -> tuple[asyncio.Event, asyncio.Event]:
+    """Serve https://pupi.test/ and hold its /data until the second event is set."""
+    requested, released = asyncio.Event(), asyncio.Event()
+
+    async def data(route: Route) -> None:
+        requested.set()
+        await released.wait()
+        await route.fulfill(body="loaded", content_type="text/plain")
+
+    await instance.context.route(
+        "https://pupi.test/", lambda route: route.fulfill(body=_FETCHING, content_type="text/html")
+    )
+    await instance.context.route("https://pupi.test/data", data)
+    await instance.page.goto("https://pupi.test/")
+    return requested, released
+
+
+@pytest.mark.browser
+async def test_settle_waits_for_the_request_an_action_started(instance: Instance) -> None:
+    requested, released = await _held_data(instance)
+    view = PageView(instance)
+    watch = view.watch_requests()
+    try:
+        await instance.page.click("button")
+        settling = asyncio.create_task(
+            view.settle(timeout_s=600, requests=watch, request_wait_s=600)
+        )
+        await requested.wait()
+        await asyncio.sleep(0.2)  # settle's DOM window is 50 ms; it must be waiting by now
+        assert not settling.done(), "settle returned with the page's request unanswered"
+        released.set()
+        await settling
+    finally:
+        watch.stop()
+        released.set()
+
+
+@pytest.mark.browser
+async def test_settle_without_a_watch_does_not_wait_for_requests(instance: Instance) -> None:
+    requested, released = await _held_data(instance)
+    view = PageView(instance)
+    try:
+        await instance.page.click("button")
+        await requested.wait()
+        await view.settle(timeout_s=600)
+        assert not released.is_set()
+    finally:
+        released.set()
+
+
+@pytest.mark.browser
+async def test_a_stopped_watch_follows_nothing(instance: Instance) -> None:
+    requested, released = await _held_data(instance)
+    view = PageView(instance)
+    watch = view.watch_requests()
+    watch.stop()
+    try:
+        await instance.page.click("button")
+        await requested.wait()
+        assert not await watch.answered(600), "a stopped watch saw a request"
+    finally:
+        released.set()

@@ -358,19 +358,25 @@ class _AgentRun:
         if left_ms <= 0:
             raise _Stop("timeout", "ran out of time (timeout_s)")
         url_before = self.view.url
-        run = await run_steps(
-            self.instance,
-            parsed,
-            instance_id=self.instance.id,
-            timeout_ms=max(1.0, min(self.step_timeout_ms, left_ms)),
-            secrets=self.secrets,
-        )
-        result = run.steps[0].model_copy(update={"index": len(self.step_results)})
-        self.step_results.append(result)
-        ok = result.status == "ok"
-        if ok:
-            self.steps.append(step)
-            await self.view.settle(timeout_s=_left(deadline))
+        # Watched from before the step: the fetch a click starts is what the page
+        # waits on, and settle waits for its answer rather than a fixed pause.
+        requests = self.view.watch_requests()
+        try:
+            run = await run_steps(
+                self.instance,
+                parsed,
+                instance_id=self.instance.id,
+                timeout_ms=max(1.0, min(self.step_timeout_ms, left_ms)),
+                secrets=self.secrets,
+            )
+            result = run.steps[0].model_copy(update={"index": len(self.step_results)})
+            self.step_results.append(result)
+            ok = result.status == "ok"
+            if ok:
+                self.steps.append(step)
+                await self.view.settle(timeout_s=_left(deadline), requests=requests)
+        finally:
+            requests.stop()
         if action is not None:
             self.history.append(
                 HistoryEntry(

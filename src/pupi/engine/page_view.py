@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import time
 from typing import Any
 
+from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 
 from pupi.engine.runner import PageSource
 from pupi.engine.translate import (
@@ -26,17 +27,19 @@ from pupi.engine.translate import (
     translate_page_error,
 )
 
-__all__ = ["PageTarget", "PageView"]
+__all__ = ["PageTarget", "PageView", "RequestWatch"]
 
 logger = logging.getLogger("pupi.engine")
 
 PageTarget = Page | PageSource
 """A page, or anything with a current ``page`` (an :class:`~pupi.browser.Instance`)."""
 
-_SETTLE_JS = """([quietMs, maxMs]) => new Promise((resolve) => {
-  // Resolves once the DOM has been quiet for quietMs, or after maxMs at most,
-  // so the next observation sees the page after a click's effects, not during.
-  let timer = setTimeout(done, quietMs);
+_SETTLE_JS = """([firstMs, quietMs, maxMs]) => new Promise((resolve) => {
+  // Resolves firstMs from now if the DOM does not change meanwhile (an action's
+  // synchronous effects are done before this runs), else once it has been quiet
+  // for quietMs, or after maxMs at most: the next observation sees the page
+  // after a click's effects, not during them.
+  let timer = setTimeout(done, firstMs);
   const limit = setTimeout(done, maxMs);
   const observer = new MutationObserver(() => {
     clearTimeout(timer);
@@ -175,11 +178,27 @@ class PageView:
             return image, width, height
         return base64.b64decode(shrunk), size[0], size[1]
 
-    async def settle(self, *, timeout_s: float, quiet_ms: int = 150) -> None:
-        """Wait until the page has loaded and its DOM has been quiet for ``quiet_ms``.
+    def watch_requests(self) -> RequestWatch:
+        """Follow the requests the page's context sends from now on, for :meth:`settle`."""
+        return RequestWatch(self._page.context)
 
-        At most about ``timeout_s`` seconds; a page that never settles (or
-        closed) is not an error: the caller reads it as it is.
+    async def settle(
+        self,
+        *,
+        timeout_s: float,
+        requests: RequestWatch | None = None,
+        first_ms: int = 50,
+        quiet_ms: int = 150,
+        request_wait_s: float = 2.0,
+    ) -> None:
+        """Wait until the page has loaded and stopped changing.
+
+        Stopped changing: no DOM change for ``first_ms``, or, once one came,
+        for ``quiet_ms`` after the last; and none of the ``requests`` (a watch
+        started before the action) still waiting for an answer, a response
+        being what usually changes the page next (``request_wait_s`` at most
+        for them). At most about ``timeout_s`` seconds; a page that never
+        settles (or closed) is not an error: the caller reads it as it is.
         """
         # A click may start a navigation or a fetch that re-renders the page; a
         # navigation destroys the settle script's document, so wait again then.
@@ -191,13 +210,16 @@ class PageView:
             page = self._page
             try:
                 await page.wait_for_load_state("load", timeout=budget_ms)
-                await page.evaluate(_SETTLE_JS, [quiet_ms, min(1_500, int(budget_ms))])
-                return
+                await page.evaluate(_SETTLE_JS, [first_ms, quiet_ms, min(1_500, int(budget_ms))])
             except PlaywrightError as exc:
                 error = translate_page_error(exc)
                 logger.debug("page still settling: %s", error)
                 if isinstance(error, PageClosed) and page.is_closed():
                     return
+                continue
+            wait_s = min(request_wait_s, budget_ms / 1000)
+            if requests is None or not await requests.answered(wait_s):
+                return
 
     async def _wait_for_document(self, page: Page) -> None:
         try:
@@ -218,3 +240,63 @@ def _jpeg_size(image: bytes) -> tuple[int, int]:
             return width, height
         position += 2 + length
     raise PageQueryFailed("the browser's screenshot is not a JPEG with a frame header")
+
+
+class RequestWatch:
+    """The requests of a browser context sent since the watch began and not answered yet.
+
+    Streams that are never meant to end (event sources, web sockets, media) are
+    not followed; nor is a request older than ``STALE_S``, which a page may
+    leave open for good (a long poll) without the page being busy.
+    """
+
+    STALE_S = 2.0
+    _ENDLESS = frozenset({"eventsource", "websocket", "media"})
+
+    def __init__(self, context: BrowserContext) -> None:
+        self._context = context
+        self._pending: dict[Request, float] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
+        context.on("request", self._sent)
+        # The response's head is the answer: a fetch whose body the page never
+        # reads gets no "requestfinished".
+        context.on("response", self._answered)
+        context.on("requestfinished", self._ended)
+        context.on("requestfailed", self._ended)
+
+    def _sent(self, request: Request) -> None:
+        if request.resource_type not in self._ENDLESS:
+            self._pending[request] = time.monotonic()
+            self._idle.clear()
+
+    def _answered(self, response: Response) -> None:
+        self._ended(response.request)
+
+    def _ended(self, request: Request) -> None:
+        if self._pending.pop(request, None) is not None and not self._pending:
+            self._idle.set()
+
+    @property
+    def pending(self) -> list[Request]:
+        """The requests followed and not answered yet, oldest first."""
+        return list(self._pending)
+
+    def _fresh(self) -> bool:
+        oldest = time.monotonic() - self.STALE_S
+        return any(sent > oldest for sent in self._pending.values())
+
+    async def answered(self, timeout_s: float) -> bool:
+        """Wait (``timeout_s`` at most) for the fresh requests; True when some were pending."""
+        if not self._fresh():
+            return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        return True
+
+    def stop(self) -> None:
+        """Stop following the context's requests."""
+        self._context.remove_listener("request", self._sent)
+        self._context.remove_listener("response", self._answered)
+        self._context.remove_listener("requestfinished", self._ended)
+        self._context.remove_listener("requestfailed", self._ended)
