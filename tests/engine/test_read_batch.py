@@ -42,6 +42,8 @@ READS: list[dict[str, Any]] = [
     {"action": "assert", "selector": "#title", "text": "Orders today"},
     {"action": "assert", "selector": "#link"},
     {"action": "assert", "selector": "#gone", "state": "attached"},
+    {"action": "wait", "selector": "#link"},
+    {"action": "wait", "selector": "#gone", "state": "attached"},
     # Playwright's CSS, not the browser's: the batch stops here.
     {"action": "extract", "selector": "li:has-text('two')", "as": "two"},
     {"action": "extract", "selector": "#none", "as": "invisible"},
@@ -76,7 +78,7 @@ async def test_a_run_of_reads_is_read_at_once_with_the_outputs_one_by_one_gives(
     assert batched.ok, batched.error
     # One round trip answered every read up to the selector only Playwright
     # reads; the step after it was tried in a batch again.
-    assert batches.calls[0] == (13, 11)
+    assert batches.calls[0] == (15, 13)
     assert len(batches.calls) == 2 and batches.calls[1] == (1, 1)
 
     monkeypatch.setattr(batch, "_ENABLED", False)
@@ -98,6 +100,7 @@ async def test_a_run_of_reads_is_read_at_once_with_the_outputs_one_by_one_gives(
         {"action": "assert", "selector": "#gone"},  # visibility: hidden
         {"action": "assert", "selector": "#none", "state": "visible"},  # display: none
         {"action": "assert", "selector": "#title", "text": "Orders yesterday"},
+        {"action": "wait", "selector": "#none"},  # display: none
         {"action": "extract", "selector": "#pic"},  # not an HTML element: no innerText
         {"action": "click", "selector": "#off"},  # disabled
     ],
@@ -121,9 +124,17 @@ async def test_a_read_that_does_not_hold_fails_exactly_as_one_by_one(
 
 
 def test_only_plain_reads_of_the_main_frame_are_batched() -> None:
-    yes, *no = parse_steps(
+    yes = parse_steps(
         [
             {"action": "extract", "selector": "div.a > p:nth-child(2)"},
+            {"action": "wait", "selector": "#a"},
+            {"action": "wait", "selector": "#a", "state": "attached"},
+        ]
+    )
+    assert [batch.batchable(step) for step in yes] == [True] * len(yes)
+    no = parse_steps(
+        [
+            {"action": "click", "selector": "#a"},
             {"action": "extract", "selector": "text=Sign in"},
             {"action": "extract", "selector": "role=button[name='Go']"},
             {"action": "extract", "selector": "//p"},
@@ -134,11 +145,12 @@ def test_only_plain_reads_of_the_main_frame_are_batched() -> None:
             {"action": "extract", "selector": "#{{id}}"},
             {"action": "assert", "selector": "#a", "count": 2},
             {"action": "assert", "selector": "#a", "state": "hidden"},
-            {"action": "click", "selector": "#a"},
+            {"action": "wait", "selector": "#a", "state": "hidden"},
+            {"action": "wait", "selector": "#a", "count": 2},
+            {"action": "wait", "text": "Ready"},
         ],
         variables=["id"],
     )
-    assert batch.batchable(yes)
     assert [batch.batchable(step) for step in no] == [False] * len(no)
 
 

@@ -1,7 +1,8 @@
 """Runs of read-only steps in one round trip to the page.
 
-Consecutive ``extract`` steps (of text or an attribute) and ``assert`` steps (an
-element visible, attached or containing text), with no action between them, are
+Consecutive ``extract`` steps (of text or an attribute), ``assert`` steps (an
+element visible, attached or containing text) and ``wait`` steps for an element
+visible or attached, with no action between them, are
 sent to the page as one evaluation over CDP. Each read is tried in order; the
 answer holds the value and in-page time of every read that held at once, up to
 the first that did not (its element not there yet, a check not true yet, a
@@ -62,6 +63,8 @@ def batchable(step: Step) -> bool:
         return step.property is None
     if isinstance(step, m.AssertStep):
         return step.count is None and step.state in (None, "visible", "attached")
+    if isinstance(step, m.WaitStep):
+        return not step.counts_elements and step.state in ("visible", "attached")
     return False
 
 
@@ -72,6 +75,14 @@ def _read(step: Step) -> dict[str, Any]:
             "selector": step.selector,
             "attribute": step.attribute,
             "all": step.all,
+        }
+    if isinstance(step, m.WaitStep):
+        # The handler waits for the first match's state: an assert of it, here.
+        return {
+            "kind": "assert",
+            "selector": step.selector,
+            "text": None,
+            "visible": step.state == "visible",
         }
     assert isinstance(step, m.AssertStep)
     visible = step.state == "visible" or (step.state is None and step.text is None)
