@@ -39,6 +39,9 @@ READS: list[dict[str, Any]] = [
     {"action": "extract", "selector": ".i", "attribute": "data-n", "all": True, "as": "ns"},
     {"action": "extract", "selector": "#link", "attribute": "title", "as": "tip"},
     {"action": "extract", "selector": "#link", "attribute": "rel", "as": "rel"},
+    {"action": "extract", "selector": "#name", "property": "value", "as": "value"},
+    {"action": "extract", "selector": "#plan", "property": "selectedIndex", "as": "index"},
+    {"action": "extract", "selector": ".i", "property": "tagName", "all": True, "as": "tags"},
     {"action": "assert", "selector": "#title", "text": "Orders today"},
     {"action": "assert", "selector": "#link"},
     {"action": "assert", "selector": "#gone", "state": "attached"},
@@ -47,6 +50,8 @@ READS: list[dict[str, Any]] = [
     # Playwright's CSS, not the browser's: the batch stops here.
     {"action": "extract", "selector": "li:has-text('two')", "as": "two"},
     {"action": "extract", "selector": "#none", "as": "invisible"},
+    # An object: Playwright serialises it its own way, so the handler reads it.
+    {"action": "extract", "selector": "#name", "property": "dataset", "as": "dataset"},
 ]
 
 
@@ -78,8 +83,8 @@ async def test_a_run_of_reads_is_read_at_once_with_the_outputs_one_by_one_gives(
     assert batched.ok, batched.error
     # One round trip answered every read up to the selector only Playwright
     # reads; the step after it was tried in a batch again.
-    assert batches.calls[0] == (15, 13)
-    assert len(batches.calls) == 2 and batches.calls[1] == (1, 1)
+    assert batches.calls[0] == (19, 16)
+    assert batches.calls[1:] == [(2, 1)]
 
     monkeypatch.setattr(batch, "_ENABLED", False)
     single = await run(READS)
@@ -90,6 +95,9 @@ async def test_a_run_of_reads_is_read_at_once_with_the_outputs_one_by_one_gives(
     assert batched.outputs["plan"] == "Pro"
     assert batched.outputs["ns"] == ["1", "2"]
     assert batched.outputs["rel"] is None
+    assert batched.outputs["value"] == "Ada"
+    assert batched.outputs["index"] == 1
+    assert batched.outputs["tags"] == ["LI", "LI"]
     assert batched.outputs["two"] == "two"
     assert [step.duration_ms > 0 for step in batched.steps] == [True] * len(READS)
 
@@ -129,6 +137,7 @@ def test_only_plain_reads_of_the_main_frame_are_batched() -> None:
             {"action": "extract", "selector": "div.a > p:nth-child(2)"},
             {"action": "wait", "selector": "#a"},
             {"action": "wait", "selector": "#a", "state": "attached"},
+            {"action": "extract", "selector": "#a", "property": "checked"},
         ]
     )
     assert [batch.batchable(step) for step in yes] == [True] * len(yes)
@@ -140,7 +149,6 @@ def test_only_plain_reads_of_the_main_frame_are_batched() -> None:
             {"action": "extract", "selector": "//p"},
             {"action": "extract", "selector": "#a >> .b"},
             {"action": "extract", "selector": "aria-name=Go"},
-            {"action": "extract", "selector": "#a", "property": "checked"},
             {"action": "extract", "selector": "#a", "frame": [0]},
             {"action": "extract", "selector": "#{{id}}"},
             {"action": "assert", "selector": "#a", "count": 2},

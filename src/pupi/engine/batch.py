@@ -1,6 +1,7 @@
 """Runs of read-only steps in one round trip to the page.
 
-Consecutive ``extract`` steps (of text or an attribute), ``assert`` steps (an
+Consecutive ``extract`` steps (of text, an attribute or a property holding a
+string, number or boolean), ``assert`` steps (an
 element visible, attached or containing text) and ``wait`` steps for an element
 visible or attached, with no action between them, are
 sent to the page as one evaluation over CDP. Each read is tried in order; the
@@ -60,7 +61,7 @@ def batchable(step: Step) -> bool:
     if not isinstance(selector, str) or has_aria_name(selector) or _NOT_CSS.search(selector):
         return False
     if isinstance(step, m.ExtractStep):
-        return step.property is None
+        return True
     if isinstance(step, m.AssertStep):
         return step.count is None and step.state in (None, "visible", "attached")
     if isinstance(step, m.WaitStep):
@@ -74,6 +75,7 @@ def _read(step: Step) -> dict[str, Any]:
             "kind": "extract",
             "selector": step.selector,
             "attribute": step.attribute,
+            "property": step.property,
             "all": step.all,
         }
     if isinstance(step, m.WaitStep):
@@ -119,6 +121,8 @@ _BATCH_JS = r"""(reads) => {
     for (let child = node.firstChild; child; child = child.nextSibling) text += elementText(child);
     return text;
   };
+  const plain = v => v === null || typeof v === "string" || typeof v === "boolean"
+    || (typeof v === "number" && Number.isFinite(v));
   const normal = s => s.trim().replace(/\u200b/g, "").replace(/\s+/g, " ");
   const visible = el => {
     if (!el.checkVisibility()) return false;
@@ -136,10 +140,14 @@ _BATCH_JS = r"""(reads) => {
     const el = found[0];
     let output = null;
     if (r.kind === "extract") {
-      if (r.all) output = Array.from(found, e => read(e, [r.attribute, null]));
+      if (r.all) output = Array.from(found, e => read(e, [r.attribute, r.property]));
       else if (r.attribute !== null) output = el.getAttribute(r.attribute);
+      else if (r.property !== null) output = read(el, [null, r.property]);
       else output = readText(el);
       if (output === undefined) break;
+      // A property may hold an object, a function or NaN, which Playwright
+      // serialises its own way: such a read is left to the handler.
+      if (r.property !== null && !(r.all ? output.every(plain) : plain(output))) break;
     } else {
       if (r.text !== null && !normal(elementText(el)).includes(normal(r.text))) break;
       if (r.visible && !visible(el)) break;
