@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
+from pupi.agent.planners.rules import act
+from pupi.agent.planners.rules.intents import IntentKind
 from pupi.agent.planners.rules.parse import parse_task
 from pupi.agent.planners.rules.values import format_for_field, parse_date, parse_time
 
@@ -181,3 +185,8 @@ def test_first_and_last_name_are_field_names_not_ordinals() -> None:
     (intent, _) = parse_task("Type Jensen into the Last name field and submit")
     assert intent.field is not None
     assert (intent.field.text, intent.field.ordinal) == ("Last name", None)
+
+
+def test_every_kind_of_action_intent_has_a_handler() -> None:
+    # "ask" is answered from the page, never grounded as an action.
+    assert set(act._HANDLERS) == set(get_args(IntentKind)) - {"ask"}

@@ -18,7 +18,7 @@ from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules import clicks, forms, lists
 from pupi.agent.planners.rules.context import Context
 from pupi.agent.planners.rules.ground import GroundingError, ground
-from pupi.agent.planners.rules.intents import Intent
+from pupi.agent.planners.rules.intents import Intent, IntentKind
 from pupi.agent.planners.rules.references import arithmetic
 
 __all__ = ["Context", "actions_for"]
@@ -79,7 +79,7 @@ def _simple(kind: str) -> Handler:
     return handler
 
 
-_HANDLERS: dict[str, Handler] = {
+_HANDLERS: dict[IntentKind, Handler] = {
     "go": _go,
     "back": _simple("back"),
     "forward": _simple("forward"),

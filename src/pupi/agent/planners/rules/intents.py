@@ -8,8 +8,38 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["Intent", "Pairs", "Scope", "Target"]
+__all__ = ["Intent", "IntentKind", "Pairs", "Scope", "Target"]
+
+IntentKind = Literal[
+    "go",
+    "back",
+    "forward",
+    "reload",
+    "click",
+    "type",
+    "fill",
+    "login",
+    "select",
+    "set",
+    "choose",
+    "check",
+    "uncheck",
+    "press",
+    "submit",
+    "search",
+    "add",
+    "remove",
+    "scroll",
+    "wait",
+    "hover",
+    "sort",
+    "solve",
+    "ask",
+]
+"""What a clause asks for: an action on the page (each grounded by its handler in
+:mod:`.act`) or ``ask``, a question answered from the page."""
 
 Pairs = tuple[tuple[str | None, str], ...]
 """Field/value pairs of a form; the field is ``None`` when the prompt gives no name."""
@@ -75,7 +105,7 @@ class Target:
 class Intent:
     """One clause of the prompt, understood but not yet grounded on a page."""
 
-    kind: str
+    kind: IntentKind
     clause: str
     target: Target | None = None
     value: str | None = None

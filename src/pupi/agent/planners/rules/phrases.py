@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pupi.agent.planners.rules.clauses import URL_MARK, restore
-from pupi.agent.planners.rules.intents import Intent, Pairs, Target
+from pupi.agent.planners.rules.intents import Intent, IntentKind, Pairs, Target
 from pupi.agent.planners.rules.scope import read_scope
 from pupi.agent.planners.rules.text import ORDINALS
 from pupi.agent.planners.rules.vocab import (
@@ -133,7 +133,7 @@ class Clause:
         found = (slots[int(m[1])] for m in SLOT.finditer(self.text))
         return [slot[1:] for slot in found if slot.startswith(URL_MARK)]
 
-    def intent(self, kind: str, **fields: object) -> Intent:
+    def intent(self, kind: IntentKind, **fields: object) -> Intent:
         """An :class:`Intent` of ``kind`` for this clause."""
         return Intent(kind, self.raw, **fields)  # type: ignore[arg-type]
 

@@ -41,8 +41,9 @@ def tick(c: Clause) -> Intent | None:
         re.I,
     ):
         state = (found[2] or found[3]).lower()
-        kind = "check" if state == "on" else "uncheck"
-        return c.intent(kind, targets=c.targets(found[1] or found[4]))
+        return c.intent(
+            "check" if state == "on" else "uncheck", targets=c.targets(found[1] or found[4])
+        )
     if found := re.match(
         r"^(?:uncheck|untick|unmark|deselect|unselect|disable|turn off|clear|unsubscribe from)"
         r"\s+(.+)$",
