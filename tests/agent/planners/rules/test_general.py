@@ -86,6 +86,6 @@ def test_a_list_of_values_after_any_verb_and_a_colon_is_a_form_to_submit() -> No
     (intent,) = parse_task("request a quote: company Acme, seats 12")
     assert intent.kind == "fill"
     assert intent.pairs == ((None, "company Acme"), (None, "seats 12"))
-    assert intent.extra == {"submit": "1"}
+    assert intent.submit
     # One value after a colon is no form: "sort by price: low to high" keeps its meaning.
     assert parse_task("sort by price: low to high")[0].kind == "sort"

@@ -60,7 +60,7 @@ def test_make_something_with_pairs_fills_them() -> None:
         ("priority", "High"),
         ("category", "Billing"),
     )
-    assert fill.extra.get("submit")
+    assert fill.submit
 
 
 def test_a_code_is_typed_into_the_field_named_for_it() -> None:

@@ -95,7 +95,7 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
 def click(intent: Intent, ctx: Context, why: str) -> list[Action]:
     """Click the target; a guessed role ("go to X" as a link) or a second name may give way."""
     target = intent.target or Target()
-    if intent.extra.get("soft_role"):
+    if intent.role_guessed:
         try:
             element = click_target(ctx, target)
         except GroundingError:
@@ -106,10 +106,10 @@ def click(intent: Intent, ctx: Context, why: str) -> list[Action]:
         try:
             element = click_target(ctx, target)
         except GroundingError:
-            alt = intent.extra.get("alt")
+            alt = intent.alternative
             if not alt:
-                guess = bool(intent.extra.get("guess"))
-                verb = intent.extra.get("verb")
+                guess = intent.guessed
+                verb = intent.verb
                 # "follow Lina Moss": a click verb that is also the item's own button.
                 clause = target.text if guess else f"{verb} {target.text}" if verb else ""
                 guessed = (

@@ -135,7 +135,7 @@ def fill(intent: Intent, ctx: Context, why: str, *, login: bool = False) -> list
                 raise GroundingError(f"no field labelled '{name}' on the page")
         used.add(element.index)
         actions.append(fill_action(element, value, why))
-    if login or intent.extra.get("submit"):
+    if login or intent.submit:
         after = max(used) if used else -1
         button = submit_button(observation, after, None, used)
         if button is not None:

@@ -116,4 +116,17 @@ class Intent:
     key: str | None = None
     ms: int | None = None
     exact_value: bool = False
-    extra: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    # How the clause was read, for the handlers; not part of what it asks, so an
+    # intent equals another that asks the same however each was phrased.
+    submit: bool = dataclasses.field(default=False, compare=False)
+    """A form clause that also submits the form ("register with ...")."""
+    bare_location: bool = dataclasses.field(default=False, compare=False)
+    """A ``go`` that is only a location ("It is on URL"), placed first in the task."""
+    role_guessed: bool = dataclasses.field(default=False, compare=False)
+    """The target's role comes from the verb ("go to X": a link), not the words."""
+    guessed: bool = dataclasses.field(default=False, compare=False)
+    """A clause with no verb known, read as the name of something to click."""
+    verb: str | None = dataclasses.field(default=None, compare=False)
+    """The clicking verb ("follow"), which may also be the name of an item's button."""
+    alternative: str | None = dataclasses.field(default=None, compare=False)
+    """Other names of the target, ``|``-separated ("sign out|logout"), tried next."""

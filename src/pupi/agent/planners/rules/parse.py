@@ -44,8 +44,8 @@ def _with_location(clause: str, slots: list[str]) -> list[Intent]:
     rest = (text[: found.start()] + " " + text[found.end() :]).strip(" ,.")
     rest_low = rest.lower()
     if not rest or rest_low in ("it is", "it's", "this is", "see", "there", "here", "use"):
-        return [Intent("go", restore(clause, slots), url=url, extra={"bare": "1"})]
-    go = Intent("go", restore(clause, slots), url=url, extra={"implied": "1"})
+        return [Intent("go", restore(clause, slots), url=url, bare_location=True)]
+    go = Intent("go", restore(clause, slots), url=url)
     return [go, parse_clause(rest, slots)]
 
 
@@ -111,7 +111,7 @@ def parse_task(task: str) -> tuple[Intent, ...]:
     if (
         len(out) > 1
         and out[-1].kind == "go"
-        and out[-1].extra.get("bare")
+        and out[-1].bare_location
         and not any(i.kind == "go" for i in out[:-1])
     ):
         out.insert(0, out.pop())
@@ -125,12 +125,12 @@ def _place_submit(intents: list[Intent]) -> list[Intent]:
     """Submit a "register with ..." form after the clauses that go on filling it."""
     out = list(intents)
     for number, item in enumerate(intents):
-        if item.kind != "fill" or not item.extra.get("submit"):
+        if item.kind != "fill" or not item.submit:
             continue
         later = intents[number + 1 :]
         if not later:
             continue
-        out[number] = replace(item, extra={})
+        out[number] = replace(item, submit=False)
         if any(i.kind in ("click", "submit") for i in later):
             continue  # the prompt says itself which button to press
         last = number

@@ -27,7 +27,7 @@ def pager(c: Clause) -> Intent | None:
     if found is None:
         return None
     word = "previous" if found[1] == "prev" else found[1]
-    return c.intent("click", target=Target(text=word), extra={"alt": f"{word} page"})
+    return c.intent("click", target=Target(text=word), alternative=f"{word} page")
 
 
 def create(c: Clause) -> Intent | None:
@@ -66,8 +66,8 @@ def click(c: Clause) -> Intent | None:
     if verb in ("go", "navigate", "visit", "switch") and target.role is None:
         # "go to Contact" most likely means a link (a tab for "switch"), but a button will do.
         target = replace(target, role="link" if verb != "switch" else "tab")
-        return c.intent("click", target=target, extra={"soft_role": "1"})
-    return c.intent("click", target=target, extra={"verb": verb})
+        return c.intent("click", target=target, role_guessed=True)
+    return c.intent("click", target=target, verb=verb)
 
 
 def click_guess(c: Clause) -> Intent:
@@ -82,4 +82,4 @@ def click_guess(c: Clause) -> Intent:
     item = c.target(rest).scope if rest else None
     if item is not None and item.control is None:
         target = replace(target, scope=replace(item, control=Target(text=verb)))
-    return c.intent("click", target=target, extra={"guess": "1"})
+    return c.intent("click", target=target, guessed=True)

@@ -44,7 +44,7 @@ def form_with_colon(c: Clause) -> Intent | None:
     if verb not in _FORM_VERBS and not unknown:
         return None
     submit = verb not in _FILL_ONLY
-    return c.intent("fill", pairs=c.pairs(found[2]), extra={"submit": "1"} if submit else {})
+    return c.intent("fill", pairs=c.pairs(found[2]), submit=submit)
 
 
 def _login_pairs(c: Clause, body: str) -> Pairs:
@@ -75,7 +75,7 @@ def _login_pairs(c: Clause, body: str) -> Pairs:
 def log_in_or_out(c: Clause) -> Intent | None:
     """Logging out, or logging in ("log in as ada / lovelace") with the credentials."""
     if re.match(r"^(?:log|sign)\s*(?:out|off)\b", c.low):
-        return c.intent("click", target=Target(text="log out"), extra={"alt": "sign out|logout"})
+        return c.intent("click", target=Target(text="log out"), alternative="sign out|logout")
     if found := re.match(r"^(?:log|sign)\s*(?:in|on)(?:to\s+\S+)?\s*(.*)$", c.text, re.I):
         return c.intent("login", pairs=_login_pairs(c, found[1]))
     return None
@@ -89,7 +89,7 @@ def register(c: Clause) -> Intent | None:
     if found is None:
         return None
     if found[1].strip():
-        return c.intent("fill", pairs=c.pairs(found[1]), extra={"submit": "1"})
+        return c.intent("fill", pairs=c.pairs(found[1]), submit=True)
     return c.intent("click", target=Target(text=found[0].strip()))
 
 
@@ -188,5 +188,5 @@ def type_loose(c: Clause) -> Intent | None:
     given = c.pairs(found[1])
     if all(name is None for name, _ in given) and len(given) == 1:
         value, exact = c.value(found[1])
-        return c.intent("type", value=value, exact_value=exact, extra={"loose": "1"})
+        return c.intent("type", value=value, exact_value=exact)
     return c.intent("fill", pairs=given)

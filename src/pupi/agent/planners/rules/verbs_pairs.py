@@ -58,7 +58,7 @@ def make_with(c: Clause) -> Intent | None:
     if found is None or len(SOFT_SPLIT.split(found[1])) < 2:
         return None
     pairs = pairs_of(c, found[1])
-    return c.intent("fill", pairs=pairs, extra={"submit": "1"}) if pairs else None
+    return c.intent("fill", pairs=pairs, submit=True) if pairs else None
 
 
 def code_entry(c: Clause) -> Intent | None:
@@ -71,7 +71,7 @@ def code_entry(c: Clause) -> Intent | None:
     )
     if found is None or SLOT.fullmatch(found[1]):
         return None
-    return c.intent("fill", pairs=((found[1], c.value(found[2])[0]),), extra={"submit": "1"})
+    return c.intent("fill", pairs=((found[1], c.value(found[2])[0]),), submit=True)
 
 
 def give_pairs(c: Clause) -> Intent | None:
