@@ -140,6 +140,7 @@ def test_a_local_run_imports_neither_the_agent_nor_the_server() -> None:
 def test_every_public_name_loads_on_first_use() -> None:
     import pupi
 
+    assert set(pupi.__all__) == set(pupi._HOMES)
     for name in pupi.__all__:
         assert getattr(pupi, name) is not None, name
     assert pupi.PupiSDK is pupi.PupiPuppeteerSDK

@@ -4,7 +4,7 @@ The async API is the primary one; ``pupi.sync`` has blocking twins of the same
 names. See the README for a quickstart.
 
 Its names load on first use (PEP 562): a script that only runs steps locally
-does not pay for the agent, the remote client's models or the webhooks.
+does not pay for the agent, the server or the webhooks.
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ _HOMES = {
 }
 
 
+# Literal, not derived from _HOMES: type checkers and linters read it as written
+# (a test checks that the two agree).
 __all__ = [
     "ActiveSessions",
     "AgentError",
