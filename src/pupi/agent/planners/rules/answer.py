@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from pupi.agent.observe.model import Observation
 from pupi.agent.planners.rules.controls import field_number, options_answer, state_answer
@@ -330,6 +332,82 @@ def _count(question: _Question, observation: Observation, sets: list[Dataset]) -
     return None
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """A question being answered, and what an answer strategy may read."""
+
+    question: _Question
+    text: str
+    observation: Observation
+    sets: list[Dataset]
+    focus: str | None
+    opened: bool
+
+
+def _page_title(asked: _Asked) -> str | None:
+    found = re.search(r"\bpage(?:'s)? title\b|\btitle of (?:the|this) page\b", asked.question.text)
+    return asked.observation.title if found else None
+
+
+def _dialog(asked: _Asked) -> str | None:
+    named = re.search(r"\b(?:dialog|alert|popup|pop-up|modal|prompt)\b", asked.question.text)
+    return _dialog_text(asked.observation.dialog) if named and asked.observation.dialog else None
+
+
+def _focused(asked: _Asked) -> str | None:
+    question = asked.question
+    if question.kind != "value" or not asked.focus:
+        return None
+    if not (asked.opened or (_SAYS.search(question.text) and not question.attributes)):
+        return None
+    return _focused_text(asked.observation, asked.focus)
+
+
+def _control_state(asked: _Asked) -> str | None:
+    if asked.question.kind != "value":
+        return None
+    return state_answer(asked.text, asked.observation)
+
+
+def _control_options(asked: _Asked) -> str | None:
+    if asked.question.kind != "value":
+        return None
+    return options_answer(asked.text, asked.observation)
+
+
+def _special_value(asked: _Asked) -> str | None:
+    if asked.question.kind != "value" or asked.question.attributes:
+        return None
+    return _special(asked.question, asked.observation)
+
+
+def _field_count(asked: _Asked) -> str | None:
+    if asked.question.kind != "count":
+        return None
+    return field_number(asked.text, asked.observation)
+
+
+def _counted(asked: _Asked) -> str | None:
+    if asked.question.kind != "count":
+        return None
+    return _count(asked.question, asked.observation, asked.sets)
+
+
+_STRATEGIES: tuple[Callable[[_Asked], str | None], ...] = (
+    _page_title,
+    _dialog,
+    _focused,
+    _control_state,
+    _control_options,
+    _special_value,
+    _field_count,
+    _counted,
+)
+"""Answers a page states outright (its title, a dialog, a control's state, a
+stated count), tried in order before the page's datasets are scored: the first
+that answers wins; each says None when the question is not its kind."""
+
+
 def answer_question(
     question_text: str, observation: Observation, *, focus: str | None = None, opened: bool = False
 ) -> str:
@@ -343,29 +421,10 @@ def answer_question(
     keys = [k for d in sets for k in d.keys] + list(page_record(observation).fields)
     text = question_text.replace(" || ", " ")
     question = _read(text, keys)
-    if re.search(r"\bpage(?:'s)? title\b|\btitle of (?:the|this) page\b", question.text):
-        return observation.title
-    dialog_asked = re.search(r"\b(?:dialog|alert|popup|pop-up|modal|prompt)\b", question.text)
-    if dialog_asked and observation.dialog:
-        return _dialog_text(observation.dialog)
-    if (
-        question.kind == "value"
-        and focus
-        and (opened or (_SAYS.search(question.text) and not question.attributes))
-    ) and (focused := _focused_text(observation, focus)) is not None:
-        return focused
-    if question.kind == "value" and (state := state_answer(text, observation)) is not None:
-        return state
-    if question.kind == "value" and (listed := options_answer(text, observation)) is not None:
-        return listed
-    if question.kind == "value" and not question.attributes:
-        special = _special(question, observation)
-        if special is not None:
-            return special
-    if question.kind == "count" and (number := field_number(text, observation)) is not None:
-        return number
-    if question.kind == "count" and (counted := _count(question, observation, sets)) is not None:
-        return counted
+    asked = _Asked(question, text, observation, sets, focus, opened)
+    for strategy in _STRATEGIES:
+        if (answer := strategy(asked)) is not None:
+            return answer
 
     best: tuple[float, Dataset, list[Record]] | None = None  # score, dataset, rows
     for dataset in sets:
@@ -405,9 +464,9 @@ def answer_question(
             if not chosen:
                 raise GroundingError(f"no item on the page fits '{question_text}'")
             many = question.plural and not subject
-            asked = question.attributes
-            page_has = asked and all(field_value(page_record(observation), a) for a in asked)
-            rows_have = any(field_value(r, a) for r in chosen for a in asked)
+            wanted = question.attributes
+            page_has = wanted and all(field_value(page_record(observation), a) for a in wanted)
+            rows_have = any(field_value(r, a) for r in chosen for a in wanted)
             if not (page_has and not rows_have):  # else the page states it, not these rows
                 return _shape(question, chosen, many=many or (len(chosen) > 1 and not subject))
     special = _special(question, observation)
