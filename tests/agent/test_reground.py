@@ -23,11 +23,11 @@ def _page(*elements: Element) -> Observation:
 FIELD = {"tag": "input", "type": "text", "region": "main"}
 
 
-def test_the_intent_records_what_a_person_sees_and_the_clause_without_the_planners_tags() -> None:
+def test_the_intent_records_what_a_person_sees_and_the_clause_it_served() -> None:
     element = _element(
         3, "textbox", "Email", "#email", label="Email", placeholder="you@example.com", **FIELD
     )
-    intent = intent_for(element, '[1] type ada@example.com into email ||A0="x"')
+    intent = intent_for(element, " type ada@example.com into email ")
     assert intent == StepIntent(
         role="textbox",
         name="Email",

@@ -7,8 +7,6 @@ again from it on a changed page.
 
 from __future__ import annotations
 
-import re
-
 from pupi.agent.observe.model import Element
 from pupi.steps import StepIntent
 
@@ -16,11 +14,6 @@ __all__ = ["intent_for"]
 
 _MAX_TEXT = 120
 """An element's own text is kept up to this length: enough to know it again."""
-
-# The rules planner tags its reasons with the clause number ("[2] ...", "[0:wait] ...")
-# and carries answers after "||"; neither is part of the instruction.
-_CLAUSE_TAG = re.compile(r"^\[[^\]]*\]\s*")
-_CARRIED = re.compile(r"\s*\|\|.*$", re.S)
 
 
 def intent_for(element: Element, instruction: str | None = None) -> StepIntent:
@@ -43,5 +36,5 @@ def intent_for(element: Element, instruction: str | None = None) -> StepIntent:
 def _instruction(why: str | None) -> str | None:
     if not why:
         return None
-    plain = _CARRIED.sub("", _CLAUSE_TAG.sub("", why)).strip()
-    return plain or None
+    # The planner's reason as a person reads it: its own notes are in Action.memo.
+    return why.strip() or None

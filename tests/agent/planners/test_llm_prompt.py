@@ -88,7 +88,8 @@ def test_the_schema_is_self_contained_and_matches_the_decision_model() -> None:
     # data is how the offline planner hands over a structured answer; models write answer.
     assert set(schema["properties"]) == set(Decision.model_fields) - {"data"}
     action = schema["properties"]["actions"]["items"]
-    assert set(action["properties"]) == set(Action.model_fields)
+    # memo holds a planner's own notes, which a model neither writes nor sees.
+    assert set(action["properties"]) == set(Action.model_fields) - {"memo"}
     assert action["properties"]["kind"]["enum"] == list(get_args(ActionKind))
     assert action["additionalProperties"] is False
     assert "title" not in schema

@@ -55,6 +55,11 @@ class Action(BaseModel):
     url: str | None = None
     ms: int | None = None
     why: str | None = Field(None, description="A short reason, kept in the history.")
+    memo: dict[str, Any] | None = Field(
+        None,
+        description="The planner's own notes, handed back to it with the history; never run, "
+        "never shown to a model.",
+    )
 
 
 class Decision(BaseModel):

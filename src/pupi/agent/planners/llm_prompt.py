@@ -152,6 +152,7 @@ def decision_schema(output: OutputSchema | None = None) -> dict[str, Any]:
     _describe(inlined["properties"], _DECISION_DESCRIPTIONS)
     _describe(action["properties"], _ACTION_DESCRIPTIONS)
     del inlined["properties"]["data"]
+    del action["properties"]["memo"]
     if output is not None:
         inlined["properties"]["answer"] = {
             "anyOf": [output.for_model(), {"type": "null"}],
@@ -379,7 +380,7 @@ def _history_lines(history: Sequence[HistoryEntry]) -> list[str]:
 
 
 def _action_text(action: Action) -> str:
-    fields = action.model_dump(exclude_none=True, exclude={"kind"})
+    fields = action.model_dump(exclude_none=True, exclude={"kind", "memo"})
     shown = ", ".join(f"{key}={_json_value(value)}" for key, value in fields.items())
     return f"{action.kind}({shown})"
 

@@ -9,6 +9,7 @@ import pytest
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.base import Action, HistoryEntry, Planner
 from pupi.agent.planners.rules import RulesPlanner, decide
+from pupi.agent.planners.rules.progress import Mark, read_progress
 
 from .conftest import page
 
@@ -212,9 +213,18 @@ def test_a_url_in_the_task_is_visited_first() -> None:
     decision = decide(
         "Find the price of the first product on http://127.0.0.1:9/shop", page("login"), []
     )
-    assert decision.actions == [
-        Action(kind="go", url="http://127.0.0.1:9/shop", why=decision.actions[0].why)
-    ]
+    assert [(a.kind, a.url) for a in decision.actions] == [("go", "http://127.0.0.1:9/shop")]
+
+
+def test_the_plan_is_kept_in_the_memo_and_the_why_is_plain_words() -> None:
+    task = "Find the price of the first product on http://127.0.0.1:9/shop"
+    first = decide(task, page("login"), []).actions[0]
+    assert first.why is not None and "[" not in first.why and "||" not in first.why
+    assert Mark.model_validate(first.memo) == Mark(clause=0, phase="main")
+    # The next turn reads where the plan stands from the memo alone.
+    entry = _entry(first.model_copy(update={"why": "anything"}))
+    assert read_progress([entry]).next_clause == 1
+    assert read_progress([_entry(first.model_copy(update={"memo": None}))]).next_clause == 0
 
 
 def _entry(action: Action, *, ok: bool = True, error: str | None = None) -> HistoryEntry:

@@ -13,6 +13,7 @@ from pupi.agent.observe.model import Element, ItemList, Observation
 from pupi.agent.planners.base import Action, HistoryEntry
 from pupi.agent.planners.rules import decide
 from pupi.agent.planners.rules.ground import GroundingError
+from pupi.agent.planners.rules.progress import Mark
 from pupi.agent.planners.rules.structured import fill_output
 from pupi.agent.planners.rules.typed import MISSING, typed_value
 from pupi.agent.schema import OutputSchema
@@ -301,7 +302,8 @@ def _detail() -> OutputSchema:
 
 
 def _went_to(url: str) -> list[HistoryEntry]:
-    return [_done(Action(kind="go", url=url, why=f"[0] Go to {url}"), url)]
+    go = Action(kind="go", url=url, why=f"Go to {url}", memo=Mark(clause=0).model_dump())
+    return [_done(go, url)]
 
 
 def _done(action: Action, url: str) -> HistoryEntry:

@@ -27,7 +27,7 @@ from pupi.agent.planners.rules.answer import answer_question
 from pupi.agent.planners.rules.controls import collapsed_match
 from pupi.agent.planners.rules.ground import GroundingError
 from pupi.agent.planners.rules.parse import Intent, parse_task
-from pupi.agent.planners.rules.progress import Progress, read_progress, tag
+from pupi.agent.planners.rules.progress import Progress, marked, read_progress
 from pupi.agent.planners.rules.structured import fill_output
 from pupi.agent.schema import OutputSchema
 
@@ -91,16 +91,15 @@ def decide(
                 opener = collapsed_match(question, observation)
                 if opener is not None and not progress.count(clause, "open"):
                     # The answer sits behind a closed disclosure that repeats the question.
-                    why = tag(clause, "open", f"open '{opener.name}'", answers, data)
-                    return Decision(actions=[Action(kind="click", element=opener.index, why=why)])
+                    click = Action(kind="click", element=opener.index, why=f"open '{opener.name}'")
+                    return Decision(actions=marked([click], clause, "open", answers, data))
                 if output is not None:
                     # One answer per run: the last question's fills the schema.
                     data = {clause: fill_output(output, question, observation)}
                 answers[clause] = _text_answer(question, ctx, progress, clause, data.get(clause))
                 clause += 1
                 continue
-            why = tag(clause, "main", intent.clause, answers, data)
-            actions = actions_for(intent, ctx, why)
+            actions = marked(actions_for(intent, ctx, intent.clause), clause, "main", answers, data)
         except GroundingError as error:
             return _wait_or_fail(error, clause, intent.clause, progress, answers, data)
         if not actions:
@@ -145,8 +144,8 @@ def _wait_or_fail(
 ) -> Decision:
     if progress.count(clause, "wait") < MAX_WAITS:
         # The page may still be rendering (a slow request, a script that fills it in).
-        why = tag(clause, "wait", f"waiting for the page before '{doing}'", answers, data)
-        return Decision(actions=[Action(kind="wait", ms=_WAIT_MS, why=why)])
+        wait = Action(kind="wait", ms=_WAIT_MS, why=f"waiting for the page before '{doing}'")
+        return Decision(actions=marked([wait], clause, "wait", answers, data))
     return Decision(failed=True, reason=f"{error} (while doing '{doing}')")
 
 

@@ -1,26 +1,36 @@
 """Where the plan stands, read back from the history alone.
 
-The planner keeps no state of its own: every action it emits carries a tag
-in ``Action.why`` (``[3] click 'Log in'``, ``[3:go] ...``, ``[3:wait] ...``)
-and the answers of questions already answered (``||A1="$12.00"``), with the
-structured answer of a run that has an output schema (``||D1=[...]``), so the
-next turn can be computed from ``(task, observation, history)`` alone.
+The planner keeps no state of its own: every action it emits carries a
+:class:`Mark` in ``Action.memo`` (the clause it serves, in which phase, and the
+answers of questions already answered, with the structured answer of a run
+that has an output schema), so the next turn can be computed from ``(task,
+observation, history)`` alone. ``Action.why`` is only the text a person reads.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from pupi.agent.planners.base import HistoryEntry
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["Progress", "read_progress", "tag"]
+from pupi.agent.planners.base import Action, HistoryEntry
 
-_TAG = re.compile(r"^\[(\d+)(?::(\w+))?\]")
-_ANSWER = re.compile(r" \|\|([AD])(\d+)=")
+__all__ = ["Mark", "Phase", "Progress", "marked", "read_progress"]
+
+Phase = Literal["main", "open", "wait"]
+"""What an action does for its clause: carry it out, open what hides the
+answer, or wait for the page."""
+
+
+class Mark(BaseModel):
+    """The planner's note on one action: its clause, its phase, the answers so far."""
+
+    clause: int
+    phase: Phase = "main"
+    answers: dict[int, str] = {}
+    data: dict[int, Any] = {}
 
 
 @dataclass
@@ -31,58 +41,47 @@ class Progress:
     answers: dict[int, str] = field(default_factory=dict)
     data: dict[int, Any] = field(default_factory=dict)
     """Structured answers (JSON values) by clause, for a run with an output schema."""
-    phases: dict[int, list[str]] = field(default_factory=dict)
+    phases: dict[int, list[Phase]] = field(default_factory=dict)
     failure: str | None = None
     last_element_selector: str | None = None
 
-    def count(self, clause: int, phase: str) -> int:
+    def count(self, clause: int, phase: Phase) -> int:
         """How many actions of ``phase`` the history holds for ``clause``."""
         return self.phases.get(clause, []).count(phase)
 
 
-def tag(
+def marked(
+    actions: Sequence[Action],
     clause: int,
-    phase: str,
-    text: str,
-    answers: dict[int, str],
+    phase: Phase,
+    answers: Mapping[int, str],
     data: Mapping[int, Any] | None = None,
-) -> str:
-    """The ``why`` for an action of ``clause``, carrying the answers (and data) so far."""
-    label = f"[{clause}]" if phase == "main" else f"[{clause}:{phase}]"
-    stored = "".join(f" ||A{k}={json.dumps(v)}" for k, v in sorted(answers.items()))
-    stored += "".join(f" ||D{k}={json.dumps(v)}" for k, v in sorted((data or {}).items()))
-    return f"{label} {text}{stored}"
+) -> list[Action]:
+    """``actions`` with the :class:`Mark` of ``clause`` and the answers (and data) so far."""
+    memo = Mark(clause=clause, phase=phase, answers=dict(answers), data=dict(data or {}))
+    return [action.model_copy(update={"memo": memo.model_dump()}) for action in actions]
 
 
-def _answers(why: str) -> tuple[dict[int, str], dict[int, Any]]:
-    parts = _ANSWER.split(why)
-    answers: dict[int, str] = {}
-    data: dict[int, Any] = {}
-    for kind, number, payload in zip(parts[1::3], parts[2::3], parts[3::3], strict=False):
-        try:
-            value = json.loads(payload)
-        except ValueError:
-            continue
-        if kind == "A":
-            answers[int(number)] = str(value)
-        else:
-            data[int(number)] = value
-    return answers, data
+def _mark(action: Action) -> Mark | None:
+    if action.memo is None:
+        return None
+    try:
+        return Mark.model_validate(action.memo)
+    except ValidationError:  # another planner's notes
+        return None
 
 
 def read_progress(history: Sequence[HistoryEntry]) -> Progress:
-    """Read the plan's progress from ``history`` (entries without a tag are ignored)."""
+    """Read the plan's progress from ``history`` (entries without a mark are ignored)."""
     progress = Progress()
     for entry in history:
-        why = entry.action.why or ""
-        found = _TAG.match(why)
-        if found is None:
+        mark = _mark(entry.action)
+        if mark is None:
             continue
-        clause, phase = int(found[1]), found[2] or "main"
+        clause, phase = mark.clause, mark.phase
         progress.phases.setdefault(clause, []).append(phase)
-        answers, data = _answers(why)
-        progress.answers.update(answers)
-        progress.data.update(data)
+        progress.answers.update(mark.answers)
+        progress.data.update(mark.data)
         reached = clause + 1 if phase == "main" else clause
         progress.next_clause = max(progress.next_clause, reached)
         if (
