@@ -356,56 +356,33 @@ def _dialog(asked: _Asked) -> str | None:
 
 def _focused(asked: _Asked) -> str | None:
     question = asked.question
-    if question.kind != "value" or not asked.focus:
-        return None
-    if not (asked.opened or (_SAYS.search(question.text) and not question.attributes)):
+    if not asked.focus or not (
+        asked.opened or (_SAYS.search(question.text) and not question.attributes)
+    ):
         return None
     return _focused_text(asked.observation, asked.focus)
 
 
-def _control_state(asked: _Asked) -> str | None:
-    if asked.question.kind != "value":
-        return None
-    return state_answer(asked.text, asked.observation)
-
-
-def _control_options(asked: _Asked) -> str | None:
-    if asked.question.kind != "value":
-        return None
-    return options_answer(asked.text, asked.observation)
-
-
 def _special_value(asked: _Asked) -> str | None:
-    if asked.question.kind != "value" or asked.question.attributes:
-        return None
-    return _special(asked.question, asked.observation)
+    return None if asked.question.attributes else _special(asked.question, asked.observation)
 
 
-def _field_count(asked: _Asked) -> str | None:
-    if asked.question.kind != "count":
-        return None
-    return field_number(asked.text, asked.observation)
+_Strategy = Callable[[_Asked], str | None]
 
-
-def _counted(asked: _Asked) -> str | None:
-    if asked.question.kind != "count":
-        return None
-    return _count(asked.question, asked.observation, asked.sets)
-
-
-_STRATEGIES: tuple[Callable[[_Asked], str | None], ...] = (
-    _page_title,
-    _dialog,
-    _focused,
-    _control_state,
-    _control_options,
-    _special_value,
-    _field_count,
-    _counted,
+_STRATEGIES: tuple[tuple[str | None, _Strategy], ...] = (
+    (None, _page_title),
+    (None, _dialog),
+    ("value", _focused),
+    ("value", lambda asked: state_answer(asked.text, asked.observation)),
+    ("value", lambda asked: options_answer(asked.text, asked.observation)),
+    ("value", _special_value),
+    ("count", lambda asked: field_number(asked.text, asked.observation)),
+    ("count", lambda asked: _count(asked.question, asked.observation, asked.sets)),
 )
 """Answers a page states outright (its title, a dialog, a control's state, a
 stated count), tried in order before the page's datasets are scored: the first
-that answers wins; each says None when the question is not its kind."""
+that answers wins. Each is tried only on the kind of question it names (None:
+any kind) and says None when it has no answer."""
 
 
 def answer_question(
@@ -422,8 +399,8 @@ def answer_question(
     text = question_text.replace(" || ", " ")
     question = _read(text, keys)
     asked = _Asked(question, text, observation, sets, focus, opened)
-    for strategy in _STRATEGIES:
-        if (answer := strategy(asked)) is not None:
+    for kind, strategy in _STRATEGIES:
+        if kind in (None, question.kind) and (answer := strategy(asked)) is not None:
             return answer
 
     best: tuple[float, Dataset, list[Record]] | None = None  # score, dataset, rows
