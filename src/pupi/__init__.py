@@ -18,15 +18,6 @@ if TYPE_CHECKING:
     from pupi.browser.downloads import DownloadedFile
     from pupi.browser.instances import InstanceInfo
     from pupi.builder import Puppeteer
-    from pupi.client import (
-        ActiveSessions,
-        LiveFrame,
-        RunRecord,
-        SessionEvent,
-        SessionInfo,
-        SessionResult,
-        SessionStarted,
-    )
     from pupi.engine.healing import Healing
     from pupi.engine.results import RunError, RunResult, StepResult
     from pupi.errors import (
@@ -57,6 +48,15 @@ if TYPE_CHECKING:
     )
     from pupi.sdk import PupiPuppeteerSDK
     from pupi.steps import Step, StepIntent, parse_steps
+    from pupi.views import (
+        ActiveSessions,
+        LiveFrame,
+        RunRecord,
+        SessionEvent,
+        SessionInfo,
+        SessionResult,
+        SessionStarted,
+    )
     from pupi.webhooks import sign_webhook, verify_webhook
 
     PupiSDK = PupiPuppeteerSDK
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES = {
-    "ActiveSessions": "pupi.client",
+    "ActiveSessions": "pupi.views",
     "AgentError": "pupi.errors",
     "ApiError": "pupi.errors",
     "AuthenticationError": "pupi.errors",
@@ -80,7 +80,7 @@ _HOMES = {
     "InvalidOutputSchema": "pupi.errors",
     "InvalidRequest": "pupi.errors",
     "InvalidSteps": "pupi.errors",
-    "LiveFrame": "pupi.client",
+    "LiveFrame": "pupi.views",
     "NotFound": "pupi.errors",
     "PayloadTooLarge": "pupi.errors",
     "PermissionDenied": "pupi.errors",
@@ -93,15 +93,15 @@ _HOMES = {
     "RateLimited": "pupi.errors",
     "RequestTimeout": "pupi.errors",
     "RunError": "pupi.engine.results",
-    "RunRecord": "pupi.client",
+    "RunRecord": "pupi.views",
     "RunResult": "pupi.engine.results",
     "ServerBusy": "pupi.errors",
-    "SessionEvent": "pupi.client",
-    "SessionInfo": "pupi.client",
+    "SessionEvent": "pupi.views",
+    "SessionInfo": "pupi.views",
     "SessionNotFound": "pupi.errors",
     "SessionNotOpen": "pupi.errors",
-    "SessionResult": "pupi.client",
-    "SessionStarted": "pupi.client",
+    "SessionResult": "pupi.views",
+    "SessionStarted": "pupi.views",
     "Step": "pupi.steps",
     "StepError": "pupi.errors",
     "StepFailed": "pupi.errors",

@@ -23,21 +23,19 @@ if TYPE_CHECKING:
     from pupi.browser.options import BrowserArgs, StorageState
     from pupi.browser.storage import StatePath
     from pupi.browser.tracing import TracePath
-    from pupi.client import (
+    from pupi.client import FilePath, FilesLike, VisionChoice
+    from pupi.engine import OnStep, RunResult
+    from pupi.engine.healing import StepHealer
+    from pupi.steps import SecretsLike, StepsLike
+    from pupi.views import (
         ActiveSessions,
-        FilePath,
-        FilesLike,
         LiveFrame,
         SessionEvent,
         SessionResult,
         SessionStarted,
-        VisionChoice,
         WebhookDelivery,
         WebhookSettings,
     )
-    from pupi.engine import OnStep, RunResult
-    from pupi.engine.healing import StepHealer
-    from pupi.steps import SecretsLike, StepsLike
 
 __all__ = ["PupiPuppeteerSDK", "PupiSDK", "Puppeteer"]
 
