@@ -303,7 +303,11 @@
     }
     for (const [sig, members] of groups) {
       const tag = members[0].tagName;
-      const min = tag === "LI" || tag === "ARTICLE" ? 2 : 3;
+      // A <ul> under its own heading is a list even with one item ("Done: Fix bike"),
+      // so that "how many under Done?" counts it rather than the list beside it.
+      const titled = tag === "LI" && (el.tagName === "UL" || el.tagName === "OL") &&
+        (labelsOf(el).length > 0 || lastHeading);
+      const min = titled ? 1 : tag === "LI" || tag === "ARTICLE" ? 2 : 3;
       if (members.length < min) continue;
       const visible = members.filter((m) => {
         const r = m.getBoundingClientRect();
@@ -635,7 +639,7 @@
       }
     }
 
-    if (el.children.length >= 2 && !ctx.inTable && !ctx.inDl && tag !== "DL") detectList(el, doc);
+    if ((el.children.length >= 2 || tag === "UL" || tag === "OL") && !ctx.inTable && !ctx.inDl && tag !== "DL") detectList(el, doc);
 
     // Labels are already the elements' labels; repeating them as text adds noise.
     if (!hidden && !role && tag !== "LABEL" && !ctx.inTable && !ctx.inControl && !transparent && !INLINE_DISPLAYS.has(cs.display) && !/^H[1-6]$/.test(tag)) {

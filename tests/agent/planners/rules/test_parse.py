@@ -190,3 +190,68 @@ def test_first_and_last_name_are_field_names_not_ordinals() -> None:
 def test_every_kind_of_action_intent_has_a_handler() -> None:
     # "ask" is answered from the page, never grounded as an action.
     assert set(act._HANDLERS) == set(get_args(IntentKind)) - {"ask"}
+
+
+@pytest.mark.parametrize(
+    ("task", "kinds"),
+    [
+        pytest.param(
+            "Get rid of the Atlas project (confirm the dialog).", ["remove", "submit"], id="aside"
+        ),
+        pytest.param(
+            "Start to remove the project Nimbus but press Keep it in the dialog.",
+            ["remove", "click"],
+            id="but",
+        ),
+        pytest.param("Sign in. Username: chloe, password: Emerald-22.", ["login"], id="login-next"),
+        pytest.param(
+            "Complete the form: Last name: Kovacs; Phone: 555-8445. Then send it.",
+            ["fill", "fill", "submit"],
+            id="semicolons",
+        ),
+    ],
+)
+def test_asides_buts_and_split_forms_are_clauses(task: str, kinds: list[str]) -> None:
+    assert [intent.kind for intent in parse_task(task)] == kinds
+
+
+def test_credentials_given_apart_from_the_verb_are_the_logins() -> None:
+    for task in (
+        "Sign in. Username: chloe, password: Emerald-22.",
+        "Use the credentials chloe / Emerald-22 to log in.",
+        "Use username chloe and password Emerald-22 to sign in",
+    ):
+        (intent,) = parse_task(task)
+        assert intent.kind == "login"
+        assert [value for _, value in intent.pairs] == ["chloe", "Emerald-22"], task
+    *_, phone, _ = parse_task("Complete the form: City: Krakow; Phone: 555-8445. Then send it.")
+    assert phone.pairs == (("Phone", "555-8445"),)
+
+
+@pytest.mark.parametrize(
+    ("task", "text", "region"),
+    [
+        ("Open Events from the navigation.", "Events", "nav"),
+        ("Click the Privacy link in the site footer", "Privacy", "footer"),
+        ("Press Keep it in the dialog", "Keep it", "dialog"),
+        ('Hit "Reset" on the toolbar.', "Reset", None),
+    ],
+)
+def test_a_landmark_is_where_the_target_is_not_its_name(
+    task: str, text: str, region: str | None
+) -> None:
+    (intent,) = parse_task(task)
+    assert intent.target is not None
+    assert (intent.target.text, intent.target.region, intent.target.scope) == (text, region, None)
+
+
+def test_a_place_said_first_goes_with_the_action() -> None:
+    (typed,) = parse_task("In the search box, type shoes")
+    assert typed.kind == "type" and typed.value == "shoes"
+    assert typed.field is not None and typed.field.text == "search"
+    (click,) = parse_task("In the Warranty section, click Read more.")
+    assert click.target is not None
+    assert (click.target.text, click.target.context) == ("Read more", "Warranty section")
+    (archive,) = parse_task('In the inbox, archive the mail sent by Jonas (subject "Outage").')
+    assert archive.target is not None and archive.target.scope is not None
+    assert archive.target.scope.words == ("Jonas", "Outage")

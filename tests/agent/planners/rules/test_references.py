@@ -13,6 +13,7 @@ from pupi.agent.planners.rules.references import (
     arithmetic,
     carries_literal,
     is_reference,
+    reference_key,
     resolve_reference,
 )
 
@@ -91,3 +92,50 @@ def test_an_unresolvable_reference_is_refused_rather_than_typed() -> None:
         _type("Type the value of Postcode into the Answer field", page)
     typed = _type("Type the value of Country into the Answer field", page)
     assert [(a.kind, a.element, a.text) for a in typed] == [("type", 1, "Chile")]
+
+
+def test_where_a_reference_is_shown_is_not_part_of_its_name() -> None:
+    assert reference_key("the Member ID shown in the table") == "Member ID"
+    assert reference_key("the value of Country listed above") == "Country"
+    page = _page([])
+    assert resolve_reference("the member ID listed above", page) == "M-7731"
+    assert resolve_reference("the Country from the table", page) == "Chile"
+
+
+def _support_form() -> Observation:
+    member = Element(
+        index=1,
+        role="textbox",
+        tag="input",
+        label="Member ID",
+        context="Contact support",
+        form=0,
+        selector="#m",
+    )
+    message = Element(
+        index=2,
+        role="textbox",
+        tag="textarea",
+        label="Message",
+        context="Contact support",
+        form=0,
+        selector="#msg",
+    )
+    return _page([], elements=[member, message])
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Enter the member ID listed above into the form field",
+        "Copy the member ID from the table into the support form",
+    ],
+)
+def test_a_value_for_a_form_goes_into_the_field_named_like_it(prompt: str) -> None:
+    typed = _type(prompt, _support_form())
+    assert [(a.kind, a.element, a.text) for a in typed] == [("type", 1, "M-7731")]
+
+
+def test_a_form_with_no_field_for_the_value_is_refused() -> None:
+    with pytest.raises(GroundingError, match="could not find 'the account number"):
+        _type("Copy the account number from the table into the support form", _support_form())

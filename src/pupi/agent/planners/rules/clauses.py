@@ -52,7 +52,7 @@ def restore(text: str, slots: list[str]) -> str:
     return SLOT.sub(lambda m: slots[int(m[1])].lstrip(URL_MARK), text)
 
 
-_SCOPES = frozenset({"under", "within", "inside"})
+_SCOPES = frozenset({"under", "within", "inside", "in"})
 
 
 def _first_word(piece: str) -> str:
@@ -62,15 +62,25 @@ def _first_word(piece: str) -> str:
     return words[0].lower().rstrip(",:.!?") if words else ""
 
 
+# "Delete it (confirm the dialog)": an instruction in brackets is a clause of its own.
+_ASIDE = re.compile(r"\s*\(([^()]+)\)")
+# "... but press Cancel": "but" splits clauses, though not the values of a form.
+_CLAUSE_SPLIT = re.compile(rf"{SOFT_SPLIT.pattern}|,?\s+but\s+", re.IGNORECASE)
+
+
 def split_clauses(text: str) -> list[str]:
     """The clauses of a protected prompt, in order."""
+    text = _ASIDE.sub(
+        lambda m: f"; {m[1]};" if _first_word(m[1]) in VERBS else m[0],
+        text,
+    )
     clauses: list[str] = []
     for chunk in HARD_SPLIT.split(text):
         if not chunk or not chunk.strip(" ,."):
             continue
         pieces: list[str] = []
         start = 0
-        for found in SOFT_SPLIT.finditer(chunk):
+        for found in _CLAUSE_SPLIT.finditer(chunk):
             if _first_word(chunk[found.end() :]) in VERBS:
                 pieces.append(chunk[start : found.start()])
                 start = found.end()

@@ -28,6 +28,7 @@ from pupi.agent.planners.rules.phrases import parse_target
 from pupi.agent.planners.rules.references import (
     carries_literal,
     is_reference,
+    reference_key,
     resolve_reference,
 )
 from pupi.agent.planners.rules.spinners import step_to
@@ -154,9 +155,14 @@ def type_text(intent: Intent, ctx: Context, why: str) -> list[Action]:
     """Type into the named field, else the one just used, else the page's only field."""
     value = intent.value or ""
     if intent.field is not None:
-        element: Element | None = ground(
-            ctx.observation, intent.field, kind="type", what="field", threshold=0.45
-        )
+        try:
+            element: Element | None = ground(
+                ctx.observation, intent.field, kind="type", what="field", threshold=0.45
+            )
+        except GroundingError:
+            element = _field_of_form(ctx.observation, intent.field, value, intent.exact_value)
+            if element is None:
+                raise
     else:
         element = ctx.last_element()
         if element is None or not is_typeable(element):
@@ -182,6 +188,45 @@ def type_text(intent: Intent, ctx: Context, why: str) -> list[Action]:
         elif not carries_literal(value):
             raise GroundingError(f"could not find {value!r} on the page to type")
     return [fill_action(element, value, why, exact=exact)]
+
+
+# "the form field", "the support form": a form, not the name of one of its fields.
+_FORM_PHRASE = re.compile(
+    r"^(?:(?P<about>.+?)\s+)?form(?:\s+(?:field|input|box|text\s*field))?$", re.IGNORECASE
+)
+
+
+def _field_of_form(
+    observation: Observation, field: Target, value: str, exact: bool
+) -> Element | None:
+    """The field of the form ``field`` names that ``value`` belongs in, or None.
+
+    "Copy the order number into the support form": the support form's field
+    labelled like the thing copied, else its one empty text field.
+    """
+    found = _FORM_PHRASE.match(normalize(field.text))
+    if found is None:
+        return None
+    fields = [e for e in observation.elements if is_typeable(e) and e.visible and not e.disabled]
+    if about := found["about"]:
+        near = [
+            e
+            for e in fields
+            if phrase_in(about, e.context or "") or _in_form(observation, e, about)
+        ]
+        fields = near or fields
+    if not exact and is_reference(value):
+        key = reference_key(value)
+        scored = sorted(((text_score(e, key), e.index, e) for e in fields), reverse=True)
+        if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return scored[0][2]
+    empty = [e for e in fields if not e.value and e.tag != "textarea"]
+    return empty[0] if len(empty) == 1 else None
+
+
+def _in_form(observation: Observation, element: Element, about: str) -> bool:
+    form = observation.forms[element.form] if element.form is not None else None
+    return form is not None and phrase_in(about, form.name or "")
 
 
 def select(intent: Intent, ctx: Context, why: str) -> list[Action]:
@@ -264,7 +309,12 @@ def submit(intent: Intent, ctx: Context, why: str) -> list[Action]:
     if target.text and (element := _on_item(observation, target.text)) is not None:
         # "put a reservation on Item 2": the named row's own button.
         return [Action(kind="click", element=element.index, why=why)]
-    words = re.sub(r"\s+in\s+(?:dialog|modal|pop ?up|popup)$", "", words)
+    # "confirm in the dialog", "confirm when asked": where the button is, not its name.
+    words = re.sub(
+        r"\s+(?:in\s+)?(?:dialog|modal|pop ?up|popup|prompt)$|\s+(?:when|if)\s+(?:asked|prompted)$",
+        "",
+        words,
+    )
     if words in _AFFIRM and (element := _dialog_affirmative(observation)) is not None:
         # "confirm in the dialog": the open dialog's one button that is not a way out.
         return [Action(kind="click", element=element.index, why=why)]

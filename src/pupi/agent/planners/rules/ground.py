@@ -214,6 +214,9 @@ def _score_all(
         if target.context:
             context = overlap(target.context, element.context or "")
             score *= 0.55 + 0.5 * context
+        if target.region is not None:
+            # A page's navigation is not always a <nav>: the landmark is evidence, not a filter.
+            score *= 1.1 if element.region == target.region else 0.6
         if not element.visible:
             score *= 0.75
         if element.disabled:
@@ -264,8 +267,13 @@ def ground(
         return chosen.element
     top = sorted(
         (s for s in scored if s.score >= best - 0.02),
-        # Controls in the page's content beat site navigation of the same name.
-        key=lambda s: (s.element.region in _CHROME, -s.score, s.element.index),
+        # Controls in the page's content beat site navigation of the same name, unless
+        # the user names where it is.
+        key=lambda s: (
+            s.element.region != target.region if target.region else s.element.region in _CHROME,
+            -s.score,
+            s.element.index,
+        ),
     )
     first = top[0].element
     rivals = [s.element for s in top[1:] if not _same(first, s.element)]
@@ -323,11 +331,16 @@ def pick_record(observation: Observation, target: Target) -> tuple[Record, str] 
     best = max(records, key=lambda r: similarity(target.text, r.text))
     if similarity(target.text, best.text) >= 0.5 or similarity(target.text, best.title()) >= 0.6:
         return best, chosen.selector
-    # "the flight operated by Vueling": a word that only one row holds names that row.
+    # "the flight operated by Vueling": the one row holding the most of its words names it,
+    # if it holds every name among them ("museums in Dublin" is no row of Seville's).
     words = [w for w in normalize(target.text).split() if w not in STOPWORDS and len(w) > 2]
-    holding = {id(r): r for w in words for r in records if phrase_in(w, r.text)}
-    if len(holding) == 1:
-        return next(iter(holding.values())), chosen.selector
+    names = {normalize(w) for w in re.findall(r"\b(?:[A-Z][\w-]*|\w*\d\w*)", target.text)}
+    names -= STOPWORDS
+    held = [(sum(phrase_in(w, r.text) for w in words), r) for r in records]
+    most = max((count for count, _ in held), default=0)
+    holding = [r for count, r in held if count == most]
+    if most and len(holding) == 1 and all(phrase_in(n, holding[0].text) for n in names):
+        return holding[0], chosen.selector
     return None
 
 

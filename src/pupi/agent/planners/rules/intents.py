@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Intent", "IntentKind", "Pairs", "Scope", "Target"]
+__all__ = ["Intent", "IntentKind", "Pairs", "Region", "Scope", "Target"]
 
 IntentKind = Literal[
     "go",
@@ -40,6 +40,9 @@ IntentKind = Literal[
 ]
 """What a clause asks for: an action on the page (each grounded by its handler in
 :mod:`.act`) or ``ask``, a question answered from the page."""
+
+Region = Literal["nav", "header", "footer", "main", "aside", "dialog"]
+"""A landmark of the page, as :attr:`~pupi.agent.observe.model.Element.region` names it."""
 
 Pairs = tuple[tuple[str | None, str], ...]
 """Field/value pairs of a form; the field is ``None`` when the prompt gives no name."""
@@ -82,6 +85,8 @@ class Target:
     context: str = ""
     exact: bool = False
     scope: Scope | None = None
+    region: Region | None = None
+    """The landmark the user puts it in ("from the navigation", "in the dialog")."""
 
     def describe(self) -> str:
         """The description as a short phrase for messages."""
@@ -98,6 +103,8 @@ class Target:
             parts.append(f"for '{self.context}'")
         if self.scope:
             parts.append(f"of {self.scope.describe()}")
+        if self.region:
+            parts.append(f"in the {self.region}")
         return " ".join(parts) or "(nothing)"
 
 

@@ -115,7 +115,26 @@ def parse_task(task: str) -> tuple[Intent, ...]:
         and not any(i.kind == "go" for i in out[:-1])
     ):
         out.insert(0, out.pop())
-    return tuple(_place_submit(_merge_questions(out)))
+    return tuple(_place_submit(_merge_questions(_merge_login(out))))
+
+
+def _merge_login(intents: list[Intent]) -> list[Intent]:
+    """Fold "Sign in. Username: ada, password: x" into one login with those credentials."""
+    merged: list[Intent] = []
+    for item in intents:
+        previous = merged[-1] if merged else None
+        if (
+            item.kind == "fill"
+            and previous is not None
+            and previous.kind == "login"
+            and not previous.pairs
+        ):
+            merged[-1] = replace(
+                previous, pairs=item.pairs, clause=f"{previous.clause}. {item.clause}"
+            )
+            continue
+        merged.append(item)
+    return merged
 
 
 _FORM_KINDS = frozenset({"type", "fill", "check", "uncheck", "select", "set", "choose"})

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pupi.agent.planners.rules.clauses import URL_MARK, restore
-from pupi.agent.planners.rules.intents import Intent, IntentKind, Pairs, Target
+from pupi.agent.planners.rules.intents import Intent, IntentKind, Pairs, Region, Target
 from pupi.agent.planners.rules.scope import read_scope
 from pupi.agent.planners.rules.text import ORDINALS
 from pupi.agent.planners.rules.vocab import (
@@ -19,11 +19,14 @@ from pupi.agent.planners.rules.vocab import (
     DETERMINER,
     FILLERS,
     ORDINAL,
+    REGION,
+    REGION_WORDS,
     ROLE_SUFFIX,
     ROLE_WORDS,
     SLOT,
     SOFT_SPLIT,
     SUPERLATIVE,
+    TYPE_VERBS,
 )
 
 __all__ = ["Clause", "parse_target"]
@@ -37,8 +40,13 @@ def parse_target(phrase: str, slots: list[str] | None = None) -> Target:
     pages where no item fits.
     """
     slots = slots or []
-    target = _parse_target(phrase, slots)
-    scoped = read_scope(phrase)
+    region: Region | None = None
+    if found := REGION.search(phrase):
+        region = REGION_WORDS[found["where"].lower()]
+        phrase = phrase[: found.start()]
+    target = replace(_parse_target(phrase, slots), region=region)
+    # "... under the inbox" says where the item's list is, not what the item holds.
+    scoped = read_scope(re.sub(r"\s+under\s+.+$", "", phrase, flags=re.IGNORECASE))
     if scoped is None:
         return target
     control, scope = scoped
@@ -103,6 +111,29 @@ _ROLE_PREFIX = re.compile(
 )
 
 
+# "In the inbox, archive ...": where the action happens, said before it.
+_PLACE_FIRST = re.compile(
+    r"^(?:in|inside|within|under)\s+(?:the\s+)?(?P<place>[^,]{1,40}?),\s*(?P<rest>(?P<verb>\w+)\b.*)$",
+    re.IGNORECASE,
+)
+# Verbs that read the place themselves ("under Email frequency, pick Weekly": the group).
+_READS_PLACE = frozenset({"choose", "select", "pick", "tick", "check", "mark"})
+
+
+def _place_last(text: str) -> str:
+    """ "In the search box, type shoes" as "type shoes into the search box", and "In the
+    Warranty section, click Read more" as "click Read more under Warranty section"."""
+    found = _PLACE_FIRST.match(text)
+    if found is None or found["verb"].lower() in _READS_PLACE:
+        return text
+    rest = found["rest"]
+    if re.search(r"\s(?:into|in|inside|under)\s", rest, re.IGNORECASE):
+        return rest  # the action names its own place
+    if re.match(rf"^(?:{TYPE_VERBS})\b", rest, re.IGNORECASE):
+        return f"{rest} into the {found['place']}"
+    return f"{rest} under {found['place']}"
+
+
 @dataclass(frozen=True)
 class Clause:
     """One clause being read: its words with the fillers taken off, and its slots."""
@@ -119,7 +150,7 @@ class Clause:
         text = FILLERS.sub("", clause.strip()).strip(" ,.")
         # A trailing "please" is politeness, not part of a name or value.
         text = re.sub(r"(?:,\s*|\s+)please$", "", text, flags=re.I).strip(" ,.") or text
-        return cls(raw=restore(clause, slots), text=text, slots=slots)
+        return cls(raw=restore(clause, slots), text=_place_last(text), slots=slots)
 
     @property
     def low(self) -> str:

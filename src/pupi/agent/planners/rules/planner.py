@@ -28,6 +28,7 @@ from pupi.agent.planners.rules.controls import collapsed_match
 from pupi.agent.planners.rules.ground import GroundingError
 from pupi.agent.planners.rules.parse import Intent, parse_task
 from pupi.agent.planners.rules.progress import Progress, marked, read_progress
+from pupi.agent.planners.rules.reveal import hidden_pane
 from pupi.agent.planners.rules.structured import fill_output
 from pupi.agent.schema import OutputSchema
 
@@ -101,6 +102,15 @@ def decide(
                 continue
             actions = marked(actions_for(intent, ctx, intent.clause), clause, "main", answers, data)
         except GroundingError as error:
+            opened = progress.revealed.get(clause, [])
+            pane = None if error.ambiguous else hidden_pane(observation, _words(intent), opened)
+            if pane is not None:
+                # What the clause names may sit in a tab or section the page keeps closed.
+                click = Action(kind="click", element=pane.index, why=f"look in '{pane.name}'")
+                marks = marked([click], clause, "reveal", answers, data, revealed=pane.name)
+                return Decision(actions=marks)
+            if opened:
+                error = GroundingError(f"{error}; looked in {', '.join(map(repr, opened))} too")
             return _wait_or_fail(error, clause, intent.clause, progress, answers, data)
         if not actions:
             clause += 1  # already in the wanted state: nothing to do
@@ -113,6 +123,14 @@ def decide(
         except GroundingError as error:
             return _wait_or_fail(error, clause, "fill the output schema", progress, answers, data)
     return Decision(done=True, answer=_final(answers), data=data[max(data)] if data else None)
+
+
+def _words(intent: Intent) -> str:
+    """The words of what ``intent`` looks for, to choose where to look first."""
+    for target in (intent.target, intent.field):
+        if target is not None and target.text:
+            return f"{target.text} {target.context}".strip()
+    return intent.value or intent.clause
 
 
 def _text_answer(question: str, ctx: Context, progress: Progress, clause: int, filled: Any) -> str:

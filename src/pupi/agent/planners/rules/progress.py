@@ -19,9 +19,10 @@ from pupi.agent.planners.base import Action, HistoryEntry
 
 __all__ = ["Mark", "Phase", "Progress", "marked", "read_progress"]
 
-Phase = Literal["main", "open", "wait"]
+Phase = Literal["main", "open", "reveal", "wait"]
 """What an action does for its clause: carry it out, open what hides the
-answer, or wait for the page."""
+answer, open a tab or section to look for what the clause names, or wait for
+the page."""
 
 
 class Mark(BaseModel):
@@ -31,6 +32,8 @@ class Mark(BaseModel):
     phase: Phase = "main"
     answers: dict[int, str] = {}
     data: dict[int, Any] = {}
+    revealed: str | None = None
+    """The name of the tab or section a "reveal" action opens."""
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Progress:
     data: dict[int, Any] = field(default_factory=dict)
     """Structured answers (JSON values) by clause, for a run with an output schema."""
     phases: dict[int, list[Phase]] = field(default_factory=dict)
+    revealed: dict[int, list[str]] = field(default_factory=dict)
+    """The tabs and sections opened to look for each clause's target, in order."""
     failure: str | None = None
     last_element_selector: str | None = None
 
@@ -56,9 +61,13 @@ def marked(
     phase: Phase,
     answers: Mapping[int, str],
     data: Mapping[int, Any] | None = None,
+    *,
+    revealed: str | None = None,
 ) -> list[Action]:
     """``actions`` with the :class:`Mark` of ``clause`` and the answers (and data) so far."""
-    memo = Mark(clause=clause, phase=phase, answers=dict(answers), data=dict(data or {}))
+    memo = Mark(
+        clause=clause, phase=phase, answers=dict(answers), data=dict(data or {}), revealed=revealed
+    )
     return [action.model_copy(update={"memo": memo.model_dump()}) for action in actions]
 
 
@@ -80,6 +89,8 @@ def read_progress(history: Sequence[HistoryEntry]) -> Progress:
             continue
         clause, phase = mark.clause, mark.phase
         progress.phases.setdefault(clause, []).append(phase)
+        if mark.revealed is not None:
+            progress.revealed.setdefault(clause, []).append(mark.revealed)
         progress.answers.update(mark.answers)
         progress.data.update(mark.data)
         reached = clause + 1 if phase == "main" else clause

@@ -21,7 +21,7 @@ from pupi.agent.planners.rules.question import GENERIC_OWNED
 from pupi.agent.planners.rules.records import match_key
 from pupi.agent.planners.rules.text import ORDINALS, normalize
 
-__all__ = ["carries_literal", "is_reference", "resolve_reference"]
+__all__ = ["carries_literal", "is_reference", "reference_key", "resolve_reference"]
 
 Resolver = Callable[[str, Observation], str | None]
 
@@ -40,6 +40,24 @@ def carries_literal(value: str) -> bool:
     """Whether ``value`` holds a literal of its own (a number, a date, an e-mail)."""
     without_ordinals = re.sub(r"\b\d+(?:st|nd|rd|th)\b", " ", value)
     return bool(_LITERAL.search(without_ordinals))
+
+
+# Where on the page the thing is, which names nothing of it: "the order number listed above".
+_WHERE = re.compile(
+    r"\s+(?:(?:that\s+is\s+|which\s+is\s+)?(?:shown|listed|given|displayed|written|stated|"
+    r"mentioned|printed|found)\s+)?(?:(?:in|on|from|at|inside)\s+(?:the\s+)?"
+    r"(?:table|page|list|summary|box|panel|card|section|details|overview|screen)"
+    r"(?:\s+(?:above|below))?|above|below|here)$",
+    re.IGNORECASE,
+)
+
+
+def reference_key(value: str) -> str:
+    """The name of the thing ``value`` points at: "the Order number shown in the table"
+    gives "Order number"."""
+    text = _WHERE.sub("", value.strip(" .,").replace("\u2019", "'"))
+    text = re.sub(r"^(?:the|your|this|that|my)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"^(?:value|content|contents)\s+of\s+(?:the\s+)?", "", text, flags=re.IGNORECASE)
 
 
 def resolve_reference(value: str, observation: Observation) -> str | None:
@@ -154,8 +172,7 @@ def _text_near(phrase: str, observation: Observation) -> str | None:
 def _page_field(phrase: str, observation: Observation) -> str | None:
     """ "the value of Country", "the customer ID", "the account manager's name": a field
     the page states once ("Country | Portugal")."""
-    text = re.sub(r"^(?:the|your|this|that|my)\s+", "", phrase, flags=re.IGNORECASE)
-    text = re.sub(r"^(?:value|content|contents)\s+of\s+(?:the\s+)?", "", text, flags=re.IGNORECASE)
+    text = reference_key(phrase)
     names = [text]
     if found := re.match(r"^(.+?)'s\s+(.+)$", text):
         owner, thing = found[1], found[2]

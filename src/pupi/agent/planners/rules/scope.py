@@ -38,6 +38,8 @@ _POSSESSIVE = re.compile(
 # "Repost on @lina's post": the control, then how it is tied to its item.
 _CONTROL = re.compile(r"^(?P<control>.+?)\s+(?:of|on|for|in|from|under|at)\s+(?P<item>.+)$", re.I)
 _SPLIT = re.compile(rf"\s+(?:and\s+)?(?:{_RELATION})\s+", re.I)
+# "the mail from Jonas (subject Outage)": what the brackets say is more of the item.
+_ASIDE = re.compile(r"\s*\((?:(?:with\s+)?(?:the\s+)?(?:subject|title|name)\s*:?\s+)?([^()]+)\)")
 _DETERMINER = re.compile(r"^(?:the|a|an|this|that)\s+", re.I)
 # Words that describe an element rather than an item ("the text from the textarea").
 _NOT_ITEMS = frozenset({"text", "value", "word", "words", "number", "answer", "page", "link"})
@@ -49,7 +51,7 @@ def read_scope(phrase: str) -> tuple[str, Scope] | None:
     "trash icon of the email from Mira" gives ``("trash icon", Scope("email",
     ("Mira",)))``; "the email from Mira" gives ``("", ...)``: the item itself.
     """
-    phrase = phrase.strip(" ,.?!")
+    phrase = _ASIDE.sub(r" about \1", phrase).strip(" ,.?!")
     # The split first: "Repost on @lina's post" is a control on a post, not a's post.
     if (found := _CONTROL.match(phrase)) and (item := _item(found["item"])) is not None:
         return found["control"].strip(), item

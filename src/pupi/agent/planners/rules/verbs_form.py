@@ -78,6 +78,15 @@ def log_in_or_out(c: Clause) -> Intent | None:
         return c.intent("click", target=Target(text="log out"), alternative="sign out|logout")
     if found := re.match(r"^(?:log|sign)\s*(?:in|on)(?:to\s+\S+)?\s*(.*)$", c.text, re.I):
         return c.intent("login", pairs=_login_pairs(c, found[1]))
+    # "use the credentials ada / x to log in"
+    if found := re.match(
+        r"^(?:use|with)\s+(?:the\s+|my\s+)?(?:(?:credentials|login|details|account)\s+)?(.+?)"
+        r"\s+to\s+(?:log|sign)\s*(?:in|on)\b.*$",
+        c.text,
+        re.I,
+    ):
+        given = "with" if re.match(r"user", found[1], re.I) else "as"
+        return c.intent("login", pairs=_login_pairs(c, f"{given} {found[1]}"))
     return None
 
 

@@ -38,7 +38,8 @@ def pairs_of(c: Clause, body: str) -> Pairs:
 
 def bare_pairs(c: Clause) -> Intent | None:
     """A form written as "title: Broken link, severity major"."""
-    found = re.match(r"^([A-Za-z][\w -]{0,30}?)\s*:\s*(?!\d)\S", c.text)
+    # "Phone: 555-8445" is a pair; "at 10:30" is a time.
+    found = re.match(r"^([A-Za-z][\w -]{0,30}?)\s*:(?:\s+|(?!\d))\S", c.text)
     if found is None or found[1].split()[0].lower() in VERBS:
         return None
     if re.search(r"\b(?:a|an|the|my|our|your|some|new)\b", found[1], re.I):

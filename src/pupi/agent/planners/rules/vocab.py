@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pupi.agent.planners.rules.intents import Region
 from pupi.agent.planners.rules.text import ORDINALS
 from pupi.agent.planners.rules.values import KEYS
 
@@ -61,7 +62,8 @@ FILLERS = re.compile(
     r"^(?:(?:please|then|and|also|now|next|finally|first(?:ly)?|lastly|afterwards|after that|"
     r"just|kindly|go ahead and|i want to|i'd like to|i would like to|i need to|can you|"
     r"i'd like|i would like|i want|"
-    r"could you|would you|will you|try to|you should|we need to|let's|let us|and then)[,:]?\s+)+",
+    r"could you|would you|will you|try to|you should|we need to|let's|let us|and then|"
+    r"start to|begin to|proceed to)[,:]?\s+)+",
     re.IGNORECASE,
 )
 # Sentence ends split clauses. A "!" stays with its clause, since it may end a value
@@ -149,6 +151,40 @@ SUPERLATIVE = re.compile(
 CONTEXT = re.compile(
     r"\s+(?:for|next to|beside|near|belonging to|of the item|in the row (?:of|for)|in the row with"
     r"|in the card (?:of|for)|on the row (?:of|for)|under)\s+(.+)$",
+    re.IGNORECASE,
+)
+# "from the navigation", "in the site footer", "in the dialog": a landmark, not a name;
+# "on the toolbar" is a place too, though no landmark the observation tells.
+REGION_WORDS: dict[str, Region | None] = {
+    "navigation": "nav",
+    "nav": "nav",
+    "navbar": "nav",
+    "nav bar": "nav",
+    "navigation bar": "nav",
+    "menu bar": "nav",
+    "top menu": "nav",
+    "main menu": "nav",
+    "header": "header",
+    "banner": "header",
+    "footer": "footer",
+    "sidebar": "aside",
+    "side bar": "aside",
+    "dialog": "dialog",
+    "dialog box": "dialog",
+    "modal": "dialog",
+    "pop-up": "dialog",
+    "popup": "dialog",
+    "pop up": "dialog",
+    "toolbar": None,
+    "tool bar": None,
+    "action bar": None,
+    "button bar": None,
+}
+REGION = re.compile(
+    r"\s+(?:in|from|on|at|within|inside|of)\s+(?:the\s+)?(?:(?:site|page|top|bottom|left|right)"
+    r"(?:'s)?\s+)?(?P<where>"
+    + "|".join(sorted(map(re.escape, REGION_WORDS), key=len, reverse=True))
+    + r")\s*$",
     re.IGNORECASE,
 )
 DETERMINER = re.compile(r"^(?:the|a|an|this|that|its|their|my|our|on|at)\s+", re.IGNORECASE)

@@ -1,0 +1,94 @@
+"""Looking in closed tabs and sections for what a clause names, and landmarks as evidence.
+
+Decisions on hand-built observations: no browser.
+"""
+
+from __future__ import annotations
+
+from pupi.agent.observe.model import Element, ItemList, Observation
+from pupi.agent.planners.base import Action, HistoryEntry
+from pupi.agent.planners.rules import decide
+from pupi.agent.planners.rules.ground import ground
+from pupi.agent.planners.rules.parse import parse_task
+
+
+def _tab(index: int, name: str, *, selected: bool) -> Element:
+    return Element(index=index, role="tab", name=name, selected=selected, selector=f"#t{index}")
+
+
+def _guides(shown: str) -> Observation:
+    """A tab per city; only the selected tab's panel is on the page."""
+    cities = ["Seville", "Dublin", "Osaka"]
+    links = [
+        Element(
+            index=10 + n,
+            role="link",
+            name=f"{kind} in {shown}",
+            href=f"/visit/{shown}-{kind}",
+            context=shown,
+            item=(0, n),
+            selector=f"#l{n}",
+        )
+        for n, kind in enumerate(["Hotels", "Museums"])
+    ]
+    panel = ItemList(
+        selector="#panel li",
+        label=shown,
+        items=[{"title": link.name, "text": link.name} for link in links],
+        total=2,
+    )
+    tabs = [_tab(n + 1, city, selected=city == shown) for n, city in enumerate(cities)]
+    return Observation(url="http://x.test/", elements=[*tabs, *links], lists=[panel])
+
+
+def _entry(action: Action) -> HistoryEntry:
+    return HistoryEntry(
+        action=action,
+        step={"action": action.kind},
+        ok=True,
+        url_before="http://x.test/",
+        url_after="http://x.test/",
+    )
+
+
+def test_a_link_in_a_closed_tab_is_looked_for_there_first() -> None:
+    task = "Open the guide to museums in Dublin."
+    first = decide(task, _guides("Seville"), [])
+    # Never Seville's museums: the tab whose name the clause holds is opened instead.
+    assert [(a.kind, a.element) for a in first.actions] == [("click", 2)]
+    then = decide(task, _guides("Dublin"), [_entry(a) for a in first.actions])
+    assert [(a.kind, a.element) for a in then.actions] == [("click", 11)]
+
+
+def test_the_search_ends_once_every_tab_was_looked_in() -> None:
+    task = "Open the guide to parks in Lima."
+    names = {1: "Seville", 2: "Dublin", 3: "Osaka"}
+    shown = "Seville"
+    history: list[HistoryEntry] = []
+    opened: list[int] = []
+    for _ in range(8):
+        decision = decide(task, _guides(shown), history)
+        if decision.failed:
+            break
+        action = decision.actions[0]
+        if action.kind == "click":
+            assert action.element is not None
+            opened.append(action.element)
+            shown = names[action.element]
+        history.append(_entry(action))
+    assert decision.failed
+    # Each tab not shown at first is opened once; then the usual waits, then the reason.
+    assert sorted(opened) == [1, 2, 3] and len(history) == 3 + 2
+    assert "looked in 'Dublin', 'Seville', 'Osaka' too" in (decision.reason or "")
+
+
+def test_the_landmark_named_picks_among_links_of_the_same_name() -> None:
+    links = [
+        Element(index=1, role="link", name="Events", region="nav", selector="#n"),
+        Element(index=2, role="link", name="Events", region="footer", selector="#f"),
+    ]
+    observation = Observation(url="http://x.test/", elements=links)
+    for task, wanted in (("Open Events from the footer", 2), ("Open Events in the navigation", 1)):
+        (intent,) = parse_task(task)
+        assert intent.target is not None
+        assert ground(observation, intent.target).index == wanted, task
