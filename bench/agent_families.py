@@ -10,6 +10,7 @@ their checker.
 
     python bench/agent_families.py                     # every family, 10 seeds
     python bench/agent_families.py --seeds 3 --families login,tabs --json out.json
+    python bench/agent_families.py --first-seed 1000   # seeds 1000..1009, never looked at
 """
 
 from __future__ import annotations
@@ -171,12 +172,12 @@ async def run_task(site: TaskSite, family: str, seed: int) -> Outcome:
     )
 
 
-async def evaluate(families: list[str], seeds: int) -> list[Outcome]:
+async def evaluate(families: list[str], seeds: range) -> list[Outcome]:
     site = TaskSite()
     outcomes = []
     try:
         for family in families:
-            for seed in range(seeds):
+            for seed in seeds:
                 outcome = await run_task(site, family, seed)
                 mark = (
                     "ok  " if outcome.solved else ("FALSE" if outcome.false_completion else "FAIL")
@@ -193,7 +194,7 @@ async def evaluate(families: list[str], seeds: int) -> list[Outcome]:
     return outcomes
 
 
-def table(outcomes: list[Outcome], families: list[str], seeds: int) -> str:
+def table(outcomes: list[Outcome], families: list[str]) -> str:
     """Per family: solved out of seeds and false completions; then the totals."""
     lines = [f"{'family':12s} {'solved':>8s} {'false completions':>18s}"]
     for family in families:
@@ -209,7 +210,13 @@ def table(outcomes: list[Outcome], families: list[str], seeds: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10, help="tasks per family (seeds 0..N-1)")
+    parser.add_argument("--seeds", type=int, default=10, help="tasks per family")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="the first seed (default 0): a range never looked at measures a change blind",
+    )
     parser.add_argument("--families", help="comma-separated families (default: all)")
     parser.add_argument("--json", type=Path, help="write every outcome and the totals here")
     args = parser.parse_args()
@@ -218,10 +225,11 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
     began = time.perf_counter()
-    outcomes = asyncio.run(evaluate(families, args.seeds))
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    outcomes = asyncio.run(evaluate(families, seeds))
     wall = time.perf_counter() - began
     print()
-    print(table(outcomes, families, args.seeds))
+    print(table(outcomes, families))
     print(f"wall time {wall:.0f} s")
     if args.json:
         totals = {

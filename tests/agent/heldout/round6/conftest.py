@@ -1,0 +1,22 @@
+"""Round six's pages replace the held-out site's for the tests in this package."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..server import HeldoutSite
+
+
+@pytest.fixture(scope="session")
+def heldout_site() -> Iterator[HeldoutSite]:
+    """The round-six pages on a loopback port, for the whole session."""
+    site = HeldoutSite(Path(__file__).parent / "pages")
+    site.thread.start()
+    try:
+        yield site
+    finally:
+        site.server.shutdown()
+        site.server.server_close()
