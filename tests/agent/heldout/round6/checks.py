@@ -139,9 +139,7 @@ def final(kind: str, action: str, allowed: tuple[str, ...] = (), **fields: Any) 
             return False
         mine = [d for k, d in state.submissions if k == kind and d.get("action") == action]
         rest = [
-            (k, d)
-            for k, d in state.submissions
-            if not (k == kind and d.get("action") == action)
+            (k, d) for k, d in state.submissions if not (k == kind and d.get("action") == action)
         ]
         if len(mine) != 1 or any(k != kind or d.get("action") not in allowed for k, d in rest):
             return False

@@ -211,6 +211,9 @@ def _score_all(
         if base <= 0.0:
             continue
         score = base * _role_factor(element, target.role)
+        if target.whole:
+            # "Share link" may be a button's whole name rather than a link called "Share".
+            score = max(score, text_score(element, target.whole))
         if target.context:
             context = overlap(target.context, element.context or "")
             score *= 0.55 + 0.5 * context

@@ -87,6 +87,9 @@ class Target:
     scope: Scope | None = None
     region: Region | None = None
     """The landmark the user puts it in ("from the navigation", "in the dialog")."""
+    whole: str = ""
+    """The words with the role word they end in ("Share link"), when that word was taken
+    as the role: a name may hold it too."""
 
     def describe(self) -> str:
         """The description as a short phrase for messages."""

@@ -80,12 +80,14 @@ def _parse_target(phrase: str, slots: list[str]) -> Target:
     while (stripped := DETERMINER.sub("", text)) != text:
         text = stripped
     role: str | None = None
+    whole = ""
     if found := _ROLE_PREFIX.match(text):
         # "button SEND", "the link 'terms of use'": the role word first, then the name.
         role = ROLE_WORDS[found[1].lower()]
         text = found[2]
     elif found := ROLE_SUFFIX.search(" " + text.lower()):
         role = ROLE_WORDS[found[1]]
+        whole = text
         text = text[: max(0, len(text) - len(found[0]) + 1)].strip()
     elif text.lower().rstrip("s") in ROLE_WORDS:
         role = ROLE_WORDS[text.lower().rstrip("s")]
@@ -99,6 +101,8 @@ def _parse_target(phrase: str, slots: list[str]) -> Target:
         superlative=superlative,
         context=context,
         exact=exact,
+        # A quoted name is the name: "the 'Terms' link" is no button called "Terms link".
+        whole=restore(whole, slots).strip() if whole and text and not exact else "",
     )
 
 

@@ -1,4 +1,5 @@
-"""Looking in closed tabs and sections for what a clause names, and landmarks as evidence.
+"""Grounding by evidence: closed tabs and sections looked in, landmarks and role words
+weighed rather than matched as names.
 
 Decisions on hand-built observations: no browser.
 """
@@ -92,3 +93,17 @@ def test_the_landmark_named_picks_among_links_of_the_same_name() -> None:
         (intent,) = parse_task(task)
         assert intent.target is not None
         assert ground(observation, intent.target).index == wanted, task
+
+
+def test_a_role_word_may_be_the_end_of_a_name() -> None:
+    buttons = [
+        Element(index=1, role="button", name="Share", selector="#s"),
+        Element(index=2, role="button", name="Share link", selector="#l"),
+    ]
+    observation = Observation(url="http://x.test/", elements=buttons)
+    (intent,) = parse_task("Please click Share link.")
+    assert intent.target is not None
+    assert ground(observation, intent.target).index == 2
+    (quoted,) = parse_task('Click the "Share" link')
+    assert quoted.target is not None and not quoted.target.whole
+    assert ground(observation, quoted.target).index == 1
