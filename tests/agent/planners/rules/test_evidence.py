@@ -107,3 +107,29 @@ def test_a_role_word_may_be_the_end_of_a_name() -> None:
     (quoted,) = parse_task('Click the "Share" link')
     assert quoted.target is not None and not quoted.target.whole
     assert ground(observation, quoted.target).index == 1
+
+
+def _menu(opened: bool) -> Observation:
+    """A menu bar whose File > Export as submenu is open or closed."""
+    items = [
+        Element(index=1, role="menuitem", name="File", expanded=opened, selector="#file"),
+        Element(index=2, role="menuitem", name="Export as", expanded=opened, selector="#ex"),
+    ]
+    if opened:
+        items += [
+            Element(index=3, role="menuitem", name="PDF document", selector="#pdf"),
+            Element(index=4, role="menuitem", name="Word document", selector="#doc"),
+        ]
+    return Observation(url="http://x.test/", elements=items)
+
+
+def test_words_an_opened_menu_said_are_not_needed_again() -> None:
+    task = "Export the document as PDF"
+    opening = decide(task, _menu(False), [])
+    assert [a.element for a in opening.actions] == [2]  # "Export as" shares the words
+    history = [_entry(a) for a in opening.actions]
+    done = decide(task, _menu(True), history)
+    assert [(a.kind, a.element) for a in done.actions] == [("click", 3)]
+    # A format the submenu lacks is not some other document.
+    other = decide("Export the document as Markdown", _menu(True), history)
+    assert all(a.element != 4 and a.element != 3 for a in other.actions)

@@ -255,3 +255,31 @@ def test_a_place_said_first_goes_with_the_action() -> None:
     (archive,) = parse_task('In the inbox, archive the mail sent by Jonas (subject "Outage").')
     assert archive.target is not None and archive.target.scope is not None
     assert archive.target.scope.words == ("Jonas", "Outage")
+
+
+@pytest.mark.parametrize(
+    ("task", "clicks"),
+    [
+        ("Choose Edit > Find and replace", ["Edit", "Find and replace"]),
+        (
+            "Switch between the tabs to find the Quick start guide and click it",
+            ["Quick start guide"],
+        ),
+        ("Find the Quick start guide and click it", ["Quick start guide"]),
+        (
+            "Open the recent file budget.xlsx from the File menu",
+            ["File", "recent file budget.xlsx"],
+        ),
+    ],
+)
+def test_menu_paths_and_searches_are_the_clicks_they_lead_to(task: str, clicks: list[str]) -> None:
+    intents = parse_task(task)
+    assert [i.target.text for i in intents if i.target is not None] == clicks
+    assert all(i.kind in ("click", "choose") for i in intents)
+
+
+def test_a_field_named_by_its_noun_takes_the_literal_after_it() -> None:
+    (intent,) = parse_task("Fill in the email ola@example.test")
+    assert (intent.kind, intent.pairs) == ("fill", (("email", "ola@example.test"),))
+    (word,) = parse_task("type the 5th word in the paragraph")
+    assert word.kind == "type" and word.value == "the 5th word"

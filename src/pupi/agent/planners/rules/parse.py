@@ -84,6 +84,27 @@ def _merge_questions(intents: list[Intent]) -> list[Intent]:
     return merged
 
 
+_PATH = re.compile(r"\s*(?:>|\u2192|\u00bb)\s*")
+
+
+# "... from the File menu": the menu to open first.
+_FROM_MENU = re.compile(
+    r"^(?P<rest>.+?)\s+(?:from|in|on|under|via|using|through)\s+the\s+(?P<menu>[\w-]+)\s+menu$",
+    re.IGNORECASE,
+)
+
+
+def _menu_path(clause: str) -> list[str]:
+    """ "Choose Edit > Find and replace": Edit, then Find and replace, one click each;
+    "open the recent file X from the File menu": File, then the rest."""
+    if found := _FROM_MENU.match(clause.strip(" .")):
+        return [f"click {found['menu']}", found["rest"]]
+    first, *rest = _PATH.split(clause)
+    if not rest or not all(part.strip() for part in rest):
+        return [clause]
+    return [first, *(f"click {part.strip()}" for part in rest)]
+
+
 _POLITE = re.compile(
     r"^(?:please\s+)?(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+)?(\w+)", re.I
 )
@@ -103,7 +124,7 @@ def parse_task(task: str) -> tuple[Intent, ...]:
     if polite and polite[1].lower() in VERBS and not QUESTION_START.match(polite[1]):
         protected = protected.rstrip().rstrip("?")  # "Could you untick X?" asks for an action
     out: list[Intent] = []
-    for clause in split_clauses(protected):
+    for clause in (c for whole in split_clauses(protected) for c in _menu_path(whole)):
         if out and out[-1].kind == "ask" and _FORMAT.match(clause):
             continue  # "... ? Answer as a JSON list": lists are answered as JSON anyway
         out.extend(i for intent in _with_location(clause, slots) for i in _with_page(intent, slots))
@@ -115,7 +136,32 @@ def parse_task(task: str) -> tuple[Intent, ...]:
         and not any(i.kind == "go" for i in out[:-1])
     ):
         out.insert(0, out.pop())
-    return tuple(_place_submit(_merge_questions(_merge_login(out))))
+    return tuple(_place_submit(_merge_questions(_merge_login(_merge_pronouns(out)))))
+
+
+_PRONOUN = frozenset({"it", "that", "this", "them", "that one", "this one"})
+_FIND = re.compile(r"^(?:find|locate|look for|search for)\s+(.+)$", re.IGNORECASE)
+
+
+def _merge_pronouns(intents: list[Intent]) -> list[Intent]:
+    """Fold "find the Quick start guide and click it" into one click of the guide."""
+    merged: list[Intent] = []
+    for item in intents:
+        previous = merged[-1] if merged else None
+        pronoun = (
+            item.kind == "click"
+            and item.target is not None
+            and item.target.text.lower() in _PRONOUN
+        )
+        if pronoun and previous is not None and previous.kind == "click":
+            continue  # "... to find X and click it": X is being clicked already
+        found = _FIND.match(previous.value or "") if previous and previous.kind == "ask" else None
+        if pronoun and previous is not None and found:
+            target = parse_target(found[1])
+            merged[-1] = Intent("click", f"{previous.clause}, {item.clause}", target=target)
+            continue
+        merged.append(item)
+    return merged
 
 
 def _merge_login(intents: list[Intent]) -> list[Intent]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from pupi.agent.planners.rules.parse import Intent, parse_task
 from pupi.agent.planners.rules.progress import Progress, marked, read_progress
 from pupi.agent.planners.rules.reveal import hidden_pane
 from pupi.agent.planners.rules.structured import fill_output
+from pupi.agent.planners.rules.text import tokens
 from pupi.agent.schema import OutputSchema
 
 __all__ = ["MAX_WAITS", "RulesPlanner", "decide"]
@@ -103,6 +105,10 @@ def decide(
             actions = marked(actions_for(intent, ctx, intent.clause), clause, "main", answers, data)
         except GroundingError as error:
             opened = progress.revealed.get(clause, [])
+            along = _along_path(intent, ctx, opened) if opened else None
+            if along:
+                # "Export the document as PDF" after opening "Export as": "PDF document".
+                return Decision(actions=marked(along, clause, "main", answers, data))
             pane = None if error.ambiguous else hidden_pane(observation, _words(intent), opened)
             if pane is not None:
                 # What the clause names may sit in a tab or section the page keeps closed.
@@ -123,6 +129,24 @@ def decide(
         except GroundingError as error:
             return _wait_or_fail(error, clause, "fill the output schema", progress, answers, data)
     return Decision(done=True, answer=_final(answers), data=data[max(data)] if data else None)
+
+
+def _along_path(intent: Intent, ctx: Context, opened: Sequence[str]) -> list[Action] | None:
+    """The click ``intent`` asks for, with the words the opened menus already said taken
+    out of its target; None when that leaves nothing or still grounds nowhere."""
+    target = intent.target
+    if intent.kind != "click" or target is None or not target.text:
+        return None
+    said = {word for name in opened for word in tokens(name)}
+    words = target.text.split()
+    rest = [w for w in words if not set(tokens(w)) <= said]
+    if not rest or len(rest) == len(words):
+        return None
+    narrowed = replace(intent, target=replace(target, text=" ".join(rest), whole=""))
+    try:
+        return actions_for(narrowed, ctx, intent.clause)
+    except GroundingError:
+        return None
 
 
 def _words(intent: Intent) -> str:

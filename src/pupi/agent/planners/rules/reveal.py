@@ -18,7 +18,7 @@ from pupi.agent.planners.rules.text import similarity
 __all__ = ["hidden_pane"]
 
 # What opens a pane in place; a link or a menu button would leave the page or open a popup.
-_OPENERS = frozenset({"tab", "button", "summary", "treeitem", "heading"})
+_OPENERS = frozenset({"tab", "button", "summary", "treeitem", "heading", "menuitem"})
 
 
 def hidden_pane(observation: Observation, words: str, opened: Collection[str]) -> Element | None:

@@ -50,8 +50,19 @@ def submit(c: Clause) -> Intent | None:
     return None
 
 
+_SEARCH_PANES = re.compile(
+    r"^(?:switch|flip|click|go|look|search|browse|move)\s+(?:between|through|across)\s+"
+    r"(?:the\s+|all\s+(?:the\s+)?)?(?:tabs|sections|panels|panes|pages|folders|menus)\s+"
+    r"(?:to|and)\s+(?:find|locate|look\s+for|get\s+to)\s+(.+)$",
+    re.IGNORECASE,
+)
+
+
 def click(c: Clause) -> Intent | None:
     """Clicking: "click the second Add to cart button", "go to the Contact page"."""
+    if found := _SEARCH_PANES.match(c.text):
+        # "switch between the tabs to find X": X, wherever it is; closed panes are looked in.
+        return c.intent("click", target=c.target(found[1]))
     found = re.match(
         r"^(?:click|press|tap|hit|follow|open|expand|collapse|toggle|show|view|activate"
         r"|switch to|go to|navigate to|visit|select|use|push|trigger|answer)"

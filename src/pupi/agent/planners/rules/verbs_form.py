@@ -196,6 +196,15 @@ def type_loose(c: Clause) -> Intent | None:
         return None
     given = c.pairs(found[1])
     if all(name is None for name, _ in given) and len(given) == 1:
+        # "fill in the email ola@example.test": a field named by its noun, then its value.
+        if named := _NOUN_AND_LITERAL.match(found[1]):
+            return c.intent("fill", pairs=((c.restore(named[1]), c.value(named[2])[0]),))
         value, exact = c.value(found[1])
         return c.intent("type", value=value, exact_value=exact)
     return c.intent("fill", pairs=given)
+
+
+_NOUN_AND_LITERAL = re.compile(
+    r"^(?:the|my|your|our)\s+([a-z][\w -]{0,30}?)\s+(\S*\d\S*|\S+@\S+|\u27e6\d+\u27e7)$",
+    re.IGNORECASE,
+)
