@@ -16,10 +16,13 @@ Each checker fails a wrong action or a wrong answer (``test_reference.py`` shows
 the prompts solvable and the checkers able to fail).
 
 The first try (2026-12-03, planner of commit f55ed0f) passed 27 of 98 (28 %);
-21 of the 71 failures were false completions (21 % of all runs). :data:`FIRST_TRY_FAILURES`
-marks each failure ``xfail(strict=True)`` with what the planner did, added after
-that run and never together with a planner change: a fix that makes one pass
-removes its mark in the same commit.
+21 of the 71 failures were false completions (21 % of all runs). Since then
+(fixes in later commits, each removing the marks it turns into passes): a
+superlative among the rows that hold the words (one more pass), and quantity
+questions refused when the answer holds no quantity (two false completions fewer).
+:data:`FIRST_TRY_FAILURES` marks each failure ``xfail(strict=True)`` with what the
+planner did, added after that run and never together with a planner change: a fix
+that makes one pass removes its mark in the same commit.
 """
 
 from __future__ import annotations
@@ -58,7 +61,6 @@ FIRST_TRY_FAILURES: dict[str, str] = {
     "flights-count-direct": "false completion: answered '9'",
     "flights-arrival": "false completion: answered '11:30'",
     "flights-longest": "no item on the page fits 'Which flight takes the longest?'",
-    "flights-select-cheapest-of-airline": "false completion: did the wrong thing and said compl...",
     "flights-fare-dialog": "nothing on the page offers 'the Flex fare'",
     "flights-earliest-standard": "could not find a link for the earliest 'Take the   nonstop mo...",
     "tickets-close-by-number": "could not find a button for the #1044 'Close ticket' item",

@@ -6,7 +6,8 @@ import pytest
 
 from pupi.agent.observe.model import ItemList, Observation, Table
 from pupi.agent.planners.rules.answer import answer_question
-from pupi.agent.planners.rules.ground import GroundingError
+from pupi.agent.planners.rules.ground import GroundingError, pick_record
+from pupi.agent.planners.rules.intents import Target
 
 
 def _product() -> Observation:
@@ -80,3 +81,29 @@ def test_a_count_is_of_the_list_the_question_names() -> None:
     )
     assert answer_question("How many items are listed under Done?", page) == "2"
     assert answer_question("How many tasks are in the To do list?", page) == "5"
+
+
+def test_a_quantity_question_is_not_answered_with_a_name() -> None:
+    accounts = Table(
+        selector="#accounts",
+        headers=["Account", "Number"],
+        rows=[["Current", "NL01"], ["Savings", "NL02"]],
+    )
+    observation = Observation(url="http://x.test/", headings=["Accounts"], tables=[accounts])
+    with pytest.raises(GroundingError, match="no answer to 'How much is in my savings"):
+        answer_question("How much is in my savings account?", observation)
+
+
+def test_a_superlative_is_taken_among_the_rows_that_hold_the_words() -> None:
+    flights = ItemList(
+        selector="#r li",
+        items=[
+            {"title": "KL 1 KLM nonstop", "price": "€90", "text": "KL 1 KLM nonstop €90"},
+            {"title": "TP 2 TAP nonstop", "price": "€140", "text": "TP 2 TAP nonstop €140"},
+            {"title": "TP 3 TAP 1 stop", "price": "€120", "text": "TP 3 TAP 1 stop €120"},
+        ],
+        total=3,
+    )
+    observation = Observation(url="http://x.test/", lists=[flights])
+    picked = pick_record(observation, Target(text="nonstop TAP flight", superlative="cheapest"))
+    assert picked is not None and picked[0].title() == "TP 2 TAP nonstop"

@@ -385,6 +385,20 @@ that answers wins. Each is tried only on the kind of question it names (None:
 any kind) and says None when it has no answer."""
 
 
+# Questions whose answer is a quantity: "How much is in my savings account?" is not
+# answered by "Savings", whatever the page puts next to the words.
+_QUANTITY = re.compile(
+    r"^(?:(?:and|so|then)\s+)?(?:after\s+)?(?:how\s+(?:much|many|long|far|old|heavy|big|tall|"
+    r"wide|often)|(?:at\s+)?what\s+time)\b",
+    re.IGNORECASE,
+)
+_HAS_QUANTITY = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|once|twice|"
+    r"daily|weekly|monthly|yearly|annually|never|none|free|noon|midnight)\b",
+    re.IGNORECASE,
+)
+
+
 def answer_question(
     question_text: str, observation: Observation, *, focus: str | None = None, opened: bool = False
 ) -> str:
@@ -393,7 +407,19 @@ def answer_question(
     ``focus`` is the name of the control the previous action used ("How long does
     shipping take?"): "tell me the answer" then means the text that goes with it,
     and so does any question once ``opened`` says that control was opened for it.
+    An answer that cannot be what the question asks for (no quantity for "how
+    much") is refused rather than given.
     """
+    answer = _answer(question_text, observation, focus=focus, opened=opened)
+    asked = question_text.split(" || ")[-1].strip()
+    if _QUANTITY.match(asked) and not _HAS_QUANTITY.search(answer):
+        raise GroundingError(f"found {answer!r}, which is no answer to '{asked}'")
+    return answer
+
+
+def _answer(
+    question_text: str, observation: Observation, *, focus: str | None, opened: bool
+) -> str:
     sets = datasets(observation)
     keys = [k for d in sets for k in d.keys] + list(page_record(observation).fields)
     text = question_text.replace(" || ", " ")

@@ -315,6 +315,14 @@ def pick_record(observation: Observation, target: Target) -> tuple[Record, str] 
     records = chosen.records
     if not records:
         return None
+    if target.superlative or target.ordinal is not None:
+        # "the cheapest nonstop TAP flight": among the rows that say TAP (and nonstop, if
+        # some rows say it); a word no row or every row holds picks nothing out.
+        told = {w for w in normalize(target.text).split() if w not in STOPWORDS and len(w) > 2}
+        for word in sorted(told):
+            holding = [r for r in records if phrase_in(word, r.text)]
+            if holding and len(holding) < len(records):
+                records = holding
     if target.superlative:
         spec = superlative_spec(target.superlative)
         if spec is None:
