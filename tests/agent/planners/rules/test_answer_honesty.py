@@ -107,3 +107,41 @@ def test_a_superlative_is_taken_among_the_rows_that_hold_the_words() -> None:
     observation = Observation(url="http://x.test/", lists=[flights])
     picked = pick_record(observation, Target(text="nonstop TAP flight", superlative="cheapest"))
     assert picked is not None and picked[0].title() == "TP 2 TAP nonstop"
+
+
+def test_a_paged_list_is_counted_by_the_total_it_states() -> None:
+    people = Table(
+        selector="#people",
+        headers=["Name", "Office"],
+        rows=[["Ada", "Leeds"], ["Bram", "Utrecht"]],
+    )
+    observation = Observation(
+        url="http://x.test/", texts=["Showing 1-2 of 22 people"], tables=[people]
+    )
+    assert answer_question("How many people are in the directory?", observation) == "22"
+
+
+def test_a_quantity_is_read_from_its_key_and_a_plural_names_its_list() -> None:
+    facts = Table(selector="#n", rows=[["Calories", "310 kcal"], ["Protein", "18 g"]])
+    observation = Observation(url="http://x.test/", tables=[facts])
+    assert answer_question("How many calories are in one serving?", observation) == "310 kcal"
+    sweets = ItemList(
+        selector="#d li",
+        label="Desserts",
+        items=[
+            {"title": "Tiramisu", "price": "€6.50", "text": "Tiramisu €6.50"},
+            {"title": "Affogato", "price": "€5.00", "text": "Affogato €5.00"},
+        ],
+        total=2,
+    )
+    drinks = ItemList(
+        selector="#k li",
+        label="Drinks",
+        items=[
+            {"title": "Water", "price": "€3.00", "text": "Water €3.00"},
+            {"title": "Espresso", "price": "€2.50", "text": "Espresso €2.50"},
+        ],
+        total=2,
+    )
+    menu = Observation(url="http://x.test/", lists=[drinks, sweets])
+    assert answer_question("What's the cheapest dessert?", menu) == "Affogato"

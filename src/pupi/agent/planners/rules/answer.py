@@ -45,6 +45,7 @@ from pupi.agent.planners.rules.text import (
     phrase_in,
     similarity,
     stem,
+    tokens,
 )
 from pupi.agent.planners.rules.yesno import covers, looked_for, row_state
 
@@ -321,6 +322,11 @@ def _count(question: _Question, observation: Observation, sets: list[Dataset]) -
     ):
         if re.search(rf"\bhow many {pattern}\b|\bnumber of {pattern}\b", low):
             return str(sum(1 for e in observation.elements if e.role == role and e.visible))
+    if noun := re.search(r"\bhow many\s+([a-z]+)", low):
+        # "Showing 1-8 of 22 people": a paged list says how many there are in all.
+        for text in observation.texts:
+            if stated := re.search(rf"\bof\s+(\d[\d,]*)\s+{noun[1]}\b", text, re.I):
+                return stated[1].replace(",", "")
     if re.search(r"\b(?:total|in all|altogether|overall|found|match)\b", low) or not sets:
         for text in observation.texts:
             if found := re.search(
@@ -440,13 +446,18 @@ def _answer(
             1 for a in question.attributes if match_key(a, dataset.keys)
         )
         score += 0.5 if len(dataset.records) > 1 else 0
-        if dataset.label and phrase_in(dataset.label, question.text):
-            score += 3  # "the items under Done": the list the question names
+        if dataset.label and set(tokens(dataset.label)) <= set(tokens(question.text)):
+            score += 3  # "the items under Done", "the cheapest dessert": the list it names
         if best is None or score > best[0]:
             best = (score, dataset, records)
     subject = bool(question.ordinal or question.superlative)
 
     if question.kind == "count":
+        counted = re.search(r"\bhow many\s+([a-z]+)", question.text)
+        if counted and stem(counted[1]) not in _GENERIC:
+            amount = field_value(page_record(observation), counted[1])
+            if amount and re.search(r"\d", amount):
+                return amount  # "how many calories?" on a page that says "Calories 310"
         if best is None:
             raise GroundingError("nothing on the page to count")
         if (noun := _counted_quantity(question.text)) and unknown_object(observation, noun):
