@@ -6,19 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from .server import HeldoutSite
+from .server import HeldoutSite, serving
 
 
 @pytest.fixture(scope="session")
 def heldout_site() -> Iterator[HeldoutSite]:
     """The held-out site for the whole session."""
-    site = HeldoutSite()
-    site.thread.start()
-    try:
-        yield site
-    finally:
-        site.server.shutdown()
-        site.server.server_close()
+    yield from serving()
 
 
 @pytest.fixture

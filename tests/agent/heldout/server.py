@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -86,3 +87,14 @@ class HeldoutSite:
 
     def reset(self) -> None:
         self.state = SiteState()
+
+
+def serving(pages: Path = PAGES) -> Iterator[HeldoutSite]:
+    """A site serving ``pages`` on a loopback port until the generator is closed."""
+    site = HeldoutSite(pages)
+    site.thread.start()
+    try:
+        yield site
+    finally:
+        site.server.shutdown()
+        site.server.server_close()

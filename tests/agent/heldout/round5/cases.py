@@ -8,49 +8,11 @@ question's answer. ``missing`` is the word a refusal's page must not contain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..checks import Check, equals, refused, says, submitted
+from ..fairness import Prompt, Step, change, click, count, read, type_
 from .checks import number, one_of, only, refused_any, visited_only
-
-Step = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """One held-out prompt, started on ``page``, with its checker and reference."""
-
-    page: str
-    prompt: str
-    check: Check
-    id: str
-    reference: tuple[Step, ...] = ()
-    missing: str = ""
-
-
-def click(selector: str) -> Step:
-    return {"action": "click", "selector": selector}
-
-
-def type_(selector: str, text: str) -> Step:
-    return {"action": "type", "selector": selector, "text": text}
-
-
-def change(selector: str, value: str) -> Step:
-    return {"action": "change", "selector": selector, "value": value}
-
-
-def read(selector: str) -> Step:
-    return {"action": "extract", "selector": selector, "as": "answer"}
-
-
-def count(selector: str) -> Step:
-    return {
-        "action": "evaluate",
-        "script": f"document.querySelectorAll({selector!r}).length",
-        "as": "answer",
-    }
 
 
 def row(mail: str, part: str) -> str:

@@ -8,38 +8,12 @@ question's answer. ``missing`` is the word a refusal's page must not contain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ..checks import Check, refused, yes_no
+from ..checks import refused, yes_no
+from ..fairness import Prompt, Step, change, click, count, read, type_
 from ..round5.checks import number, only, refused_any, visited_only
 from .checks import both, exactly, final, latest, money, names, quiet
-
-Step = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """One held-out prompt, started on ``page``, with its checker and reference."""
-
-    page: str
-    prompt: str
-    check: Check
-    id: str
-    reference: tuple[Step, ...] = ()
-    missing: str = ""
-
-
-def click(selector: str) -> Step:
-    return {"action": "click", "selector": selector}
-
-
-def type_(selector: str, text: str) -> Step:
-    return {"action": "type", "selector": selector, "text": text}
-
-
-def change(selector: str, value: str) -> Step:
-    return {"action": "change", "selector": selector, "value": value}
 
 
 def select(selector: str, value: str) -> Step:
@@ -52,21 +26,6 @@ def check(selector: str) -> Step:
 
 def uncheck(selector: str) -> Step:
     return {"action": "uncheck", "selector": selector}
-
-
-def read(selector: str, attribute: str = "") -> Step:
-    step: Step = {"action": "extract", "selector": selector, "as": "answer"}
-    if attribute:
-        step["attribute"] = attribute
-    return step
-
-
-def count(selector: str) -> Step:
-    return {
-        "action": "evaluate",
-        "script": f"document.querySelectorAll({selector!r}).length",
-        "as": "answer",
-    }
 
 
 def script(expression: str) -> Step:

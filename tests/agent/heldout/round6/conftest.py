@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ..server import HeldoutSite
+from ..server import HeldoutSite, serving
 
 
 @pytest.fixture(scope="session")
 def heldout_site() -> Iterator[HeldoutSite]:
     """The round-six pages on a loopback port, for the whole session."""
-    site = HeldoutSite(Path(__file__).parent / "pages")
-    site.thread.start()
-    try:
-        yield site
-    finally:
-        site.server.shutdown()
-        site.server.server_close()
+    yield from serving(Path(__file__).parent / "pages")
