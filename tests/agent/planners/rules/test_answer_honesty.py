@@ -145,3 +145,12 @@ def test_a_quantity_is_read_from_its_key_and_a_plural_names_its_list() -> None:
     )
     menu = Observation(url="http://x.test/", lists=[drinks, sweets])
     assert answer_question("What's the cheapest dessert?", menu) == "Affogato"
+
+
+def test_what_is_shown_is_counted_as_shown() -> None:
+    results = Table(selector="#r", headers=["Title"], rows=[["A"], ["B"]])
+    observation = Observation(
+        url="http://x.test/", texts=["Showing 1-2 of 12 results"], tables=[results]
+    )
+    assert answer_question("How many results are shown?", observation) == "2"
+    assert answer_question("How many results are there?", observation) == "12"

@@ -322,7 +322,8 @@ def _count(question: _Question, observation: Observation, sets: list[Dataset]) -
     ):
         if re.search(rf"\bhow many {pattern}\b|\bnumber of {pattern}\b", low):
             return str(sum(1 for e in observation.elements if e.role == role and e.visible))
-    if noun := re.search(r"\bhow many\s+([a-z]+)", low):
+    shown = re.search(r"\b(?:shown|displayed|visible|listed here|on (?:this|the) page)\b", low)
+    if (noun := re.search(r"\bhow many\s+([a-z]+)", low)) and not shown:
         # "Showing 1-8 of 22 people": a paged list says how many there are in all.
         for text in observation.texts:
             if stated := re.search(rf"\bof\s+(\d[\d,]*)\s+{noun[1]}\b", text, re.I):
