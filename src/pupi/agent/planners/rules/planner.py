@@ -107,7 +107,7 @@ def decide(
             opened = progress.revealed.get(clause, [])
             along = _along_path(intent, ctx, opened) if opened else None
             if along:
-                # "Export the document as PDF" after opening "Export as": "PDF document".
+                # "Save the sheet as CSV" after opening "Save as": its item "CSV file".
                 return Decision(actions=marked(along, clause, "main", answers, data))
             pane = None if error.ambiguous else hidden_pane(observation, _words(intent), opened)
             if pane is not None:

@@ -53,8 +53,8 @@ _WHERE = re.compile(
 
 
 def reference_key(value: str) -> str:
-    """The name of the thing ``value`` points at: "the Order number shown in the table"
-    gives "Order number"."""
+    """The name of the thing ``value`` points at: "the Member ID shown in the table"
+    gives "Member ID"."""
     text = _WHERE.sub("", value.strip(" .,").replace("\u2019", "'"))
     text = re.sub(r"^(?:the|your|this|that|my)\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"^(?:value|content|contents)\s+of\s+(?:the\s+)?", "", text, flags=re.IGNORECASE)
