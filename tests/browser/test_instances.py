@@ -127,10 +127,38 @@ async def test_a_killed_browser_marks_instances_dead_and_the_next_open_relaunche
 async def test_a_spare_makes_the_next_instance_ready_without_waiting(sdk: PupiPuppeteerSDK) -> None:
     manager = get_manager()
     first = await manager.open()
-    assert await eventually(lambda: first._key in manager._spares)
-    spare = manager._spares[first._key]
-    await spare
+    pool = manager._spares[first._key]
+    assert await eventually(lambda: len(pool.ready) == 1)
+    spare_context = pool.ready[0][0]
     second = await manager.open()
-    assert second.context is spare.result()[0]
+    assert second.context is spare_context
     await manager.close(first.id)
     await manager.close(second.id)
+
+
+async def test_a_burst_of_opens_is_met_by_as_many_spares_next_time() -> None:
+    manager = InstanceManager(max_spares=3)
+    try:
+        burst = [await manager.open() for _ in range(5)]  # back to back: no time for spares
+        pool = manager._spares[burst[0]._key]
+        assert await eventually(lambda: len(pool.ready) == 3 and pool._making is None)
+        spare_contexts = [context for context, _ in pool.ready]
+        again = [await manager.open() for _ in range(3)]
+        assert [instance.context for instance in again] == spare_contexts
+        assert all(instance.alive for instance in again)
+        # Each is a fresh, isolated context like any other instance.
+        assert len({id(instance.context) for instance in [*burst, *again]}) == 8
+    finally:
+        await manager.shutdown()
+    assert not pool.ready
+
+
+async def test_no_spares_are_kept_when_the_bound_is_zero() -> None:
+    manager = InstanceManager(max_spares=0)
+    try:
+        first = await manager.open()
+        await first.page.goto("about:blank")
+        assert not manager._spares[first._key].ready
+        assert manager._spares[first._key]._filler is None
+    finally:
+        await manager.shutdown()

@@ -3,10 +3,11 @@
 Why contexts and not a process per instance: a context has its own cookies,
 storage and cache like a fresh browser, but costs a few milliseconds and a few
 megabytes instead of a launch (hundreds of milliseconds, 100+ MB); see
-docs/benchmarks.md for the figures. A spare context with its page is kept warm
-so that the next instance is ready at once. The price is that a crash of the
-browser process takes every instance with it; each is then marked dead with a
-clear reason, and the next ``open`` launches a new browser.
+docs/benchmarks.md for the figures. Spare contexts with their pages are kept
+warm so that the next instances are ready at once (:mod:`pupi.browser.spares`).
+The price is that a crash of the browser process takes every instance with it;
+each is then marked dead with a clear reason, and the next ``open`` launches a
+new browser.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pupi.browser.driver import start_driver
 from pupi.browser.launch import connect_browser, launch_browser, launch_persistent
 from pupi.browser.options import BrowserOptions
 from pupi.browser.profiles import ProfileLock
+from pupi.browser.spares import DEFAULT_MAX_SPARES, SparePool
 from pupi.browser.tabs import TabInfo, Tabs
 from pupi.errors import InstanceDead, InstanceNotFound
 
@@ -50,7 +52,6 @@ RequestFilter = Callable[[str], str | None]
 """Given a request URL, a reason to refuse it, or None to let it through."""
 
 VIEWPORT = {"width": 1280, "height": 720}
-SPARE_DELAY_S = 0.25
 _CONTEXT_CLOSED = "its browser context was closed"
 
 _BrowserKey = tuple[str, str, str]
@@ -177,16 +178,17 @@ class InstanceManager:
     ``Puppeteer`` on a loop shares its manager, so ``close_all`` reaches them all.
     """
 
-    def __init__(self, *, keep_spare: bool = True) -> None:
+    def __init__(self, *, keep_spare: bool = True, max_spares: int | None = None) -> None:
         self.keep_spare = keep_spare
+        self.max_spares = _max_spares() if max_spares is None else max_spares
+        """The most spares a browser keeps (``PUPI_MAX_SPARES``, default 4)."""
         self._playwright: Playwright | None = None
         self._browsers: dict[_BrowserKey, Browser] = {}
         self._pids: dict[_BrowserKey, int] = {}
         self._tags: dict[_BrowserKey, str] = {}
         self._driver_pids: list[int] = []
         self._instances: dict[str, Instance] = {}
-        self._spares: dict[_BrowserKey, asyncio.Task[tuple[BrowserContext, Page]]] = {}
-        self._spare_timers: dict[_BrowserKey, asyncio.TimerHandle] = {}
+        self._spares: dict[_BrowserKey, SparePool] = {}
         self._lock = asyncio.Lock()
 
     async def open(
@@ -235,8 +237,8 @@ class InstanceManager:
             # request through Python as well would check it twice and slow every page.
             await context.route("**/*", _filtering_handler(instance, request_filter))
         self._instances[instance.id] = instance
-        if self.keep_spare and key[0] == "local":
-            self._schedule_spare(key)
+        if self.keep_spare and key[0] == "local" and key in self._browsers:
+            self._pool(key).opened()
         return instance
 
     async def open_or_get(
@@ -317,16 +319,10 @@ class InstanceManager:
     async def shutdown(self) -> None:
         """Close every instance, the spares, the browsers and the Playwright driver."""
         await self.close_all()
-        for timer in self._spare_timers.values():
-            timer.cancel()
-        self._spare_timers.clear()
-        spares = list(self._spares.values())
+        pools = list(self._spares.values())
         self._spares.clear()
-        for spare in spares:
-            spare.cancel()
-            with contextlib.suppress(BaseException):
-                context, _ = await spare
-                await _close_context(context)
+        for pool in pools:
+            await pool.aclose()
         for browser in list(self._browsers.values()):
             with contextlib.suppress(Error):
                 await browser.close()
@@ -336,21 +332,15 @@ class InstanceManager:
             with contextlib.suppress(Error):
                 await playwright.stop()
 
-    def _schedule_spare(self, key: _BrowserKey) -> None:
-        # Making the spare right away would compete with the new instance's first
-        # steps for the browser's CPU (a page is a renderer process to start), so
-        # wait a moment; an open() before then cancels the timer and builds its own.
-        timer = self._spare_timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
-        self._spare_timers[key] = asyncio.get_running_loop().call_later(
-            SPARE_DELAY_S, self._start_spare, key
-        )
-
-    def _start_spare(self, key: _BrowserKey) -> None:
-        self._spare_timers.pop(key, None)
-        if key not in self._spares and key in self._browsers:
-            self._spares[key] = asyncio.ensure_future(self._make_spare(key))
+    def _pool(self, key: _BrowserKey) -> SparePool:
+        pool = self._spares.get(key)
+        if pool is None:
+            browser = self._browsers[key]
+            pool = self._spares[key] = SparePool(
+                functools.partial(self._new_context, browser, _PLAIN),
+                max_spares=self.max_spares,
+            )
+        return pool
 
     def abandon(self) -> None:
         """Kill this manager's browsers and driver without their event loop.
@@ -371,39 +361,26 @@ class InstanceManager:
             instance.downloads.discard()
         self._instances.clear()
         self._browsers.clear()
+        for pool in self._spares.values():
+            pool.discard()
         self._spares.clear()
-        self._spare_timers.clear()
         self._tags.clear()
         self._driver_pids = []
         self._playwright = None
 
-    async def _take_spare(self, key: _BrowserKey) -> tuple[BrowserContext | None, Page | None]:
-        spare = self._spares.pop(key, None)
-        if spare is None:
-            return None, None
-        try:
-            context, page = await spare
-        except (Error, asyncio.CancelledError):
-            return None, None
-        if page.is_closed() or key not in self._browsers:
-            return None, None
-        return context, page
-
     async def _context(
         self, key: _BrowserKey, options: BrowserOptions, egress_proxy: str | None
     ) -> tuple[BrowserContext, Page]:
-        if options.plain:
-            spare_context, spare_page = await self._take_spare(key)
-            if spare_context is not None and spare_page is not None:
-                return spare_context, spare_page
+        pool = self._spares.get(key)
+        if options.plain and pool is not None:
+            spare = await pool.take()
+            if spare is not None and key in self._browsers:
+                return spare
         browser = await self._browser(key)
         proxy = options.proxy.playwright() if options.proxy else None
         if proxy is None and key[0] == "cdp" and egress_proxy:
             proxy = {"server": egress_proxy}
         return await self._new_context(browser, options, proxy=proxy)
-
-    async def _make_spare(self, key: _BrowserKey) -> tuple[BrowserContext, Page]:
-        return await self._new_context(await self._browser(key), _PLAIN)
 
     async def _new_context(
         self,
@@ -482,11 +459,10 @@ class InstanceManager:
 
     def _on_disconnected(self, key: _BrowserKey) -> None:
         self._browsers.pop(key, None)
-        timer = self._spare_timers.pop(key, None)
-        if timer is not None:
-            timer.cancel()
         self._pids.pop(key, None)
-        self._spares.pop(key, None)
+        pool = self._spares.pop(key, None)
+        if pool is not None:
+            pool.discard()
         for instance in self._instances.values():
             # The contexts may report their close before the browser its disconnect.
             if instance._key == key and instance.dead_reason in {None, _CONTEXT_CLOSED}:
@@ -503,6 +479,15 @@ class InstanceManager:
             if pids:
                 self._pids[key] = pids[0]
         return self._pids.get(key)
+
+
+def _max_spares() -> int:
+    value = os.environ.get("PUPI_MAX_SPARES", "").strip()
+    if not value:
+        return DEFAULT_MAX_SPARES
+    if not value.isdigit():
+        raise ValueError(f"PUPI_MAX_SPARES must be a whole number of spares, not {value!r}")
+    return int(value)
 
 
 def _context_kwargs(options: BrowserOptions) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.browser.downloads import DownloadedFile, Downloads
+from pupi.browser.spares import counts_as_activity
 from pupi.engine.batch import BatchRead, batchable, read_batch
 from pupi.engine.context import StepContext
 from pupi.engine.handlers import HANDLERS
@@ -53,6 +54,7 @@ def artifacts_dir(instance_id: str) -> Path:
     return Path(tempfile.gettempdir()) / "pupi" / instance_id
 
 
+@counts_as_activity
 async def run_steps(
     target: Page | PageSource,
     steps: Sequence[Step],
