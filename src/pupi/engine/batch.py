@@ -21,33 +21,23 @@ pierces them and ``querySelector`` does not.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from pupi.engine.handlers import READ_JS
-from pupi.engine.pages import cdp_session
+from pupi.engine.inpage import SHADOW_JS, VISIBLE_JS, evaluate_now, plain_css
 from pupi.steps import Step
 from pupi.steps import models as m
-from pupi.steps.selectors import has_aria_name
 
 __all__ = ["BatchRead", "batchable", "read_batch"]
 
-_BOUND_MS = 2_000
-
 _ENABLED = True
 """Off only in tests that compare a run with and without batching."""
-
-# What Playwright reads as something other than CSS: an engine prefix
-# ("text=", "role=", "internal:..."), XPath, a quoted text, or a chain.
-_NOT_CSS = re.compile(r"""^\s*(?:[\w-]+\s*=|/|\.\.|["'])|>>""")
 
 
 def batchable(step: Step) -> bool:
@@ -57,8 +47,7 @@ def batchable(step: Step) -> bool:
         return False
     if getattr(step, "frame", None) is not None:
         return False
-    selector = getattr(step, "selector", None)
-    if not isinstance(selector, str) or has_aria_name(selector) or _NOT_CSS.search(selector):
+    if not plain_css(getattr(step, "selector", None)):
         return False
     if isinstance(step, m.ExtractStep):
         return True
@@ -103,7 +92,7 @@ class BatchRead:
 # hold now, and answers null when the page is one it leaves to Playwright.
 _BATCH_JS = r"""(reads) => {
   const read = READ_JS;
-  for (const el of document.querySelectorAll('*')) if (el.shadowRoot) return null;
+  if (SHADOW_JS) return null;
   const formControl = el => el instanceof HTMLInputElement
     || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
   const readText = el => {
@@ -124,13 +113,7 @@ _BATCH_JS = r"""(reads) => {
   const plain = v => v === null || typeof v === "string" || typeof v === "boolean"
     || (typeof v === "number" && Number.isFinite(v));
   const normal = s => s.trim().replace(/\u200b/g, "").replace(/\s+/g, " ");
-  const visible = el => {
-    if (!el.checkVisibility()) return false;
-    const style = getComputedStyle(el);
-    if (style.display === "contents" || style.visibility !== "visible") return false;
-    const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0;
-  };
+  const visible = VISIBLE_JS;
   const done = [];
   for (const r of reads) {
     const start = performance.now();
@@ -155,7 +138,12 @@ _BATCH_JS = r"""(reads) => {
     done.push([output, performance.now() - start]);
   }
   return done;
-}""".replace("READ_JS", READ_JS)
+}"""
+_BATCH_JS = (
+    _BATCH_JS.replace("READ_JS", READ_JS)
+    .replace("SHADOW_JS", SHADOW_JS)
+    .replace("VISIBLE_JS", VISIBLE_JS)
+)
 
 
 async def read_batch(
@@ -169,26 +157,7 @@ async def read_batch(
     """
     reads = [_read(step) for step in steps]
     begun = time.perf_counter()
-    try:
-        session = await cdp_session(page)
-        # Bounded: an open dialog holds every evaluation until it is answered,
-        # and giving up here only means the steps run one by one.
-        answer = await asyncio.wait_for(
-            session.send(
-                "Runtime.evaluate",
-                {
-                    "expression": f"({_BATCH_JS})({json.dumps(reads)})",
-                    "returnByValue": True,
-                    "awaitPromise": False,
-                },
-            ),
-            min(timeout_ms, _BOUND_MS) / 1000,
-        )
-    except (PlaywrightError, TimeoutError):
-        return []
-    if "exceptionDetails" in answer:
-        return []
-    done: list[list[Any]] | None = answer.get("result", {}).get("value")
+    done = await evaluate_now(page, f"({_BATCH_JS})({json.dumps(reads)})", timeout_ms, [])
     if not done:
         return None if done is None else []
     elapsed_ms = (time.perf_counter() - begun) * 1000

@@ -22,6 +22,7 @@ from playwright.async_api import Locator, Page, expect
 
 from pupi.browser.storage import save_storage_state
 from pupi.engine.context import Handler, StepContext
+from pupi.engine.fill import fill_now
 from pupi.engine.locate import has_names, locate, matches_now, poll_until, wait_until_gone
 from pupi.engine.pages import cdp_session, url_pattern
 from pupi.engine.tabs import close_tab, new_tab, switch_tab
@@ -133,8 +134,15 @@ _CARET_TO_END = """el => {
 
 
 async def _type(step: m.TypeStep, ctx: StepContext) -> None:
+    replace = step.clear and not step.delay_ms
+    if (
+        replace
+        and ctx.frame is None
+        and await fill_now(ctx.page, step.selector, step.text, ctx.timeout_ms)
+    ):
+        return
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
-    if step.clear and not step.delay_ms:
+    if replace:
         await locator.fill(step.text, timeout=ctx.timeout_ms)
         return
     if step.clear:
