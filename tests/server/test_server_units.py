@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from pupi.server.db.changes import StoreBase, writes_all, writes_one
 from pupi.server.db.engine import async_url
 from pupi.server.metrics import Metrics, render
 from pupi.server.settings import MetricsExposure, ServerSettings
@@ -91,6 +95,43 @@ async def test_a_view_rendered_during_a_write_is_not_cached() -> None:
 
     assert await cache.get("s", "owner", lambda: (0, generation[0]), render) == b"fresh"
     assert calls == [1]
+
+
+class _GatedStore(StoreBase):
+    """Writes that stay in flight until their gate opens, as a slow commit would."""
+
+    def __init__(self) -> None:
+        super().__init__(create_async_engine("sqlite+aiosqlite://"))
+        self.gate = asyncio.Event()
+
+    @writes_one
+    async def write(self, session_id: str) -> None:
+        await self.gate.wait()
+
+    @writes_all
+    async def write_all(self) -> None:
+        await self.gate.wait()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one", "all"])
+async def test_no_generation_repeats_while_a_write_is_in_flight(bulk: bool) -> None:
+    # A reader may see a write's commit before the writer resumes: a generation
+    # read then must not match the one read after, or a mixed view is kept.
+    store = _GatedStore()
+    before = store.generation("s")
+    assert store.generation("s") == before
+    writing = asyncio.create_task(store.write_all() if bulk else store.write("s"))
+    await asyncio.sleep(0)
+    during = {store.generation("s") for _ in range(3)}
+    assert len(during) == 3 and before not in during
+    if not bulk:
+        assert store.generation("other") == store.generation("other")
+    store.gate.set()
+    await writing
+    after = store.generation("s")
+    assert after == store.generation("s")
+    assert after != before and after not in during
+    await store.engine.dispose()
 
 
 def test_metrics_render_histograms_cumulatively() -> None:

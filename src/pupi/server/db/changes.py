@@ -11,6 +11,8 @@ runs (:mod:`.runs`) and its media (:mod:`.media`) in modules of their own.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -53,13 +55,16 @@ def writes_one(
 ) -> Callable[Concatenate[S, str, P], Awaitable[R]]:
     """Mark a write to one session: its cached view is stale from the start."""
 
-    # Bumped before and after the write: a view read while the write is in
-    # flight sees a different generation at its end and is not cached.
+    # While the write is in flight the session has no generation to match (see
+    # StoreBase.generation); bumped after it, a view read before is stale.
     async def wrapper(self: S, session_id: str, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        self._touch(session_id)
+        self._writing[session_id] += 1
         try:
             return await method(self, session_id, *args, **kwargs)
         finally:
+            self._writing[session_id] -= 1
+            if not self._writing[session_id]:
+                del self._writing[session_id]
             self._touch(session_id)
 
     wrapper.__doc__ = method.__doc__
@@ -72,10 +77,11 @@ def writes_all(
     """Mark a write to any number of sessions: every cached view is stale."""
 
     async def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        self._bulk_generation += 1
+        self._bulk_writing += 1
         try:
             return await method(self, *args, **kwargs)
         finally:
+            self._bulk_writing -= 1
             self._bulk_generation += 1
 
     wrapper.__doc__ = method.__doc__
@@ -99,11 +105,20 @@ class StoreBase:
         # cached views can tell they are stale; see pupi.server.views.
         self._generations: dict[str, int] = {}
         self._bulk_generation = 0
+        # Writes in flight. A reader can see the commit of one before its writer
+        # resumes to bump the generation (each SQLite connection has its own
+        # thread), so while one is in flight no generation is ever repeated.
+        self._writing: Counter[str] = Counter()
+        self._bulk_writing = 0
+        self._unrepeated = itertools.count()
 
     def generation(self, session_id: str) -> tuple[int, int]:
-        """Changes whenever the session's stored record or steps change."""
+        """Changes whenever the session's stored record or steps change; never the
+        same twice while a write to it is in flight (a view read then is not kept)."""
+        if self._bulk_writing or session_id in self._writing:
+            return -1, next(self._unrepeated)
         if not self.cache_trusted:
-            self._bulk_generation += 1  # never the same twice: nothing is cached
+            self._bulk_generation += 1  # and every view cached before is stale
         return self._bulk_generation, self._generations.get(session_id, 0)
 
     def touch(self, session_id: str | None) -> None:

@@ -11,6 +11,7 @@ frames :mod:`pupi.server.db.media`: :class:`SessionStore` is all three.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import NamedTuple
@@ -58,6 +59,9 @@ __all__ = [
     "Snapshot",
     "Started",
 ]
+
+SNAPSHOT_ATTEMPTS = 12
+"""How often :meth:`SessionStore.snapshot` reads again on SQLite (about 0.3 s in all)."""
 
 
 class Snapshot(NamedTuple):
@@ -197,9 +201,12 @@ class SessionStore(SessionRuns, SessionMedia, SessionFiles, PromptCacheStore):
         Read apart, a run could end between the reads and the view would show the
         session still running with its run completed. PostgreSQL reads all three
         in one REPEATABLE READ transaction; SQLite, where every write goes
-        through this store, reads again when a write to the session landed meanwhile.
+        through this store, reads again when a write to the session landed or was
+        in flight meanwhile (giving a write that is still in flight a moment).
         """
-        for _attempt in range(5):
+        for attempt in range(SNAPSHOT_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(0.005 * attempt)
             before = self.generation(session_id)
             async with self._maker() as db:
                 if self.broadcast:
