@@ -25,6 +25,7 @@ from pupi.engine.context import Handler, StepContext
 from pupi.engine.fill import fill_now
 from pupi.engine.locate import has_names, locate, matches_now, poll_until, wait_until_gone
 from pupi.engine.pages import cdp_session, url_pattern
+from pupi.engine.pointer import check_now, hover_now
 from pupi.engine.tabs import close_tab, new_tab, switch_tab
 from pupi.engine.translate import (
     ConditionTimedOut,
@@ -184,16 +185,26 @@ async def _select(step: m.SelectStep, ctx: StepContext) -> list[str]:
 
 
 async def _check(step: m.CheckStep, ctx: StepContext) -> None:
+    if ctx.frame is None and await check_now(ctx.page, step.selector, True, ctx.timeout_ms):
+        return
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.check(timeout=ctx.timeout_ms)
 
 
 async def _uncheck(step: m.UncheckStep, ctx: StepContext) -> None:
+    if ctx.frame is None and await check_now(ctx.page, step.selector, False, ctx.timeout_ms):
+        return
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     await locator.uncheck(timeout=ctx.timeout_ms)
 
 
 async def _hover(step: m.HoverStep, ctx: StepContext) -> None:
+    if (
+        not step.force
+        and ctx.frame is None
+        and await hover_now(ctx.page, step.selector, ctx.timeout_ms)
+    ):
+        return
     locator = await locate(ctx.scope, step.selector, ctx.timeout_ms)
     if step.force:
         await _ready_for_pointer(locator, ctx)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -27,7 +27,7 @@ _BOUND_MS = 2_000
 _NOT_CSS = re.compile(r"""^\s*(?:[\w-]+\s*=|/|\.\.|["'])|>>""")
 
 
-def plain_css(selector: object) -> bool:
+def plain_css(selector: object) -> TypeGuard[str]:
     """Whether ``selector`` is CSS that the browser's ``querySelectorAll`` reads
     as Playwright does: no engine prefix, XPath, chain or accessible name."""
     return (
@@ -50,10 +50,13 @@ VISIBLE_JS = """el => {
 SHADOW_JS = "Array.from(document.querySelectorAll('*')).some(el => el.shadowRoot)"
 
 
-async def evaluate_now(page: Page, expression: str, timeout_ms: float, failed: Any) -> Any:
-    """The value of ``expression`` in ``page``'s main world over its CDP session,
-    or ``failed`` when anything goes wrong on the way (a navigation under the
-    evaluation, a closed page, an exception, no answer in time)."""
+async def evaluate_now(
+    page: Page, expression: str, timeout_ms: float, failed: Any, *, awaits: bool = False
+) -> Any:
+    """The value of ``expression`` in ``page``'s main world over its CDP session
+    (of the promise it returns, with ``awaits``), or ``failed`` when anything goes
+    wrong on the way (a navigation under the evaluation, a closed page, an
+    exception, no answer in time)."""
     try:
         session = await cdp_session(page)
         # Bounded: an open dialog holds every evaluation until it is answered,
@@ -61,7 +64,7 @@ async def evaluate_now(page: Page, expression: str, timeout_ms: float, failed: A
         answer = await asyncio.wait_for(
             session.send(
                 "Runtime.evaluate",
-                {"expression": expression, "returnByValue": True, "awaitPromise": False},
+                {"expression": expression, "returnByValue": True, "awaitPromise": awaits},
             ),
             min(timeout_ms, _BOUND_MS) / 1000,
         )
