@@ -3,10 +3,9 @@ Playwright's ``fill``, and every field it cannot fill at once left to ``fill``."
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from tests.conftest import RunSteps
+from tests.engine.shortcuts import Done, assert_same
 from tests.engine.test_actions import html
 
 from pupi.engine import fill
@@ -35,21 +34,6 @@ PAGE = html(
 )
 
 
-class Calls:
-    """How many ``type`` steps the shortcut filled."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.filled = 0
-        real = fill.fill_now
-
-        async def spy(*args: Any) -> bool:
-            done = await real(*args)
-            self.filled += done
-            return done
-
-        monkeypatch.setattr("pupi.engine.handlers.fill_now", spy)
-
-
 FILLS = [
     {"action": "go", "url": PAGE},
     {"action": "type", "selector": "#name", "text": "Ada Lovelace"},
@@ -67,14 +51,14 @@ FILLS = [
 async def test_fields_filled_at_once_end_as_playwrights_fill_leaves_them(
     run: RunSteps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, fill, "fill_now")
     fast = await run(FILLS)
     assert fast.ok, fast.error
-    assert calls.filled == 4
+    assert calls.done == 4
     monkeypatch.setattr(fill, "_ENABLED", False)
     slow = await run(FILLS)
     assert slow.ok, slow.error
-    assert calls.filled == 4  # none more
+    assert calls.done == 4  # none more
     assert fast.outputs == slow.outputs
     assert fast.outputs["name"] == "Ada"
     assert fast.outputs["note"] == "two\nlines"
@@ -108,23 +92,19 @@ async def test_a_field_that_cannot_be_filled_at_once_goes_to_playwright_unchange
         {"action": "type", "selector": selector, "text": text, "timeout_ms": 400},
         {"action": "evaluate", "script": "window.seen", "as": "seen"},
     ]
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, fill, "fill_now")
     fast = await run(steps, stop_on_error=False)
-    assert calls.filled == 0
+    assert calls.done == 0
     monkeypatch.setattr(fill, "_ENABLED", False)
     slow = await run(steps, stop_on_error=False)
-    assert [step.status for step in fast.steps] == [step.status for step in slow.steps]
-    assert [step.error and step.error.split(":")[0] for step in fast.steps] == [
-        step.error and step.error.split(":")[0] for step in slow.steps
-    ]
-    assert fast.outputs == slow.outputs
+    assert_same(fast, slow)
 
 
 async def test_a_field_in_a_frame_is_filled_by_playwright(
     run: RunSteps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = html('<iframe srcdoc="<input id=inner>"></iframe>')
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, fill, "fill_now")
     result = await run(
         [
             {"action": "go", "url": page},
@@ -134,4 +114,4 @@ async def test_a_field_in_a_frame_is_filled_by_playwright(
     )
     assert result.ok, result.error
     assert result.outputs["inner"] == "Ada"
-    assert calls.filled == 0
+    assert calls.done == 0

@@ -4,10 +4,9 @@ do at once left to Playwright."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from tests.conftest import RunSteps
+from tests.engine.shortcuts import Done, assert_same
 from tests.engine.test_actions import html
 
 from pupi.engine import pointer
@@ -50,25 +49,6 @@ PAGE = html(
 )
 
 
-class Calls:
-    """How many pointer steps the shortcut did."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.done = 0
-        for name in ("hover_now", "check_now"):
-            self._spy(monkeypatch, name)
-
-    def _spy(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-        real = getattr(pointer, name)
-
-        async def spy(*args: Any) -> bool:
-            done = await real(*args)
-            self.done += done
-            return done
-
-        monkeypatch.setattr(f"pupi.engine.handlers.{name}", spy)
-
-
 STATE = [
     {"action": "evaluate", "script": "window.seen", "as": "seen"},
     {"action": "evaluate", "script": "[scrollX, scrollY]", "as": "scrolled"},
@@ -101,7 +81,7 @@ AT_ONCE = [
 async def test_pointer_steps_done_at_once_end_as_playwrights_own_leave_the_page(
     run: RunSteps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, pointer, "hover_now", "check_now")
     fast = await run(AT_ONCE)
     assert fast.ok, fast.error
     assert calls.done == 8
@@ -143,16 +123,12 @@ async def test_an_element_that_cannot_be_done_at_once_goes_to_playwright_unchang
         {"action": action, "selector": selector, "timeout_ms": 400},
         *STATE,
     ]
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, pointer, "hover_now", "check_now")
     fast = await run(steps, stop_on_error=False)
     assert calls.done == 0
     monkeypatch.setattr(pointer, "_ENABLED", False)
     slow = await run(steps, stop_on_error=False)
-    assert [step.status for step in fast.steps] == [step.status for step in slow.steps]
-    assert [step.error and step.error.split(":")[0] for step in fast.steps] == [
-        step.error and step.error.split(":")[0] for step in slow.steps
-    ]
-    assert fast.outputs == slow.outputs
+    assert_same(fast, slow)
 
 
 async def test_a_click_bound_elsewhere_once_checked_is_stopped_and_left_to_playwright(
@@ -173,7 +149,7 @@ async def test_a_click_bound_elsewhere_once_checked_is_stopped_and_left_to_playw
         </script>
         """
     )
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, pointer, "hover_now", "check_now")
     result = await run(
         [
             {"action": "go", "url": page},
@@ -194,7 +170,7 @@ async def test_pointer_steps_in_a_frame_or_forced_are_playwrights(
         '<iframe srcdoc="<button id=inner>In</button><input type=checkbox id=box>"></iframe>'
         "<button id=out>Out</button>"
     )
-    calls = Calls(monkeypatch)
+    calls = Done(monkeypatch, pointer, "hover_now", "check_now")
     result = await run(
         [
             {"action": "go", "url": page},

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import RunSteps
+from tests.engine.shortcuts import outcome
 from tests.engine.test_actions import html
 
 from pupi.engine import batch
@@ -70,11 +71,6 @@ class Batches:
         monkeypatch.setattr("pupi.engine.runner.read_batch", spy)
 
 
-def _shape(result: Any) -> list[tuple[str, str | None]]:
-    # The kind of error; its message quotes Playwright's log, retries and all.
-    return [(step.status, step.error and step.error.split(":")[0]) for step in result.steps]
-
-
 async def test_a_run_of_reads_is_read_at_once_with_the_outputs_one_by_one_gives(
     run: RunSteps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,8 +121,8 @@ async def test_a_read_that_does_not_hold_fails_exactly_as_one_by_one(
     batched = await run(steps, stop_on_error=False)
     monkeypatch.setattr(batch, "_ENABLED", False)
     single = await run(steps, stop_on_error=False)
-    assert _shape(batched) == _shape(single)
-    assert [status for status, _ in _shape(batched)] == ["ok", "ok", "failed", "ok"]
+    assert outcome(batched) == outcome(single)
+    assert [status for status, _ in outcome(batched)] == ["ok", "ok", "failed", "ok"]
     assert batched.error is not None and single.error is not None
     assert batched.error["type"] == single.error["type"]
 
