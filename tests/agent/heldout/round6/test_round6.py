@@ -64,7 +64,6 @@ FIRST_TRY_FAILURES: dict[str, str] = {
     "flights-longest": "no item on the page fits 'Which flight takes the longest?'",
     "flights-fare-dialog": "nothing on the page offers 'the Flex fare'",
     "flights-earliest-standard": "could not find a link for the earliest 'Take the   nonstop mo...",
-    "tickets-close-by-number": "could not find a button for the #1044 'Close ticket' item",
     "tickets-escalate-by-subject": "false completion: did the wrong thing and said completed",
     "tickets-assign-requester-and-subject": "no element matching 'Assign Marco Rossi's VPN tick...",
     "tickets-reply-then-close": "no element matching 'reply with Approved, it will be on your d...",

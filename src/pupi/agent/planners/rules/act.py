@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urljoin
 
 from pupi.agent.observe.model import Element
 from pupi.agent.planners.base import Action
 from pupi.agent.planners.rules import clicks, forms, lists
 from pupi.agent.planners.rules.context import Context
-from pupi.agent.planners.rules.ground import GroundingError, ground
-from pupi.agent.planners.rules.intents import Intent, IntentKind
+from pupi.agent.planners.rules.ground import GroundingError, ground, named_by_number
+from pupi.agent.planners.rules.intents import Intent, IntentKind, Target
 from pupi.agent.planners.rules.references import arithmetic
 
 __all__ = ["Context", "actions_for"]
@@ -111,4 +112,19 @@ def actions_for(intent: Intent, ctx: Context, why: str) -> list[Action]:
     handler = _HANDLERS.get(intent.kind)
     if handler is None:
         raise GroundingError(f"do not know how to '{intent.clause}'")
-    return handler(intent, ctx, why)
+    return handler(_numbers_read(intent, ctx), ctx, why)
+
+
+def _numbers_read(intent: Intent, ctx: Context) -> Intent:
+    """``intent`` with each "#1044" that the page shows as an identifier made part
+    of its target's name (see :func:`named_by_number`), before any handler reads it."""
+
+    def read(target: Target | None) -> Target | None:
+        return None if target is None else named_by_number(ctx.observation, target)
+
+    return replace(
+        intent,
+        target=read(intent.target),
+        field=read(intent.field),
+        targets=tuple(named_by_number(ctx.observation, t) for t in intent.targets),
+    )

@@ -33,13 +33,8 @@ __all__ = ["choose", "click", "click_target", "hover"]
 
 
 def _named_on_page(observation: Observation, text: str) -> bool:
-    """Whether some element's own name, label or text matches ``text`` well."""
-    return any(
-        similarity(text, value) >= 0.8
-        for e in observation.elements
-        for value in (e.name, e.label or "", e.text or "")
-        if value
-    )
+    """Whether some element's own words (an icon button's title too) match ``text`` well."""
+    return any(text_score(e, text) >= 0.8 for e in observation.elements)
 
 
 def _record_link(observation: Observation, target: Target) -> Element | None:
@@ -77,12 +72,13 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
     try:
         return ground(observation, target, kind=kind)
     except GroundingError as error:
-        if error.ambiguous:
-            # "join for the last class": the context picks the item whose control it is.
-            element = _in_context_item(observation, target) if target.context else None
-            if element is None:
-                raise
+        # "join for the last class", "close ticket for #1044": the context picks the
+        # item whose control it is, whether or not its name alone was enough.
+        element = _in_context_item(observation, target) if target.context else None
+        if element is not None:
             return element
+        if error.ambiguous:
+            raise
         element = _record_link(observation, target) if (target.ordinal or target.text) else None
         head = re.match(r"^(.+?)\s+(?:of|on|for|about)\s+", target.text or "", re.I)
         if head and unknown_object(observation, head[1]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pupi.agent.observe.model import Element, Observation
 from pupi.agent.planners.rules.intents import Target
@@ -32,6 +32,7 @@ __all__ = [
     "is_checkable",
     "is_selectable",
     "is_typeable",
+    "named_by_number",
     "overlap",
     "pick_record",
     "record_element",
@@ -215,7 +216,10 @@ def _score_all(
             # "Share link" may be a button's whole name rather than a link called "Share".
             score = max(score, text_score(element, target.whole))
         if target.context:
-            context = overlap(target.context, element.context or "")
+            context = max(
+                overlap(target.context, element.context or ""),
+                _item_says(observation, element, target.context),
+            )
             score *= 0.55 + 0.5 * context
         if target.region is not None:
             # A page's navigation is not always a <nav>: the landmark is evidence, not a filter.
@@ -230,6 +234,18 @@ def _score_all(
     return scored
 
 
+def _item_says(observation: Observation, element: Element, phrase: str) -> float:
+    """1.0 when the list item the element sits in says ``phrase`` in so many words
+    ("Close ticket for #1044": the button in the row that shows #1044)."""
+    if element.item is None:
+        return 0.0
+    lists, position = element.item
+    if lists >= len(observation.lists) or position >= len(observation.lists[lists].items):
+        return 0.0
+    fields = observation.lists[lists].items[position]
+    return 1.0 if any(phrase_in(phrase, value) for value in fields.values()) else 0.0
+
+
 def _nth(items: list[_Scored], ordinal: int) -> _Scored | None:
     ordered = sorted(items, key=lambda s: s.element.index)
     position = ordinal - 1 if ordinal > 0 else len(ordered) + ordinal
@@ -242,6 +258,31 @@ def _same(a: Element, b: Element) -> bool:
     return normalize(a.name) == normalize(b.name) and (a.context or "") == (b.context or "")
 
 
+def _shows_number(observation: Observation, numbered: str) -> bool:
+    """Whether the page shows ``numbered`` ("#1044", "No. 12") as an identifier:
+    with a mark before its digits, or as a table cell or item field of its own."""
+    digits = re.sub(r"\D", "", numbered)
+    marked = re.compile(rf"(?:#|\bno\.?|\bnr\.?|\bnumber)\s?{digits}(?!\d)", re.IGNORECASE)
+    texts = [*observation.texts, *observation.headings]
+    texts += [value for e in observation.elements for value in (e.name, e.text) if value]
+    cells = [cell for table in observation.tables for row in table.rows for cell in row]
+    cells += [
+        value for items in observation.lists for item in items.items for value in item.values()
+    ]
+    return any(marked.search(text) for text in texts + cells) or any(
+        cell.strip() == digits for cell in cells
+    )
+
+
+def named_by_number(observation: Observation, target: Target) -> Target:
+    """``target`` with the "#1044" it holds read as part of its name where the page
+    shows that number as an identifier (ticket #1044), not as the 1044th of a list."""
+    if not target.numbered or not _shows_number(observation, target.numbered):
+        return target
+    text = f"{target.text} {target.numbered}".strip()
+    return replace(target, text=text, ordinal=None, numbered="")
+
+
 def ground(
     observation: Observation,
     target: Target,
@@ -252,6 +293,7 @@ def ground(
     threshold: float = THRESHOLD,
 ) -> Element:
     """The element ``target`` describes, or :class:`GroundingError` saying why none fits."""
+    target = named_by_number(observation, target)
     scored = _score_all(observation, target, kind, extra)
     if not scored:
         raise GroundingError(f"no {what} matching {target.describe()} on the page")
@@ -302,6 +344,7 @@ def pick_record(observation: Observation, target: Target) -> tuple[Record, str] 
     Returns the record and the selector of its list, or None when the target
     is not about items of a list.
     """
+    target = named_by_number(observation, target)
     sets = datasets(observation)
     if not sets or not (target.ordinal or target.superlative or target.text):
         return None

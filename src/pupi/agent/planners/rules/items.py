@@ -32,9 +32,11 @@ def item_button(
     verb = words[0]
     # "join to the Chess Club", "sign up for the third class": the item follows a preposition.
     rest = parse_target(re.sub(r"^(?:to|for|on|at)\s+", "", " ".join(words[1:]), flags=re.I))
+    told = target if target.ordinal is not None else rest
     wanted = Target(
         text=rest.text,
-        ordinal=target.ordinal if target.ordinal is not None else rest.ordinal,
+        ordinal=told.ordinal,
+        numbered=told.numbered,
         superlative=target.superlative or rest.superlative,
     )
     picked = pick_record(observation, wanted)

@@ -66,12 +66,14 @@ def _parse_target(phrase: str, slots: list[str]) -> Target:
         context = restore(DETERMINER.sub("", found[1]).strip(), slots)
         text = text[: found.start()]
     ordinal: int | None = None
+    numbered = ""
     # "Last name", "first name": the name of a field, not the last of some names.
     if (found := ORDINAL.search(text)) and not re.match(
         r"\s*names?\b", text[found.end() :], re.IGNORECASE
     ):
         word, number, suffixed = found.groups()
         ordinal = ORDINALS[word.lower()] if word else int(number or suffixed)
+        numbered = found[0].strip() if number else ""
         text = (text[: found.start()] + " " + text[found.end() :]).strip()
     superlative: str | None = None
     if found := SUPERLATIVE.search(text):
@@ -98,6 +100,7 @@ def _parse_target(phrase: str, slots: list[str]) -> Target:
         text=restore(text, slots).strip(),
         role=role,
         ordinal=ordinal,
+        numbered=numbered,
         superlative=superlative,
         context=context,
         exact=exact,
