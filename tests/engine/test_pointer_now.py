@@ -181,3 +181,24 @@ async def test_pointer_steps_in_a_frame_or_forced_are_playwrights(
     )
     assert result.ok, result.error
     assert calls.done == 0
+
+
+async def test_checks_that_end_too_late_leave_no_watch_behind(
+    run: RunSteps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when an evaluation is held up behind a dialog: its point is never used,
+    # and no watch set then stops the events of the steps after it.
+    monkeypatch.setattr(pointer, "_IN_TIME_MS", -1_000)
+    calls = Done(monkeypatch, pointer, "hover_now", "check_now")
+    result = await run(
+        [
+            {"action": "go", "url": PAGE},
+            {"action": "check", "selector": "#near"},
+            {"action": "check", "selector": "#far"},
+            {"action": "hover", "selector": "#top"},
+            *STATE,
+        ]
+    )
+    assert result.ok, result.error
+    assert calls.done == 0
+    assert result.outputs["checked"] == ["near", "far", "two"]

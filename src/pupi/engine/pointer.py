@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any, Literal
 
 from playwright.async_api import Error as PlaywrightError
@@ -39,10 +40,14 @@ _ENABLED = True
 
 Aim = Literal["hover", "check", "uncheck"]
 
+_IN_TIME_MS = 1_000
+"""How long the checks may take (two frames, normally about 35 ms) before the point
+they found is too late to use."""
+
 # The frame is raced against a timer: a page the browser does not paint (a tab
 # behind another) gets no animation frames, and then Playwright waits instead.
 # ``watch`` names where the verdict on the events that follow is read back.
-_POINT_JS = r"""async (selector, aim, watch) => {
+_POINT_JS = r"""async (selector, aim, watch, deadline) => {
   if (SHADOW_JS) return null;
   let found;
   try { found = document.querySelectorAll(selector); } catch { return null; }
@@ -75,6 +80,8 @@ _POINT_JS = r"""async (selector, aim, watch) => {
   const x = box.left + box.width / 2, y = box.top + box.height / 2;
   const hit = document.elementFromPoint(x, y);
   if (hit === null || !el.contains(hit)) return null;
+  // Too late (held up behind a dialog, say): the step has gone to Playwright by now.
+  if (Date.now() > deadline) return null;
   // Playwright's watch over the events the move or click gives: one that would
   // reach another element (the page changed after the point was checked) stops.
   const seen = {stopped: false};
@@ -102,7 +109,10 @@ _POINT_JS = r"""async (selector, aim, watch) => {
 
 
 async def _point(page: Page, selector: str, aim: Aim, watch: str, timeout_ms: float) -> object:
-    arguments = ", ".join(json.dumps(value) for value in (selector, aim, watch))
+    # Well before evaluate_now gives up waiting: a watch set after that would stop
+    # the events of later steps.
+    deadline = time.time() * 1000 + min(timeout_ms, _IN_TIME_MS)
+    arguments = ", ".join(json.dumps(value) for value in (selector, aim, watch, deadline))
     return await evaluate_now(page, f"({_POINT_JS})({arguments})", timeout_ms, None, awaits=True)
 
 
