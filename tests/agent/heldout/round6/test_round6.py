@@ -49,7 +49,6 @@ FIRST_TRY_FAILURES: dict[str, str] = {
     "transfer-rent": "'Send €850 to my landlord from the current account, reference December re...",
     "transfer-own-accounts-dated": "no element matching 'Move 200 euros from savings into the h...",
     "transfer-instant-fee": "'Pay FitLab 35 euros as an instant transfer' gives values to enter...",
-    "transfer-savings-balance": "false completion: answered 'Savings'",
     "transfer-which-purchase": "false completion: answered a JSON list of two amounts",
     "transfer-cancel-in-dialog": "no element matching 'Start a transfer of €60 to Mum, but canc...",
     "kanban-move-one": "no field labelled 'Fix login bug' on the page",

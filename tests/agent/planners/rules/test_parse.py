@@ -283,3 +283,29 @@ def test_a_field_named_by_its_noun_takes_the_literal_after_it() -> None:
     assert (intent.kind, intent.pairs) == ("fill", (("email", "ola@example.test"),))
     (word,) = parse_task("type the 5th word in the paragraph")
     assert word.kind == "type" and word.value == "the 5th word"
+
+
+def test_politeness_is_no_clause_and_no_part_of_a_name() -> None:
+    kinds = [intent.kind for intent in parse_task("Pause it for a month, please, and save.")]
+    assert "wait" not in kinds and len(kinds) == 2
+    (click,) = parse_task("Please click Save, thanks")
+    assert click.target is not None and click.target.text == "Save"
+    (button,) = parse_task("Click Thank you")
+    assert button.target is not None and button.target.text == "Thank you"
+
+
+@pytest.mark.parametrize(
+    ("task", "ms", "value"),
+    [
+        ("pause for a moment", 1000, None),
+        ("sleep 3s", 3000, None),
+        ("wait until Saved appears", None, "Saved"),
+    ],
+)
+def test_a_wait_is_a_duration_or_what_to_wait_for(task: str, ms: int | None, value: str) -> None:
+    (intent,) = parse_task(task)
+    assert (intent.kind, intent.ms, intent.value) == ("wait", ms, value)
+
+
+def test_pause_with_an_object_is_not_a_wait() -> None:
+    assert [intent.kind for intent in parse_task("Pause the newsletter")] != ["wait"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pupi.agent.observe.model import Observation
 from pupi.agent.planners.rules.controls import field_number, options_answer, state_answer
@@ -406,6 +406,43 @@ _HAS_QUANTITY = re.compile(
 )
 
 
+_MONEY = re.compile(r"[€$£¥]\s?\d|\d\s?(?:€|eur|usd|gbp)\b", re.IGNORECASE)
+
+
+def _quantities_asked(question: _Question, dataset: Dataset) -> _Question:
+    """A quantity question's attributes less those naming a column that holds no
+    quantity: in "how much is in my savings account?" the Account column names the
+    row, and a column of amounts (Balance) answers."""
+
+    def holds(key: str, pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(record.fields.get(key, "")) for record in dataset.records)
+
+    kept = [
+        a
+        for a in question.attributes
+        if (key := match_key(a, dataset.keys)) is None or holds(key, _HAS_QUANTITY)
+    ]
+    if kept == question.attributes:
+        return question
+    if not kept and re.match(r"(?:\w+\s+)?how much\b", question.text, re.IGNORECASE):
+        kept = [key for key in dataset.keys if holds(key, _MONEY)][:1]
+    return replace(question, attributes=kept)
+
+
+def _not_naming_the_rows(question: _Question, rows: list[Record]) -> _Question:
+    """The question's attributes less those whose value the question itself says:
+    in "the IBAN of my savings account" the Account ("Savings") names the row."""
+    if len(question.attributes) < 2:
+        return question
+
+    def says(attribute: str) -> bool:
+        values = [field_value(row, attribute) for row in rows]
+        return all(value and phrase_in(value, question.text) for value in values)
+
+    kept = [a for a in question.attributes if not says(a)]
+    return replace(question, attributes=kept) if kept else question
+
+
 def answer_question(
     question_text: str, observation: Observation, *, focus: str | None = None, opened: bool = False
 ) -> str:
@@ -473,11 +510,14 @@ def _answer(
 
     if best is not None:
         score, dataset, records = best
+        if _QUANTITY.match(text.split(" || ")[-1].strip()):
+            question = _quantities_asked(question, dataset)
         filtered = len(records) < len(dataset.records) or subject or _COMPARE.search(question.text)
         if filtered or question.plural:
             chosen = _choose(question, records)
             if not chosen:
                 raise GroundingError(f"no item on the page fits '{question_text}'")
+            question = _not_naming_the_rows(question, chosen)
             many = question.plural and not subject
             wanted = question.attributes
             page_has = wanted and all(field_value(page_record(observation), a) for a in wanted)

@@ -68,6 +68,13 @@ _ASIDE = re.compile(r"\s*\(([^()]+)\)")
 _CLAUSE_SPLIT = re.compile(rf"{SOFT_SPLIT.pattern}|,?\s+but\s+", re.IGNORECASE)
 
 
+# "Pause it for a month, please, and save": a piece that only asks nicely does nothing.
+_POLITENESS = re.compile(
+    r"[\s,.!]*(?:please|thanks|thank you|kindly|if you can|if possible|for me)[\s,.!]*",
+    re.IGNORECASE,
+)
+
+
 def split_clauses(text: str) -> list[str]:
     """The clauses of a protected prompt, in order."""
     text = _ASIDE.sub(
@@ -89,5 +96,7 @@ def split_clauses(text: str) -> list[str]:
         for number in range(len(pieces) - 2, -1, -1):
             if _first_word(pieces[number]) in _SCOPES:
                 pieces[number : number + 2] = [f"{pieces[number]}, {pieces[number + 1]}"]
-        clauses.extend(p.strip(" ,.") for p in pieces if p.strip(" ,."))
+        clauses.extend(
+            p.strip(" ,.") for p in pieces if p.strip(" ,.") and not _POLITENESS.fullmatch(p)
+        )
     return clauses

@@ -141,6 +141,9 @@ def _place_last(text: str) -> str:
     return f"{rest} under {found['place']}"
 
 
+_POLITE_END = re.compile(r"(?:,\s*|\s+)please$|,\s*(?:thanks|thank you)$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Clause:
     """One clause being read: its words with the fillers taken off, and its slots."""
@@ -155,8 +158,8 @@ class Clause:
     def read(cls, clause: str, slots: list[str]) -> Clause:
         """The clause ``clause`` of a prompt protected into ``slots``."""
         text = FILLERS.sub("", clause.strip()).strip(" ,.")
-        # A trailing "please" is politeness, not part of a name or value.
-        text = re.sub(r"(?:,\s*|\s+)please$", "", text, flags=re.I).strip(" ,.") or text
+        # A trailing "please" (or ", thanks") is politeness, not part of a name or value.
+        text = _POLITE_END.sub("", text).strip(" ,.") or text
         return cls(raw=restore(clause, slots), text=_place_last(text), slots=slots)
 
     @property

@@ -80,12 +80,15 @@ def _duration(text: str) -> int | None:
 
 def wait(c: Clause) -> Intent | None:
     """Waits: "wait 2 seconds" or "wait until 'Saved' appears"."""
-    if not re.match(r"^(?:wait|pause|sleep)\b", c.low):
+    found = re.match(r"^(?:wait|pause|sleep)\b\s*(for|until|till)?\s*", c.text, re.I)
+    if found is None:
         return None
-    rest = re.sub(r"^(?:wait|pause|sleep)\s*(?:for|until|till)?\s*", "", c.text, flags=re.I)
+    rest = c.text[found.end() :]
     ms = _duration(rest.lower())
     if ms is not None:
         return c.intent("wait", ms=ms)
+    if rest and not found[1]:
+        return None  # "pause the newsletter": the verb has an object; no waiting
     rest = re.sub(r"\s+(?:to appear|appears?|is shown|shows up|to load|loads?)$", "", rest)
     value, exact = c.value(re.sub(r"^(?:the\s+)?(?:text\s+)?", "", rest))
     return c.intent("wait", value=value, exact_value=exact)
