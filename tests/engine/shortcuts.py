@@ -3,6 +3,7 @@ of the steps it did, and the two runs compared step by step."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
@@ -38,3 +39,16 @@ def assert_same(fast: RunResult, slow: RunResult) -> None:
     """The run with a shortcut ended step by step as the run without it did."""
     assert outcome(fast) == outcome(slow)
     assert fast.outputs == slow.outputs
+
+
+async def both_ways(
+    run: Callable[..., Awaitable[RunResult]],
+    monkeypatch: pytest.MonkeyPatch,
+    module: ModuleType,
+    steps: list[dict[str, Any]],
+    **options: Any,
+) -> tuple[RunResult, RunResult]:
+    """``steps`` run with ``module``'s shortcut, then again with it turned off."""
+    fast = await run(steps, **options)
+    monkeypatch.setattr(module, "_ENABLED", False)
+    return fast, await run(steps, **options)

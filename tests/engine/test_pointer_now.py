@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import RunSteps
-from tests.engine.shortcuts import Done, assert_same
+from tests.engine.shortcuts import Done, assert_same, both_ways
 from tests.engine.test_actions import html
 
 from pupi.engine import pointer
@@ -82,13 +82,10 @@ async def test_pointer_steps_done_at_once_end_as_playwrights_own_leave_the_page(
     run: RunSteps, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = Done(monkeypatch, pointer, "hover_now", "check_now")
-    fast = await run(AT_ONCE)
+    fast, slow = await both_ways(run, monkeypatch, pointer, AT_ONCE)
     assert fast.ok, fast.error
-    assert calls.done == 8
-    monkeypatch.setattr(pointer, "_ENABLED", False)
-    slow = await run(AT_ONCE)
     assert slow.ok, slow.error
-    assert calls.done == 8  # none more
+    assert calls.done == 8  # all in the first run
     assert fast.outputs == slow.outputs
     assert fast.outputs["checked"] == ["far", "one"]
     assert fast.outputs["scrolled"][1] > 2000
@@ -124,10 +121,8 @@ async def test_an_element_that_cannot_be_done_at_once_goes_to_playwright_unchang
         *STATE,
     ]
     calls = Done(monkeypatch, pointer, "hover_now", "check_now")
-    fast = await run(steps, stop_on_error=False)
+    fast, slow = await both_ways(run, monkeypatch, pointer, steps, stop_on_error=False)
     assert calls.done == 0
-    monkeypatch.setattr(pointer, "_ENABLED", False)
-    slow = await run(steps, stop_on_error=False)
     assert_same(fast, slow)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import RunSteps
-from tests.engine.shortcuts import outcome
+from tests.engine.shortcuts import both_ways, outcome
 from tests.engine.test_actions import html
 
 from pupi.engine import batch
@@ -118,9 +118,7 @@ async def test_a_read_that_does_not_hold_fails_exactly_as_one_by_one(
         step | {"timeout_ms": 400},
         {"action": "extract", "selector": "#title"},
     ]
-    batched = await run(steps, stop_on_error=False)
-    monkeypatch.setattr(batch, "_ENABLED", False)
-    single = await run(steps, stop_on_error=False)
+    batched, single = await both_ways(run, monkeypatch, batch, steps, stop_on_error=False)
     assert outcome(batched) == outcome(single)
     assert [status for status, _ in outcome(batched)] == ["ok", "ok", "failed", "ok"]
     assert batched.error is not None and single.error is not None

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from playwright.async_api import Error as PlaywrightError
@@ -108,41 +109,47 @@ _POINT_JS = r"""async (selector, aim, watch, deadline) => {
 }""".replace("SHADOW_JS", SHADOW_JS).replace("VISIBLE_JS", VISIBLE_JS)
 
 
-async def _point(page: Page, selector: str, aim: Aim, watch: str, timeout_ms: float) -> object:
+async def _at_point(
+    page: Page,
+    selector: str | list[str],
+    aim: Aim,
+    timeout_ms: float,
+    act: Callable[[float, float], Awaitable[None]],
+) -> bool | dict[str, Any] | None:
+    """The checks for ``aim``, then ``act`` (a move or a click) at the point they
+    found. False: nothing done, the step goes to Playwright; True: nothing to do
+    (the box was already so); else what the watch saw, taken off the page again
+    (None: the page went away under the act, leaving nothing to read back)."""
+    if not _ENABLED or not plain_css(selector):
+        return False
+    watch = f"__pupi_watch_{secrets.token_hex(6)}"
     # Well before evaluate_now gives up waiting: a watch set after that would stop
     # the events of later steps.
     deadline = time.time() * 1000 + min(timeout_ms, _IN_TIME_MS)
     arguments = ", ".join(json.dumps(value) for value in (selector, aim, watch, deadline))
-    return await evaluate_now(page, f"({_POINT_JS})({arguments})", timeout_ms, None, awaits=True)
-
-
-async def _verdict(page: Page, watch: str, timeout_ms: float) -> dict[str, Any] | None:
-    """What the watch saw, the watch taken off; None when the page went away under
-    the move or click (the evaluation had nothing to answer from)."""
-    verdict = await evaluate_now(page, f"window[{json.dumps(watch)}]()", timeout_ms, None)
+    expression = f"({_POINT_JS})({arguments})"
+    point = await evaluate_now(page, expression, timeout_ms, None, awaits=True)
+    if point == "done":
+        return True
+    if not isinstance(point, list):
+        return False
+    verdict_js = f"window[{json.dumps(watch)}]()"
+    try:
+        await act(*point)
+    except PlaywrightError:
+        await evaluate_now(page, verdict_js, timeout_ms, None)
+        return False
+    verdict = await evaluate_now(page, verdict_js, timeout_ms, None)
     return verdict if isinstance(verdict, dict) else None
-
-
-def _watch() -> str:
-    return f"__pupi_watch_{secrets.token_hex(6)}"
 
 
 async def hover_now(page: Page, selector: str | list[str], timeout_ms: float) -> bool:
     """Move the mouse over the element ``selector`` names in ``page``'s main frame
     if every check holds at once; False, with nothing reached, if not."""
-    if not _ENABLED or not plain_css(selector):
-        return False
-    watch = _watch()
-    point = await _point(page, selector, "hover", watch, timeout_ms)
-    if not isinstance(point, list):
-        return False
-    try:
-        await page.mouse.move(*point)
-    except PlaywrightError:
-        await _verdict(page, watch, timeout_ms)
-        return False
-    verdict = await _verdict(page, watch, timeout_ms)
-    return verdict is None or not verdict["stopped"]
+    seen = await _at_point(page, selector, "hover", timeout_ms, page.mouse.move)
+    if isinstance(seen, bool):
+        return seen
+    return seen is None or not seen["stopped"]
 
 
 async def check_now(
@@ -150,26 +157,16 @@ async def check_now(
 ) -> bool:
     """Check (or uncheck) the box ``selector`` names in ``page``'s main frame if
     it can be done at once; False, with nothing clicked, if not."""
-    if not _ENABLED or not plain_css(selector):
-        return False
-    watch = _watch()
-    point = await _point(page, selector, "check" if checked else "uncheck", watch, timeout_ms)
-    if point == "done":
-        return True
-    if not isinstance(point, list):
-        return False
-    try:
-        await page.mouse.click(*point)
-    except PlaywrightError:
-        await _verdict(page, watch, timeout_ms)
-        return False
-    verdict = await _verdict(page, watch, timeout_ms)
-    if verdict is None:
+    aim: Aim = "check" if checked else "uncheck"
+    seen = await _at_point(page, selector, aim, timeout_ms, page.mouse.click)
+    if isinstance(seen, bool):
+        return seen
+    if seen is None:
         # The click took the page with it: Playwright could not read the box back either.
         raise StepCheckFailed("the page changed under the click: the box could not be read back")
-    if verdict["stopped"]:
+    if seen["stopped"]:
         return False
-    if verdict["checked"] is not checked:
+    if seen["checked"] is not checked:
         # Playwright's own error for it, so that the step fails as it did there.
         raise PlaywrightError("Locator.check: Clicking the checkbox did not change its state")
     return True

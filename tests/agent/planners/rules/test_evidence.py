@@ -135,13 +135,16 @@ def test_words_an_opened_menu_said_are_not_needed_again() -> None:
     assert all(a.element != 4 and a.element != 3 for a in other.actions)
 
 
-def _queue(numbers: list[str]) -> Observation:
-    """A ticket per row, each with icon buttons named only by their titles."""
+def _orders(numbers: list[str]) -> Observation:
+    """An order per row: its link, and icon buttons named only by their titles."""
     elements, items = [], []
     for n, number in enumerate(numbers):
-        subject = ["Printer jams", "VPN drops", "Projector has no HDMI"][n]
+        subject = ["Blue mug", "Desk lamp", "Wool scarf"][n]
         items.append({"title": subject, "text": f"{number} {subject}"})
-        for k, title in enumerate(["Escalate", "Close ticket"]):
+        elements.append(
+            Element(index=10 * n + 5, role="link", name=subject, item=(0, n), selector=f"#l{n}")
+        )
+        for k, title in enumerate(["Cancel order", "Flag"]):
             elements.append(
                 Element(
                     index=10 * n + k + 1,
@@ -153,27 +156,27 @@ def _queue(numbers: list[str]) -> Observation:
                     fingerprint={"title": title},
                 )
             )
-    queue = ItemList(selector="#queue li", items=items, total=len(items))
+    queue = ItemList(selector="#orders li", items=items, total=len(items))
     return Observation(url="http://x.test/", elements=elements, lists=[queue])
 
 
 def test_a_number_the_page_shows_names_its_item_rather_than_counting() -> None:
-    tickets = _queue(["#1038", "#1044", "#1046"])
-    for task in ("Close ticket #1044.", "Click Close ticket for #1044", "Close ticket number 1044"):
-        assert [(a.kind, a.element) for a in decide(task, tickets, []).actions] == [
-            ("click", 12)
-        ], task
+    orders = _orders(["#5517", "#5521", "#5530"])
+    for task in ("Cancel order #5521.", "Click Cancel order for #5521", "Cancel order number 5521"):
+        assert [(a.kind, a.element) for a in decide(task, orders, []).actions] == [("click", 11)], (
+            task
+        )
 
 
 def test_a_number_the_page_does_not_show_counts_items() -> None:
     # Rows without numbers: "#2" is the second.
-    plain = _queue(["", "", ""])
-    assert [(a.kind, a.element) for a in decide("Close ticket #2.", plain, []).actions] == [
-        ("click", 12)
+    plain = _orders(["", "", ""])
+    assert [(a.kind, a.element) for a in decide("Cancel order #2.", plain, []).actions] == [
+        ("click", 11)
     ]
 
 
 def test_an_ordinal_counts_icon_buttons_by_their_titles() -> None:
-    tickets = _queue(["#1038", "#1044", "#1046"])
-    decision = decide("Click the 3rd Escalate button", tickets, [])
-    assert [(a.kind, a.element) for a in decision.actions] == [("click", 21)]
+    orders = _orders(["#5517", "#5521", "#5530"])
+    decision = decide("Click the 3rd Flag button", orders, [])
+    assert [(a.kind, a.element) for a in decision.actions] == [("click", 22)]

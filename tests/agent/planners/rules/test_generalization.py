@@ -348,22 +348,19 @@ def test_how_much_asks_for_the_price() -> None:
 
 
 def test_how_much_is_read_from_a_column_of_amounts_not_the_one_naming_the_row() -> None:
-    accounts = Observation(
+    cards = Observation(
         url=URL,
         tables=[
             Table(
-                selector="#accounts",
-                headers=["Account", "IBAN", "Balance"],
-                rows=[
-                    ["Everyday current", "NL12 0412 03", "€2,418.50"],
-                    ["Savings", "NL48 0412 11", "€10,250.00"],
-                ],
+                selector="#cards",
+                headers=["Card", "Expires", "Balance"],
+                rows=[["Everyday", "09/2027", "€24.50"], ["Travel", "03/2028", "€102.00"]],
                 total_rows=2,
             )
         ],
     )
-    assert _answer(accounts, "How much is in my savings account?") == "€10,250.00"
-    assert _answer(accounts, "What is the IBAN of my savings account?") == "NL48 0412 11"
+    assert _answer(cards, "How much is left on my travel card?") == "€102.00"
+    assert _answer(cards, "When does my travel card expire?") == "03/2028"
 
 
 def test_a_group_noun_in_the_question_is_not_part_of_the_groups_name() -> None:

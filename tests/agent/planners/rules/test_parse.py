@@ -286,7 +286,7 @@ def test_a_field_named_by_its_noun_takes_the_literal_after_it() -> None:
 
 
 def test_politeness_is_no_clause_and_no_part_of_a_name() -> None:
-    kinds = [intent.kind for intent in parse_task("Pause it for a month, please, and save.")]
+    kinds = [intent.kind for intent in parse_task("Archive it for now, please, and go back.")]
     assert "wait" not in kinds and len(kinds) == 2
     (click,) = parse_task("Please click Save, thanks")
     assert click.target is not None and click.target.text == "Save"
@@ -308,4 +308,4 @@ def test_a_wait_is_a_duration_or_what_to_wait_for(task: str, ms: int | None, val
 
 
 def test_pause_with_an_object_is_not_a_wait() -> None:
-    assert [intent.kind for intent in parse_task("Pause the newsletter")] != ["wait"]
+    assert [intent.kind for intent in parse_task("Pause the playlist")] != ["wait"]

@@ -116,7 +116,7 @@ def actions_for(intent: Intent, ctx: Context, why: str) -> list[Action]:
 
 
 def _numbers_read(intent: Intent, ctx: Context) -> Intent:
-    """``intent`` with each "#1044" that the page shows as an identifier made part
+    """``intent`` with each "#5521" that the page shows as an identifier made part
     of its target's name (see :func:`named_by_number`), before any handler reads it."""
 
     def read(target: Target | None) -> Target | None:

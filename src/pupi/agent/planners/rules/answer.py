@@ -411,7 +411,7 @@ _MONEY = re.compile(r"[€$£¥]\s?\d|\d\s?(?:€|eur|usd|gbp)\b", re.IGNORECASE
 
 def _quantities_asked(question: _Question, dataset: Dataset) -> _Question:
     """A quantity question's attributes less those naming a column that holds no
-    quantity: in "how much is in my savings account?" the Account column names the
+    quantity: in "how much is left on my travel card?" the Card column names the
     row, and a column of amounts (Balance) answers."""
 
     def holds(key: str, pattern: re.Pattern[str]) -> bool:
@@ -431,7 +431,7 @@ def _quantities_asked(question: _Question, dataset: Dataset) -> _Question:
 
 def _not_naming_the_rows(question: _Question, rows: list[Record]) -> _Question:
     """The question's attributes less those whose value the question itself says:
-    in "the IBAN of my savings account" the Account ("Savings") names the row."""
+    in "the number of my travel card" the Card ("Travel") names the row."""
     if len(question.attributes) < 2:
         return question
 

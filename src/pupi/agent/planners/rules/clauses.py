@@ -68,7 +68,7 @@ _ASIDE = re.compile(r"\s*\(([^()]+)\)")
 _CLAUSE_SPLIT = re.compile(rf"{SOFT_SPLIT.pattern}|,?\s+but\s+", re.IGNORECASE)
 
 
-# "Pause it for a month, please, and save": a piece that only asks nicely does nothing.
+# "Archive it, please, and go back": a piece that only asks nicely does nothing.
 _POLITENESS = re.compile(
     r"[\s,.!]*(?:please|thanks|thank you|kindly|if you can|if possible|for me)[\s,.!]*",
     re.IGNORECASE,

@@ -72,7 +72,7 @@ def click_target(ctx: Context, target: Target, *, kind: str = "any") -> Element:
     try:
         return ground(observation, target, kind=kind)
     except GroundingError as error:
-        # "join for the last class", "close ticket for #1044": the context picks the
+        # "join for the last class", "refund the one for #5521": the context picks the
         # item whose control it is, whether or not its name alone was enough.
         element = _in_context_item(observation, target) if target.context else None
         if element is not None:

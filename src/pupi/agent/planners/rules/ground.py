@@ -236,7 +236,7 @@ def _score_all(
 
 def _item_says(observation: Observation, element: Element, phrase: str) -> float:
     """1.0 when the list item the element sits in says ``phrase`` in so many words
-    ("Close ticket for #1044": the button in the row that shows #1044)."""
+    ("Refund for #5521": the button in the row that shows #5521)."""
     if element.item is None:
         return 0.0
     lists, position = element.item
@@ -259,7 +259,7 @@ def _same(a: Element, b: Element) -> bool:
 
 
 def _shows_number(observation: Observation, numbered: str) -> bool:
-    """Whether the page shows ``numbered`` ("#1044", "No. 12") as an identifier:
+    """Whether the page shows ``numbered`` ("#5521", "No. 12") as an identifier:
     with a mark before its digits, or as a table cell or item field of its own."""
     digits = re.sub(r"\D", "", numbered)
     marked = re.compile(rf"(?:#|\bno\.?|\bnr\.?|\bnumber)\s?{digits}(?!\d)", re.IGNORECASE)
@@ -275,8 +275,8 @@ def _shows_number(observation: Observation, numbered: str) -> bool:
 
 
 def named_by_number(observation: Observation, target: Target) -> Target:
-    """``target`` with the "#1044" it holds read as part of its name where the page
-    shows that number as an identifier (ticket #1044), not as the 1044th of a list."""
+    """``target`` with the "#5521" it holds read as part of its name where the page
+    shows that number as an identifier (order #5521), not as the 5521st of a list."""
     if not target.numbered or not _shows_number(observation, target.numbered):
         return target
     text = f"{target.text} {target.numbered}".strip()

@@ -91,8 +91,8 @@ class Target:
     """The words with the role word they end in ("Share link"), when that word was taken
     as the role: a name may hold it too."""
     numbered: str = ""
-    """The "#1044" or "No. 12" that ``ordinal`` was read from: where the page shows
-    it, a name (ticket #1044) rather than a place in a list."""
+    """The "#5521" or "No. 12" that ``ordinal`` was read from: where the page shows
+    it, a name (order #5521) rather than a place in a list."""
 
     def describe(self) -> str:
         """The description as a short phrase for messages."""

@@ -88,7 +88,7 @@ def wait(c: Clause) -> Intent | None:
     if ms is not None:
         return c.intent("wait", ms=ms)
     if rest and not found[1]:
-        return None  # "pause the newsletter": the verb has an object; no waiting
+        return None  # "pause the playlist": the verb has an object; no waiting
     rest = re.sub(r"\s+(?:to appear|appears?|is shown|shows up|to load|loads?)$", "", rest)
     value, exact = c.value(re.sub(r"^(?:the\s+)?(?:text\s+)?", "", rest))
     return c.intent("wait", value=value, exact_value=exact)
